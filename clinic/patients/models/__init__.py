@@ -1,0 +1,17 @@
+from clinic.patients.models.intake import (
+    Allergy,
+    BodyMeasurement,
+    Indication,
+    IndicationCode,
+    Medication,
+    SafetyHistory,
+    TreatmentTrial,
+)
+from clinic.patients.models.records import Document, RecordRevision, Result
+from clinic.patients.models.registry import MrnSequence, Patient, PatientQuerySet, ReferringClinician
+
+__all__ = [
+    "Allergy", "BodyMeasurement", "Document", "Indication", "IndicationCode", "Medication",
+    "MrnSequence", "Patient", "PatientQuerySet", "RecordRevision", "ReferringClinician", "Result",
+    "SafetyHistory", "TreatmentTrial",
+]

@@ -1,0 +1,115 @@
+"""The patient registry: identity, contacts, escort, referral."""
+
+from typing import Any
+
+from django.db import models
+
+from clinic.sites.models import Organisation, Site
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def visible_to(self, user: Any) -> "PatientQuerySet":
+        """Patients of the sites the staff member works at; nothing for anyone else."""
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
+            return self.none()
+        return self.filter(site_id__in=user.site_ids(), organisation_id=user.organisation_id)
+
+
+class ReferringClinician(models.Model):
+    """An outside clinician who refers patients and receives letters."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="referring_clinicians")
+    name = models.CharField(max_length=200)
+    credentials = models.CharField(max_length=40, blank=True)
+    practice = models.CharField(max_length=200, blank=True)
+    npi = models.CharField("NPI", max_length=10, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    fax = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        parts = [self.name + (f", {self.credentials}" if self.credentials else "")]
+        if self.practice:
+            parts.append(self.practice)
+        return " — ".join(parts)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    PHONE = "phone", "Phone call"
+
+
+class ReferralSource(models.TextChoices):
+    CLINICIAN = "clinician", "Referred by a clinician"
+    SELF = "self", "Self-referred"
+    OTHER = "other", "Other"
+
+
+class Patient(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="patients")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="patients")
+    mrn = models.CharField("MRN", max_length=20)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    preferred_channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(max_length=40, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=60, blank=True)
+    escort_name = models.CharField(max_length=200, blank=True,
+                                   help_text="Who takes the patient home after an infusion.")
+    escort_phone = models.CharField(max_length=40, blank=True)
+    referral_source = models.CharField(max_length=12, choices=ReferralSource.choices,
+                                       default=ReferralSource.SELF)
+    referring_clinician = models.ForeignKey(ReferringClinician, on_delete=models.PROTECT,
+                                            null=True, blank=True, related_name="patients")
+    # Lower-case "family given preferred mrn" for search; kept in step by the actions.
+    search_text = models.CharField(max_length=420, db_index=True, editable=False)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "mrn"], name="mrn_unique_in_org"),
+        ]
+        indexes = [
+            models.Index(fields=["site", "family_name", "given_name"], name="patient_site_name_idx"),
+            models.Index(fields=["birth_date"], name="patient_birth_date_idx"),
+        ]
+        ordering = ["family_name", "given_name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.family_name}, {self.given_name} ({self.mrn})"
+
+    @property
+    def display_name(self) -> str:
+        given = self.preferred_name or self.given_name
+        return f"{given} {self.family_name}"
+
+
+class MrnSequence(models.Model):
+    """Next medical record number per organisation; locked while a patient is registered."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE)
+    last_number = models.PositiveIntegerField(default=0)

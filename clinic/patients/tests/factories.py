@@ -1,0 +1,26 @@
+import datetime as dt
+
+import factory
+
+from clinic.patients.models import Patient
+from clinic.patients.queries import search_text_for
+
+CREATED_AT = dt.datetime(2026, 2, 2, 14, 0, tzinfo=dt.UTC)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    site = None
+    organisation = factory.LazyAttribute(lambda patient: patient.site.organisation)
+    mrn = factory.Sequence(lambda n: f"T{n:06d}")
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    birth_date = dt.date(1980, 4, 9)
+    sex = "female"
+    created_at = CREATED_AT
+    updated_at = CREATED_AT
+    search_text = factory.LazyAttribute(lambda patient: search_text_for(
+        given_name=patient.given_name, family_name=patient.family_name, preferred_name="",
+        mrn=patient.mrn))

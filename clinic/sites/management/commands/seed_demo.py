@@ -1,0 +1,26 @@
+"""Load the demo clinic (design §4.1). Only in demo mode; running it twice adds nothing twice."""
+
+import os
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from clinic.sites import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation, sites, chairs, staff and synthetic patients."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("seed_demo only runs in demo mode (DEMO_MODE=true); "
+                               "it must never add made-up patients to a real clinic.")
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        summary = demo.seed(now=timezone.now(), password=password)
+        self.stdout.write(f"Demo clinic: {summary.organisation_name} — {summary.patient_count} patients"
+                          f"{' (already loaded)' if not summary.created else ''}")
+        self.stdout.write("Demo logins (password for all: " + password + "):")
+        for username, role in summary.logins:
+            self.stdout.write(f"  {username:<12} {role}")

@@ -1,0 +1,12 @@
+"""Mounts each app's URLs, the REST API and the health check."""
+
+from django.urls import include, path
+
+from clinic.web import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("", include("clinic.accounts.urls")),
+    path("patients/", include("clinic.patients.urls")),
+    path("audit/", include("clinic.audit.urls")),
+]
