@@ -1,12 +1,26 @@
 """Every write to the patient record, each with its audit event and revision history."""
 
+import secrets
 from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
 
 from clinic.audit.actions import record_event
-from clinic.patients.models import MrnSequence, Patient, RecordRevision
+from clinic.patients.models import (
+    Allergy,
+    BodyMeasurement,
+    Document,
+    Indication,
+    Medication,
+    MrnSequence,
+    Patient,
+    RecordRevision,
+    Result,
+    SafetyHistory,
+    TreatmentTrial,
+)
+from clinic.patients.models.intake import ICD10_PREFIXES, SAFETY_ITEMS
 from clinic.patients.queries import search_text_for
 from clinic.rules.errors import DomainError
 from clinic.sites.models import Site
@@ -117,3 +131,161 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     return str(value)
+
+
+# The intake records a clinician adds, changes and removes one by one.
+INTAKE_MODELS: dict[str, type[models.Model]] = {
+    "indication": Indication,
+    "medication": Medication,
+    "allergy": Allergy,
+    "measurement": BodyMeasurement,
+    "treatment_trial": TreatmentTrial,
+    "result": Result,
+}
+# Who recorded it and when, for the kinds that keep it.
+RECORDED_FIELDS = {"measurement": ("recorded_by", "recorded_at"), "result": ("recorded_by", "recorded_at")}
+
+
+def intake_kind_of(item: models.Model) -> str:
+    return next(kind for kind, model in INTAKE_MODELS.items() if isinstance(item, model))
+
+
+@transaction.atomic
+def add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
+                    **fields: Any) -> models.Model:
+    """Add one indication, medicine, allergy, measurement, prior treatment or result."""
+    model = INTAKE_MODELS[kind]
+    item = model(patient=patient, **fields)
+    if kind in RECORDED_FIELDS:
+        by_field, at_field = RECORDED_FIELDS[kind]
+        setattr(item, by_field, actor)
+        setattr(item, at_field, now)
+    _validate_intake_item(kind, item)
+    item.full_clean()
+    item.save()
+    record_revision(patient=patient, record=item, actor=actor, now=now, change="create",
+                    changes={name: [None, _plain(value)] for name, value in fields.items()})
+    record_event(actor=actor, now=now, action=f"patients.{kind}_added", subject=item,
+                 site_id=patient.site_id, changed_fields=fields.keys())
+    return item
+
+
+@transaction.atomic
+def change_intake_item(*, actor: Any, now: datetime, item: models.Model, **fields: Any) -> models.Model:
+    kind = intake_kind_of(item)
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    changes = apply_changes(item, fields)
+    if not changes:
+        return item
+    _validate_intake_item(kind, item)
+    item.full_clean()
+    item.save()
+    record_revision(patient=item.patient, record=item, actor=actor, now=now, change="update",
+                    changes=changes)
+    record_event(actor=actor, now=now, action=f"patients.{kind}_changed", subject=item,
+                 site_id=item.patient.site_id, changed_fields=changes.keys())
+    return item
+
+
+@transaction.atomic
+def remove_intake_item(*, actor: Any, now: datetime, item: models.Model) -> None:
+    """Remove an entry made in error; its last values stay in the revision history."""
+    kind = intake_kind_of(item)
+    patient = item.patient
+    before = {field.name: [_plain(getattr(item, field.attname)), None]
+              for field in item._meta.concrete_fields if field.name not in {"id", "patient"}}
+    record_revision(patient=patient, record=item, actor=actor, now=now, change="delete", changes=before)
+    record_event(actor=actor, now=now, action=f"patients.{kind}_removed", subject=item,
+                 site_id=patient.site_id)
+    item.delete()
+
+
+def _validate_intake_item(kind: str, item: models.Model) -> None:
+    if kind == "indication":
+        prefixes = ICD10_PREFIXES[item.code]
+        item.icd10_code = item.icd10_code.strip().upper()
+        if not item.icd10_code.startswith(prefixes):
+            raise IcdCodeMismatch(
+                f"{item.icd10_code} is not a code for {item.get_code_display().lower()}. "
+                f"Use a code starting {', '.join(prefixes)} (ICD-10-CM).", field="icd10_code")
+    if kind == "measurement" and all(
+        getattr(item, name) is None
+        for name in ("weight_kg", "height_cm", "systolic_mmhg", "diastolic_mmhg", "heart_rate_bpm")
+    ):
+        raise EmptyMeasurement(
+            "Enter at least one measurement: weight, height, blood pressure or heart rate.")
+    if kind == "measurement" and (item.systolic_mmhg is None) != (item.diastolic_mmhg is None):
+        raise EmptyMeasurement("Enter both numbers of the blood pressure, e.g. 128 over 82.",
+                               field="diastolic_mmhg" if item.diastolic_mmhg is None else "systolic_mmhg")
+    started, stopped = getattr(item, "started_on", None), getattr(item, "stopped_on", None)
+    if started and stopped and stopped < started:
+        raise DatesOutOfOrder("The stop date is before the start date. Check both dates.", field="stopped_on")
+
+
+class IcdCodeMismatch(DomainError):
+    code = "ICD10_CODE_MISMATCH"
+
+
+class EmptyMeasurement(DomainError):
+    code = "MEASUREMENT_INCOMPLETE"
+
+
+class DatesOutOfOrder(DomainError):
+    code = "DATES_OUT_OF_ORDER"
+
+
+@transaction.atomic
+def save_safety_history(*, actor: Any, now: datetime, patient: Patient, answers: dict[str, bool | None],
+                        notes: str = "") -> SafetyHistory:
+    """Record the safety history items screening reads; each change is kept as a revision."""
+    unknown = set(answers) - {name for name, _ in SAFETY_ITEMS}
+    if unknown:
+        raise UnknownSafetyItem(f"Unknown safety history item: {', '.join(sorted(unknown))}.",
+                                field=sorted(unknown)[0])
+    history = SafetyHistory.objects.select_for_update().filter(patient=patient).first()
+    created = history is None
+    if created:
+        history = SafetyHistory(patient=patient, updated_at=now, updated_by=actor)
+    changes = apply_changes(history, {**answers, "notes": notes})
+    if not changes and not created:
+        return history
+    history.updated_at, history.updated_by = now, actor
+    history.save()
+    record_revision(patient=patient, record=history, actor=actor, now=now,
+                    change="create" if created else "update", changes=changes)
+    record_event(actor=actor, now=now, action="patients.safety_history_saved", subject=history,
+                 site_id=patient.site_id, changed_fields=changes.keys())
+    return history
+
+
+class UnknownSafetyItem(DomainError):
+    code = "UNKNOWN_SAFETY_ITEM"
+
+
+class DocumentRefused(DomainError):
+    code = "DOCUMENT_REFUSED"
+
+
+ALLOWED_DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
+
+
+@transaction.atomic
+def upload_document(*, actor: Any, now: datetime, patient: Patient, kind: str, document_date: Any,
+                    title: str, uploaded_file: Any, max_bytes: int) -> Document:
+    """Store a scanned letter or outside record under a random name."""
+    content_type = (getattr(uploaded_file, "content_type", "") or "").lower()
+    if content_type not in ALLOWED_DOCUMENT_TYPES:
+        raise DocumentRefused("Upload a PDF, JPEG, PNG or TIFF scan.", field="file")
+    if uploaded_file.size > max_bytes:
+        raise DocumentRefused(f"The file is {uploaded_file.size // 1_000_000} MB; the limit is "
+                              f"{max_bytes // 1_000_000} MB. Scan at a lower resolution.", field="file")
+    document = Document(patient=patient, kind=kind, document_date=document_date, title=title,
+                        original_name=uploaded_file.name[-200:], content_type=content_type,
+                        size_bytes=uploaded_file.size, storage_key=secrets.token_hex(16),
+                        uploaded_by=actor, uploaded_at=now)
+    document.file.save(document.storage_key, uploaded_file, save=False)
+    document.full_clean()
+    document.save()
+    record_event(actor=actor, now=now, action="patients.document_uploaded", subject=document,
+                 site_id=patient.site_id, data={"kind": kind})
+    return document
