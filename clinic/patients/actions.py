@@ -16,6 +16,7 @@ from clinic.patients.models import (
     MrnSequence,
     Patient,
     RecordRevision,
+    ReferringClinician,
     Result,
     SafetyHistory,
     TreatmentTrial,
@@ -289,3 +290,20 @@ def upload_document(*, actor: Any, now: datetime, patient: Patient, kind: str, d
     record_event(actor=actor, now=now, action="patients.document_uploaded", subject=document,
                  site_id=patient.site_id, data={"kind": kind})
     return document
+
+
+@transaction.atomic
+def save_referring_clinician(*, actor: Any, now: datetime, referrer: ReferringClinician | None,
+                             **fields: Any) -> ReferringClinician:
+    """Add a clinician to the organisation's referral directory, or change one."""
+    if referrer is None:
+        referrer = ReferringClinician(organisation_id=actor.organisation_id, **fields)
+        changes = {name: [None, _plain(value)] for name, value in fields.items()}
+    else:
+        referrer = ReferringClinician.objects.select_for_update().get(pk=referrer.pk)
+        changes = apply_changes(referrer, fields)
+    referrer.full_clean()
+    referrer.save()
+    record_event(actor=actor, now=now, action="patients.referring_clinician_saved", subject=referrer,
+                 changed_fields=changes.keys())
+    return referrer

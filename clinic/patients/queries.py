@@ -4,9 +4,16 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from clinic.patients.models import Patient
+from clinic.patients.models import (
+    BodyMeasurement,
+    Document,
+    Patient,
+    RecordRevision,
+    ReferringClinician,
+    Result,
+)
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -43,3 +50,39 @@ def search_patients(*, user: Any, query: str = "") -> QuerySet[Patient]:
     for word in query.lower().replace(",", " ").split():
         condition &= Q(search_text__contains=word)
     return patients.filter(condition | Q(mrn__iexact=query))
+
+
+def chart(*, user: Any, patient_id: Any) -> Patient | None:
+    """One patient with everything the chart's summary and intake tabs show, in a fixed number
+    of queries."""
+    measurements = BodyMeasurement.objects.select_related("recorded_by")
+    return (
+        Patient.objects.visible_to(user)
+        .select_related("site", "referring_clinician", "safety_history")
+        .prefetch_related(
+            "indications", "medications", "allergies", Prefetch("measurements", queryset=measurements),
+            "treatment_trials", Prefetch("results", queryset=Result.objects.select_related("recorded_by")),
+            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+        )
+        .filter(pk=patient_id)
+        .first()
+    )
+
+
+def latest_measurements(patient: Patient) -> dict[str, Any]:
+    """The newest weight, height and blood pressure, each with its date (from prefetched rows)."""
+    latest: dict[str, Any] = {}
+    for measurement in patient.measurements.all():  # newest first
+        for name in ("weight_kg", "height_cm", "systolic_mmhg", "heart_rate_bpm"):
+            value = getattr(measurement, name)
+            if value is not None and name not in latest:
+                latest[name] = (value, measurement.measured_on, measurement)
+    return latest
+
+
+def revisions(*, patient: Patient) -> QuerySet[RecordRevision]:
+    return RecordRevision.objects.filter(patient=patient).select_related("changed_by")
+
+
+def referring_clinicians(*, user: Any) -> QuerySet[ReferringClinician]:
+    return ReferringClinician.objects.filter(organisation_id=user.organisation_id)

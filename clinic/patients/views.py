@@ -1,15 +1,37 @@
-"""Patient registry pages."""
+"""Patient registry, chart and intake pages."""
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from clinic.accounts.access import clinical_staff_only, get_visible_or_404
 from clinic.audit.actions import record_event
-from clinic.patients import queries
+from clinic.patients import actions, forms, queries
+from clinic.patients.models import Document, Patient
+from clinic.patients.models.intake import SAFETY_ITEMS
+from clinic.rules.errors import DomainError
 
 PAGE_SIZE = 50
+INTAKE_TITLES = {"indication": "indication", "medication": "medicine", "allergy": "allergy",
+                 "measurement": "measurement", "treatment_trial": "prior treatment", "result": "result"}
+
+
+def _audit_view(request: HttpRequest, action: str, patient: Patient, **data: Any) -> None:
+    record_event(actor=request.user, now=timezone.now(), action=action, patients=[patient],
+                 site_id=patient.site_id, data=data)
+
+
+def _add_domain_error(form: Any, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
 
 
 @login_required
@@ -20,5 +42,224 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     patients = list(page.object_list)
     record_event(actor=request.user, now=timezone.now(), action="patients.list_viewed",
                  patients=patients, data={"query": query, "page": page.number})
-    return render(request, "patients/list.html",
-                  {"page": page, "patients": patients, "query": query})
+    return render(request, "patients/list.html", {"page": page, "patients": patients, "query": query})
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = forms.RegisterPatientForm(request.POST or None, user=request.user, today=today)
+    duplicates: list[Patient] = []
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        confirm = fields.pop("confirm_duplicate")
+        site = fields.pop("site")
+        try:
+            patient = actions.register_patient(actor=request.user, now=timezone.now(), site=site,
+                                               confirm_duplicate=confirm, **fields)
+        except actions.DuplicatePatient as error:
+            duplicates = actions.possible_duplicates(site=site, given_name=fields["given_name"],
+                                                     family_name=fields["family_name"],
+                                                     birth_date=fields["birth_date"])
+            form.add_error(None, error.message)
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            messages.success(request, f"{patient.display_name} is registered as {patient.mrn}.")
+            return HttpResponseRedirect(reverse("patients:chart", args=[patient.pk]))
+    if duplicates:
+        record_event(actor=request.user, now=timezone.now(), action="patients.duplicates_shown",
+                     patients=duplicates)
+    return render(request, "patients/register.html", {"form": form, "duplicates": duplicates})
+
+
+@login_required
+def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = queries.chart(user=request.user, patient_id=patient_id)
+    if patient is None:
+        raise Http404("No such patient.")
+    _audit_view(request, "patients.chart_viewed", patient)
+    return render(request, "patients/chart.html", {
+        "patient": patient, "tab": "summary", "latest": queries.latest_measurements(patient),
+        "safety_flags": _safety_flags(patient),
+    })
+
+
+def _safety_flags(patient: Patient) -> list[str]:
+    history = getattr(patient, "safety_history", None)
+    if history is None:
+        return []
+    return [label for name, label in SAFETY_ITEMS if getattr(history, name)]
+
+
+@login_required
+def edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
+    form = forms.PatientForm(request.POST or None, instance=patient, user=request.user,
+                             today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_patient(actor=request.user, now=timezone.now(),
+                                   patient=Patient.objects.get(pk=patient.pk), **form.cleaned_data)
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return HttpResponseRedirect(reverse("patients:chart", args=[patient.pk]))
+    else:
+        _audit_view(request, "patients.edit_form_viewed", patient)
+    return render(request, "patients/edit.html", {"form": form, "patient": patient})
+
+
+@login_required
+@clinical_staff_only
+def intake(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = queries.chart(user=request.user, patient_id=patient_id)
+    if patient is None:
+        raise Http404("No such patient.")
+    _audit_view(request, "patients.intake_viewed", patient)
+    history = getattr(patient, "safety_history", None)
+    safety_rows = [(label, getattr(history, name) if history else None) for name, label in SAFETY_ITEMS]
+    return render(request, "patients/intake.html", {
+        "patient": patient, "tab": "intake", "safety_rows": safety_rows, "safety_history": history,
+    })
+
+
+def _intake_item(request: HttpRequest, patient: Patient, kind: str, item_id: int) -> Any:
+    model = actions.INTAKE_MODELS[kind]
+    item = model.objects.filter(patient=patient, pk=item_id).first()
+    if item is None:
+        raise Http404("No such entry.")
+    return item
+
+
+@login_required
+@clinical_staff_only
+def intake_item(request: HttpRequest, patient_id: int, kind: str, item_id: int | None = None) -> HttpResponse:
+    """Add an intake entry, or change one when item_id is given."""
+    if kind not in forms.INTAKE_FORMS:
+        raise Http404("No such kind of entry.")
+    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
+    item = _intake_item(request, patient, kind, item_id) if item_id else None
+    form_class = forms.INTAKE_FORMS[kind]
+    form = form_class(request.POST or None, instance=item,
+                      initial={"measured_on": timezone.localdate(), "noted_on": timezone.localdate(),
+                               "taken_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if item is None:
+                actions.add_intake_item(actor=request.user, now=timezone.now(), patient=patient,
+                                        kind=kind, **form.cleaned_data)
+            else:
+                actions.change_intake_item(actor=request.user, now=timezone.now(),
+                                           item=type(item).objects.get(pk=item.pk), **form.cleaned_data)
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            messages.success(request, f"Saved the {INTAKE_TITLES[kind]}.")
+            return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + f"#{kind}")
+    elif request.method == "GET":
+        _audit_view(request, f"patients.{kind}_form_viewed", patient)
+    return render(request, "patients/intake_item.html", {
+        "form": form, "patient": patient, "kind": kind, "item": item, "title": INTAKE_TITLES[kind],
+    })
+
+
+@login_required
+@clinical_staff_only
+@require_POST
+def intake_item_remove(request: HttpRequest, patient_id: int, kind: str, item_id: int) -> HttpResponse:
+    if kind not in forms.INTAKE_FORMS:
+        raise Http404("No such kind of entry.")
+    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
+    item = _intake_item(request, patient, kind, item_id)
+    actions.remove_intake_item(actor=request.user, now=timezone.now(), item=item)
+    messages.success(request, f"Removed the {INTAKE_TITLES[kind]}; it stays in the record's history.")
+    return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + f"#{kind}")
+
+
+@login_required
+@clinical_staff_only
+def safety_history(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_visible_or_404(Patient.objects.select_related("safety_history"), user=request.user,
+                                 pk=patient_id)
+    history = getattr(patient, "safety_history", None)
+    initial = forms.SafetyHistoryForm.initial_from(history.answers(), history.notes) if history else {}
+    form = forms.SafetyHistoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.save_safety_history(actor=request.user, now=timezone.now(), patient=patient,
+                                    answers=form.answers(), notes=form.cleaned_data["notes"])
+        messages.success(request, "Saved the safety history.")
+        return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + "#safety")
+    if request.method == "GET":
+        _audit_view(request, "patients.safety_history_form_viewed", patient)
+    return render(request, "patients/safety_history.html", {"form": form, "patient": patient})
+
+
+@login_required
+@clinical_staff_only
+def document_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
+    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.upload_document(actor=request.user, now=timezone.now(), patient=patient,
+                                    kind=data["kind"], document_date=data["document_date"],
+                                    title=data["title"], uploaded_file=data["file"],
+                                    max_bytes=settings.MAX_DOCUMENT_BYTES)
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            messages.success(request, "Uploaded.")
+            return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + "#documents")
+    elif request.method == "GET":
+        _audit_view(request, "patients.document_form_viewed", patient)
+    return render(request, "patients/document_upload.html", {"form": form, "patient": patient})
+
+
+@login_required
+@clinical_staff_only
+def document_download(request: HttpRequest, patient_id: int, document_id: int) -> HttpResponse:
+    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
+    document = Document.objects.filter(patient=patient, pk=document_id).first()
+    if document is None:
+        raise Http404("No such document.")
+    record_event(actor=request.user, now=timezone.now(), action="patients.document_viewed",
+                 subject=document, site_id=patient.site_id)
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type,
+                            filename=document.original_name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@clinical_staff_only
+def history(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_visible_or_404(Patient.objects.select_related("site"), user=request.user, pk=patient_id)
+    page = Paginator(queries.revisions(patient=patient), 100).get_page(request.GET.get("page"))
+    _audit_view(request, "patients.history_viewed", patient)
+    return render(request, "patients/history.html", {"patient": patient, "page": page, "tab": "history"})
+
+
+@login_required
+def referrer_list(request: HttpRequest) -> HttpResponse:
+    referrers = queries.referring_clinicians(user=request.user)
+    return render(request, "patients/referrers.html", {"referrers": referrers})
+
+
+@login_required
+def referrer_edit(request: HttpRequest, referrer_id: int | None = None) -> HttpResponse:
+    referrer = None
+    if referrer_id is not None:
+        referrer = queries.referring_clinicians(user=request.user).filter(pk=referrer_id).first()
+        if referrer is None:
+            raise Http404("No such referring clinician.")
+    form = forms.ReferringClinicianForm(request.POST or None, instance=referrer)
+    if request.method == "POST" and form.is_valid():
+        actions.save_referring_clinician(actor=request.user, now=timezone.now(), referrer=referrer,
+                                         **form.cleaned_data)
+        messages.success(request, "Saved the referring clinician.")
+        return HttpResponseRedirect(reverse("patients:referrers"))
+    return render(request, "patients/referrer_edit.html", {"form": form, "referrer": referrer})
+

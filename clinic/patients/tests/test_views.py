@@ -1,7 +1,27 @@
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clinic.audit.models import AuditEvent
+from clinic.patients.models import BodyMeasurement, Document, Indication, Patient, RecordRevision
 from clinic.patients.tests.factories import PatientFactory
+
+REGISTRATION = {
+    "given_name": "Mara", "family_name": "Quill", "birth_date": "1984-06-02", "sex": "female",
+    "phone": "555-0100", "preferred_channel": "sms", "referral_source": "self",
+    "escort_name": "Tom Quill", "escort_phone": "555-0101",
+}
+
+
+def without_csrf(html: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+
+
+def patients_named_in(event: AuditEvent) -> list[int]:
+    return sorted(link.patient_id for link in event.patient_links.all())
 
 
 def test_patient_list_shows_only_own_sites_and_audits_them(signed_in, nurse, main_site, other_site):
@@ -12,19 +32,218 @@ def test_patient_list_shows_only_own_sites_and_audits_them(signed_in, nurse, mai
 
     assert [p.family_name for p in response.context["patients"]] == ["Abbott"]
     event = AuditEvent.objects.get(action="patients.list_viewed")
-    assert (event.actor, [link.patient_id for link in event.patient_links.all()]) == (nurse, [mine.pk])
+    assert (event.actor, patients_named_in(event)) == (nurse, [mine.pk])
 
 
-def test_patient_list_query_count_is_flat(signed_in, nurse, main_site, django_assert_max_num_queries):
+def test_patient_list_query_count_is_the_same_for_10_and_1000_patients(
+        signed_in, nurse, main_site, django_assert_max_num_queries):
     client = signed_in(nurse)
     PatientFactory.create_batch(10, site=main_site)
     client.get(reverse("patients:list"))  # the first request creates the audit chain's head row
-    with django_assert_max_num_queries(20) as small:
-        client.get(reverse("patients:list"))
+    with django_assert_max_num_queries(30) as small:
+        client.get(reverse("patients:list"), {"q": ""})
     PatientFactory.create_batch(990, site=main_site)
 
-    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+    with django_assert_max_num_queries(30) as large:
         response = client.get(reverse("patients:list"))
 
     assert len(response.context["patients"]) == 50
+    assert response.context["page"].paginator.count == 1000
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_search_query_count_is_the_same_for_10_and_1000_matches(
+        signed_in, nurse, main_site, django_assert_max_num_queries):
+    client = signed_in(nurse)
+    PatientFactory.create_batch(10, site=main_site, family_name="Lindqvist")
+    client.get(reverse("patients:list"))
+    with django_assert_max_num_queries(30) as small:
+        client.get(reverse("patients:list"), {"q": "lindq"})
+    PatientFactory.create_batch(990, site=main_site, family_name="Lindqvist")
+
+    with django_assert_max_num_queries(30) as large:
+        response = client.get(reverse("patients:list"), {"q": "lindq"})
+
+    assert response.context["page"].paginator.count == 1000
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_registering_a_patient_assigns_an_mrn_and_records_who_did_it(signed_in, front_desk, main_site):
+    response = signed_in(front_desk).post(reverse("patients:register"), {**REGISTRATION, "site": main_site.pk})
+
+    patient = Patient.objects.get()
+    assert response.headers["Location"] == reverse("patients:chart", args=[patient.pk])
+    assert (patient.mrn, patient.given_name, patient.escort_name) == ("K000001", "Mara", "Tom Quill")
+    event = AuditEvent.objects.get(action="patients.registered")
+    assert (event.actor, patients_named_in(event)) == (front_desk, [patient.pk])
+    revision = RecordRevision.objects.get(patient=patient)
+    assert (revision.change, revision.changes["family_name"]) == ("create", [None, "Quill"])
+
+
+def test_registering_the_same_name_and_birth_date_warns_before_saving(signed_in, front_desk, main_site):
+    existing = PatientFactory(site=main_site, given_name="Mara", family_name="Quill",
+                              birth_date=dt.date(1984, 6, 2))
+    client = signed_in(front_desk)
+
+    response = client.post(reverse("patients:register"), {**REGISTRATION, "site": main_site.pk})
+
+    assert Patient.objects.count() == 1
+    assert response.context["duplicates"] == [existing]
+    assert "already registered" in response.context["form"].non_field_errors()[0]
+    assert response.context["form"]["escort_name"].value() == "Tom Quill"
+
+    client.post(reverse("patients:register"), {**REGISTRATION, "site": main_site.pk, "confirm_duplicate": "on"})
+
+    assert Patient.objects.count() == 2
+
+
+def test_registration_with_a_future_birth_date_keeps_what_was_typed(signed_in, front_desk, main_site):
+    response = signed_in(front_desk).post(
+        reverse("patients:register"), {**REGISTRATION, "site": main_site.pk, "birth_date": "2999-01-01"})
+
+    form = response.context["form"]
+    assert form.errors["birth_date"] == ["The date of birth is in the future. Check the year."]
+    assert (form["given_name"].value(), form["phone"].value()) == ("Mara", "555-0100")
+    assert Patient.objects.count() == 0
+
+
+def test_registration_at_a_site_the_user_does_not_work_at_is_refused(signed_in, front_desk, other_site):
+    response = signed_in(front_desk).post(reverse("patients:register"), {**REGISTRATION, "site": other_site.pk})
+
+    assert "site" in response.context["form"].errors
+    assert Patient.objects.count() == 0
+
+
+def test_chart_is_audited_and_front_desk_sees_no_clinical_section(signed_in, front_desk, main_site):
+    patient = PatientFactory(site=main_site)
+
+    response = signed_in(front_desk).get(reverse("patients:chart", args=[patient.pk]))
+
+    assert b"Clinical summary" not in response.content
+    assert b"Contact and escort" in response.content
+    event = AuditEvent.objects.get(action="patients.chart_viewed")
+    assert (event.actor, patients_named_in(event)) == (front_desk, [patient.pk])
+
+
+def test_front_desk_may_not_open_the_intake(signed_in, front_desk, main_site):
+    patient = PatientFactory(site=main_site)
+
+    response = signed_in(front_desk).get(reverse("patients:intake", args=[patient.pk]))
+
+    assert response.status_code == 403
+
+
+def test_another_sites_patient_answers_exactly_like_a_missing_one(signed_in, outsider, main_site):
+    patient = PatientFactory(site=main_site)
+    client = signed_in(outsider)
+
+    theirs = client.get(reverse("patients:chart", args=[patient.pk]))
+    missing = client.get(reverse("patients:chart", args=[patient.pk + 1000]))
+
+    assert (theirs.status_code, missing.status_code) == (404, 404)
+    assert without_csrf(theirs.content) == without_csrf(missing.content)
+
+
+def test_weight_out_of_range_names_the_unit_and_saves_nothing(signed_in, nurse, main_site):
+    patient = PatientFactory(site=main_site)
+
+    response = signed_in(nurse).post(reverse("patients:intake_add", args=[patient.pk, "measurement"]),
+                                     {"measured_on": "2026-11-20", "weight_kg": "420"})
+
+    errors = response.context["form"].errors["weight_kg"]
+    assert any("kg" in error and "lb" in error for error in errors)
+    assert BodyMeasurement.objects.count() == 0
+
+
+def test_measurement_is_saved_with_who_and_when(signed_in, nurse, main_site):
+    patient = PatientFactory(site=main_site)
+
+    signed_in(nurse).post(reverse("patients:intake_add", args=[patient.pk, "measurement"]),
+                          {"measured_on": "2026-11-20", "weight_kg": "81.4", "height_cm": "176",
+                           "systolic_mmhg": "128", "diastolic_mmhg": "82", "heart_rate_bpm": "71"})
+
+    measurement = BodyMeasurement.objects.get()
+    assert (str(measurement.weight_kg), measurement.systolic_mmhg, measurement.recorded_by) == ("81.4", 128, nurse)
+
+
+def test_icd10_code_must_belong_to_the_indication(signed_in, prescriber, main_site):
+    patient = PatientFactory(site=main_site)
+    url = reverse("patients:intake_add", args=[patient.pk, "indication"])
+    client = signed_in(prescriber)
+
+    wrong = client.post(url, {"code": "PTSD", "icd10_code": "F33.2", "noted_on": "2026-11-01", "active": "on"})
+    right = client.post(url, {"code": "TRD_UNIPOLAR", "icd10_code": "f33.2", "noted_on": "2026-11-01",
+                              "active": "on", "is_primary": "on"})
+
+    assert "F43.10" in wrong.context["form"].errors["icd10_code"][0]
+    assert right.status_code == 302
+    assert list(Indication.objects.values_list("code", "icd10_code")) == [("TRD_UNIPOLAR", "F33.2")]
+
+
+def test_changing_a_medicine_keeps_the_old_value_in_history(signed_in, nurse, main_site):
+    patient = PatientFactory(site=main_site)
+    client = signed_in(nurse)
+    client.post(reverse("patients:intake_add", args=[patient.pk, "medication"]),
+                {"name": "Sertraline", "drug_class": "ssri", "dose_text": "100 mg daily"})
+    medication = patient.medications.get()
+
+    client.post(reverse("patients:intake_edit", args=[patient.pk, "medication", medication.pk]),
+                {"name": "Sertraline", "drug_class": "ssri", "dose_text": "150 mg daily"})
+
+    revision = RecordRevision.objects.filter(change="update").get()
+    assert revision.changes == {"dose_text": ["100 mg daily", "150 mg daily"]}
+    assert revision.changed_by == nurse
+    assert AuditEvent.objects.filter(action="patients.medication_changed").count() == 1
+
+
+def test_safety_history_stores_yes_no_and_not_asked(signed_in, prescriber, main_site):
+    patient = PatientFactory(site=main_site)
+
+    signed_in(prescriber).post(reverse("patients:safety_history", args=[patient.pk]),
+                               {"psychosis_current": "no", "hypertension_controlled": "yes", "notes": "On amlodipine"})
+
+    history = patient.__class__.objects.get(pk=patient.pk).safety_history
+    assert (history.psychosis_current, history.hypertension_controlled, history.pregnant) == (False, True, None)
+    assert history.notes == "On amlodipine"
+
+
+def test_document_upload_and_download_are_audited(signed_in, nurse, main_site, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    patient = PatientFactory(site=main_site)
+    client = signed_in(nurse)
+    scan = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 referral", content_type="application/pdf")
+
+    client.post(reverse("patients:document_upload", args=[patient.pk]),
+                {"kind": "referral_letter", "title": "Referral from Dr Hale", "document_date": "2026-11-02",
+                 "file": scan})
+    document = Document.objects.get()
+    response = client.get(reverse("patients:document", args=[patient.pk, document.pk]))
+
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 referral"
+    assert "letter.pdf" not in document.file.name
+    actions = list(AuditEvent.objects.filter(action__startswith="patients.document_")
+                   .order_by("seq").values_list("action", flat=True))
+    assert actions == ["patients.document_uploaded", "patients.document_viewed"]
+
+
+def test_document_of_the_wrong_type_is_refused(signed_in, nurse, main_site, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    patient = PatientFactory(site=main_site)
+    script = SimpleUploadedFile("x.html", b"<script>", content_type="text/html")
+
+    response = signed_in(nurse).post(reverse("patients:document_upload", args=[patient.pk]),
+                                     {"kind": "other", "title": "x", "document_date": "2026-11-02", "file": script})
+
+    assert response.context["form"].errors["file"] == ["Upload a PDF, JPEG, PNG or TIFF scan."]
+    assert Document.objects.count() == 0
+
+
+@pytest.mark.parametrize("query", ["quill", "QUILL mara", "K000777", "1984-06-02", "6/2/1984"])
+def test_search_finds_by_name_mrn_or_birth_date(signed_in, nurse, main_site, query):
+    patient = PatientFactory(site=main_site, given_name="Mara", family_name="Quill", mrn="K000777",
+                             birth_date=dt.date(1984, 6, 2))
+    PatientFactory(site=main_site, given_name="Other", family_name="Person", birth_date=dt.date(1990, 1, 1))
+
+    response = signed_in(nurse).get(reverse("patients:list"), {"q": query})
+
+    assert response.context["patients"] == [patient]

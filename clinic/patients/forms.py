@@ -1,0 +1,200 @@
+"""Forms that parse and validate patient input; the actions do the writing."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from clinic.patients.models import (
+    Allergy,
+    BodyMeasurement,
+    Indication,
+    Medication,
+    Patient,
+    ReferringClinician,
+    Result,
+    TreatmentTrial,
+)
+from clinic.patients.models.intake import SAFETY_ITEMS
+from clinic.patients.models.records import DocumentKind
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+OLDEST_BIRTH_YEAR = 1900
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["site", "given_name", "family_name", "preferred_name", "birth_date", "sex", "email",
+                  "phone", "address", "preferred_channel", "emergency_contact_name",
+                  "emergency_contact_phone", "emergency_contact_relationship", "escort_name",
+                  "escort_phone", "referral_source", "referring_clinician"]
+        widgets = {"birth_date": DATE_INPUT, "address": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"birth_date": {"invalid": "Enter the date of birth as YYYY-MM-DD, e.g. 1980-04-09."}}
+
+    def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["site"].queryset = user.sites.order_by("name")
+        self.fields["site"].empty_label = None
+        self.fields["referring_clinician"].queryset = ReferringClinician.objects.filter(
+            organisation_id=user.organisation_id, active=True)
+        self.fields["sex"].choices = [("", "—"), *list(self.fields["sex"].choices)[1:]]
+
+    def clean_birth_date(self) -> dt.date:
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date > self.today:
+            raise forms.ValidationError("The date of birth is in the future. Check the year.")
+        if birth_date.year < OLDEST_BIRTH_YEAR:
+            raise forms.ValidationError(f"The date of birth is before {OLDEST_BIRTH_YEAR}. Check the year.")
+        return birth_date
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("referral_source") == "clinician" and not data.get("referring_clinician"):
+            self.add_error("referring_clinician", "Choose the referring clinician, or change the "
+                                                  "referral source. Add them to the directory first if new.")
+        channel = data.get("preferred_channel")
+        if channel == "email" and not data.get("email"):
+            self.add_error("email", "Email is the preferred channel: enter an email address, "
+                                    "or choose another channel.")
+        if channel in {"sms", "phone"} and not data.get("phone"):
+            self.add_error("phone", "Enter a phone number for the preferred channel, or choose another channel.")
+        return data
+
+
+class RegisterPatientForm(PatientForm):
+    confirm_duplicate = forms.BooleanField(
+        required=False, label="This is a different person with the same name and date of birth")
+
+
+class IndicationForm(forms.ModelForm):
+    class Meta:
+        model = Indication
+        fields = ["code", "icd10_code", "is_primary", "noted_on", "active"]
+        widgets = {"noted_on": DATE_INPUT}
+        labels = {"code": "Indication", "is_primary": "Primary indication"}
+
+
+class MedicationForm(forms.ModelForm):
+    class Meta:
+        model = Medication
+        fields = ["name", "drug_class", "dose_text", "lorazepam_equivalent_mg_per_day", "started_on",
+                  "stopped_on"]
+        widgets = {"started_on": DATE_INPUT, "stopped_on": DATE_INPUT}
+        labels = {"lorazepam_equivalent_mg_per_day": "Lorazepam-equivalent (mg/day)",
+                  "stopped_on": "Stopped on (leave empty if current)"}
+
+
+class AllergyForm(forms.ModelForm):
+    class Meta:
+        model = Allergy
+        fields = ["substance", "reaction", "severity"]
+
+
+class MeasurementForm(forms.ModelForm):
+    class Meta:
+        model = BodyMeasurement
+        fields = ["measured_on", "weight_kg", "height_cm", "systolic_mmhg", "diastolic_mmhg",
+                  "heart_rate_bpm"]
+        widgets = {"measured_on": DATE_INPUT}
+        labels = {"weight_kg": "Weight (kg)", "height_cm": "Height (cm)",
+                  "systolic_mmhg": "Systolic BP (mmHg)", "diastolic_mmhg": "Diastolic BP (mmHg)",
+                  "heart_rate_bpm": "Heart rate (beats/min)"}
+
+    RANGE_MESSAGES = {
+        "weight_kg": (Decimal(25), Decimal(350), "kg"),
+        "height_cm": (Decimal(100), Decimal(250), "cm"),
+        "systolic_mmhg": (50, 300, "mmHg"),
+        "diastolic_mmhg": (20, 200, "mmHg"),
+        "heart_rate_bpm": (20, 250, "beats/min"),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (low, high, unit) in self.RANGE_MESSAGES.items():
+            message = f"Enter a value from {low} to {high} {unit}; check the unit (kg, not lb; cm, not in)."
+            self.fields[name].error_messages.update({"min_value": message, "max_value": message})
+            self.fields[name].validators = []
+            self.fields[name].min_value, self.fields[name].max_value = low, high
+            self.fields[name].widget.attrs.update({"min": low, "max": high, "inputmode": "decimal"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, (low, high, unit) in self.RANGE_MESSAGES.items():
+            value = data.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(name, f"{value} {unit} is outside {low}–{high} {unit}. Check the unit "
+                                     "(kg, not lb; cm, not in) and the number.")
+        return data
+
+
+class TreatmentTrialForm(forms.ModelForm):
+    class Meta:
+        model = TreatmentTrial
+        fields = ["kind", "name", "drug_class", "max_daily_dose", "dose_unit", "started_on", "stopped_on",
+                  "weeks_at_adequate_dose", "adherence", "sessions_count", "route", "non_medical",
+                  "cognitive_effects", "outcome", "reason_stopped", "current_episode", "source",
+                  "adequate_dose"]
+        widgets = {"started_on": DATE_INPUT, "stopped_on": DATE_INPUT}
+        labels = {"current_episode": "In the current episode", "adequate_dose": "Adequate dose (prescriber)",
+                  "weeks_at_adequate_dose": "Weeks at adequate dose"}
+
+
+class ResultForm(forms.ModelForm):
+    class Meta:
+        model = Result
+        fields = ["kind", "taken_on", "outcome", "summary"]
+        widgets = {"taken_on": DATE_INPUT}
+
+
+INTAKE_FORMS: dict[str, type[forms.ModelForm]] = {
+    "indication": IndicationForm,
+    "medication": MedicationForm,
+    "allergy": AllergyForm,
+    "measurement": MeasurementForm,
+    "treatment_trial": TreatmentTrialForm,
+    "result": ResultForm,
+}
+
+YES_NO_UNKNOWN = (("", "Not asked"), ("yes", "Yes"), ("no", "No"))
+
+
+class SafetyHistoryForm(forms.Form):
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in SAFETY_ITEMS:
+            self.fields[name] = forms.ChoiceField(label=label, choices=YES_NO_UNKNOWN, required=False,
+                                                  widget=forms.RadioSelect)
+
+    @staticmethod
+    def initial_from(answers: dict[str, bool | None], notes: str) -> dict[str, str]:
+        initial = {name: "" if value is None else ("yes" if value else "no") for name, value in answers.items()}
+        return {**initial, "notes": notes}
+
+    def answers(self) -> dict[str, bool | None]:
+        return {name: {"yes": True, "no": False}.get(self.cleaned_data[name]) for name, _ in SAFETY_ITEMS}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(choices=DocumentKind.choices)
+    title = forms.CharField(max_length=200)
+    document_date = forms.DateField(widget=DATE_INPUT, label="Date on the document")
+    file = forms.FileField(help_text="PDF, JPEG, PNG or TIFF.")
+
+
+class ReferringClinicianForm(forms.ModelForm):
+    class Meta:
+        model = ReferringClinician
+        fields = ["name", "credentials", "practice", "npi", "phone", "fax", "email", "address", "active"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+        labels = {"npi": "NPI (10 digits)"}
+
+    def clean_npi(self) -> str:
+        npi = self.cleaned_data["npi"].strip()
+        if npi and (len(npi) != 10 or not npi.isdigit()):
+            raise forms.ValidationError("An NPI has exactly 10 digits. Check the number or leave it empty.")
+        return npi
