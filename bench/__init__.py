@@ -1,0 +1,1 @@
+"""Benchmarks (design §5). `make bench` runs them all and writes bench/results/*.json."""

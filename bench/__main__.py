@@ -1,0 +1,28 @@
+"""Run every benchmark and print a short table of results."""
+
+import json
+import sys
+from pathlib import Path
+
+from bench import patient_search
+
+BENCHMARKS = {"patient_search": patient_search.run}
+RESULTS = Path(__file__).parent / "results"
+
+
+def main(names: list[str]) -> int:
+    RESULTS.mkdir(exist_ok=True)
+    failed = False
+    for name, run in BENCHMARKS.items():
+        if names and name not in names:
+            continue
+        result = run()
+        (RESULTS / f"{name}-{result['engine']}.json").write_text(json.dumps(result, indent=2) + "\n")
+        status = "ok" if result["meets_bar"] else "ABOVE BAR"
+        print(f"{name:<20} {result['summary']:<70} {status}")
+        failed = failed or not result["meets_bar"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
