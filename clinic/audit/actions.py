@@ -1,18 +1,23 @@
-"""Writing audit events. Every read and write of patient data calls record_event in its own
-transaction, so the event commits or rolls back with the work it describes."""
+"""Writing audit events. Every write of patient data calls record_event, and every read
+record_view, inside the transaction of the work, so the event commits or rolls back with it."""
 
+import ipaddress
+import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.ipv6 import clean_ipv6_address
 
 from clinic.audit.chain import GENESIS_HASH, HASHED_FIELDS, chain_for, event_hash
 from clinic.audit.context import current_request
 from clinic.audit.models import ActorKind, AuditChainHead, AuditEvent, AuditEventPatient
+from clinic.audit.verification import ChainReport
 
 
-@transaction.atomic
+# No savepoint: the event is part of its caller's work, and a failed append must fail that work.
+@transaction.atomic(savepoint=False)
 def record_event(
     *,
     actor: Any,
@@ -49,13 +54,11 @@ def record_event(
         object_type=subject._meta.label if subject is not None else "",
         object_id=str(subject.pk) if subject is not None else "",
         changed_fields=sorted(changed_fields),
-        data=data or {},
+        data=_as_stored_json(data or {}),
         request_id=request.request_id,
-        ip=request.ip,
+        ip=_as_stored_ip(request.ip),
     )
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        chain=event.chain, defaults={"seq": 0, "last_hash": GENESIS_HASH}
-    )
+    head = _locked_head(event.chain)
     event.seq = head.seq + 1
     event.prev_hash = head.last_hash
     event.hash = event_hash(
@@ -69,6 +72,93 @@ def record_event(
     )
     AuditChainHead.objects.filter(pk=head.pk).update(seq=event.seq, last_hash=event.hash)
     return event
+
+
+def record_view(
+    *,
+    actor: Any,
+    now: datetime,
+    action: str,
+    patients: Iterable[Any],
+    site_id: int | None = None,
+    poll: bool = False,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent | None:
+    """Record that a page or API call showed these patients, and return the event.
+
+    A live page's poll (`poll=True`) writes at most one event per user, action and patient per
+    UTC day: it names only the patients this user has not yet been recorded seeing with this
+    action today, and writes nothing (returns None) when there are none left.
+    """
+    if not poll:
+        return record_event(actor=actor, now=now, action=action, patients=patients, site_id=site_id,
+                            data=data)
+    with transaction.atomic(savepoint=False):
+        # Under the chain head's lock, two polls arriving together cannot both write.
+        _locked_head(chain_for(actor.organisation_id))
+        patient_ids = _still_to_name_today(actor=actor, now=now, action=action,
+                                           patient_ids={_patient_id(patient) for patient in patients})
+        if patient_ids is None:
+            return None
+        return record_event(actor=actor, now=now, action=action, patients=patient_ids, site_id=site_id,
+                            data={**(data or {}), "poll": True})
+
+
+def _still_to_name_today(*, actor: Any, now: datetime, action: str, patient_ids: set[int]) -> set[int] | None:
+    """The patients this user's events with this action have not named yet this UTC day; None
+    when nothing is left to write (a page showing nobody counts as one, once a day)."""
+    day_start = datetime.combine(now.astimezone(UTC).date(), time.min, tzinfo=UTC)
+    todays = AuditEvent.objects.filter(actor_id=actor.pk, action=action, occurred_at__gte=day_start,
+                                       occurred_at__lt=day_start + timedelta(days=1))
+    if not patient_ids:
+        return None if todays.exists() else set()
+    named = set(AuditEventPatient.objects.filter(event__in=todays, patient_id__in=patient_ids)
+                .values_list("patient_id", flat=True))
+    return (patient_ids - named) or None
+
+
+@transaction.atomic
+def record_chain_check(*, report: ChainReport, now: datetime) -> AuditEvent:
+    """Append the outcome of a chain check to the chain it checked, as the system."""
+    problem = report.first_break
+    return record_event(
+        actor=None,
+        now=now,
+        action="audit.chain_verified",
+        actor_kind=ActorKind.SYSTEM,
+        actor_label="nightly chain check",
+        organisation_id=int(report.chain) if report.chain.isdigit() else None,
+        data={
+            "intact": report.intact,
+            "events_checked": report.events_checked,
+            "last_seq": report.last_seq,
+            "problem_count": report.problem_count,
+            "first_break": None if problem is None else {
+                "seq": problem.seq, "event_id": problem.event_id, "reason": problem.reason},
+        },
+    )
+
+
+def _locked_head(chain: str) -> AuditChainHead:
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        chain=chain, defaults={"seq": 0, "last_hash": GENESIS_HASH}
+    )
+    return head
+
+
+def _as_stored_json(data: dict[str, Any]) -> dict[str, Any]:
+    # Hash what the database will give back: tuples become lists and number keys strings.
+    return json.loads(json.dumps(data))
+
+
+def _as_stored_ip(ip: str | None) -> str | None:
+    """The address as the database will give it back; None for anything that is not one."""
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return None
+    # PostgreSQL's inet keeps IPv4-mapped IPv6 addresses in dotted form, as Django does.
+    return clean_ipv6_address(str(address)) if address.version == 6 else str(address)
 
 
 def _patient_id(patient: Any) -> int:

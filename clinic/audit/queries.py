@@ -1,14 +1,90 @@
+"""Reads of the audit trail for the medical director's pages."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
+from clinic.accounts.models import Role
 from clinic.audit.chain import chain_for
-from clinic.audit.models import AuditEvent
+from clinic.audit.models import AuditEvent, AuditEventPatient
+from clinic.patients.models import Patient
+from clinic.patients.queries import search_patients
+
+# A list page names dozens of patients in one event; the row shows a few and counts the rest.
+PATIENTS_SHOWN_PER_EVENT = 5
+ROLE_LABELS = dict(Role.choices)
 
 
-def events_for_organisation(*, user: Any, action: str = "") -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.filter(chain=chain_for(user.organisation_id))
-    events = events.prefetch_related("patient_links")
-    if action:
-        events = events.filter(action__startswith=action)
+@dataclass(frozen=True)
+class AuditFilters:
+    patient: str = ""
+    staff_username: str = ""
+    action_prefix: str = ""
+    occurred_from: datetime | None = None
+    occurred_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event as the pages show it: the patients named that the reader may see, by name."""
+
+    event: AuditEvent
+    role_label: str
+    patient_count: int = 0
+    patients: list[Patient] = field(default_factory=list)
+    other_patient_count: int = 0
+
+
+def search_events(*, user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
+    """The director's organisation's events matching every filter given, newest first."""
+    events = _organisation_events(user)
+    if filters.patient:
+        matching = search_patients(user=user, query=filters.patient).values("pk")
+        events = events.filter(pk__in=AuditEventPatient.objects.filter(patient_id__in=matching)
+                               .values("event_id"))
+    if filters.staff_username:
+        events = events.filter(actor_label__iexact=filters.staff_username)
+    if filters.action_prefix:
+        events = events.filter(action__startswith=filters.action_prefix)
+    if filters.occurred_from:
+        events = events.filter(occurred_at__gte=filters.occurred_from)
+    if filters.occurred_before:
+        events = events.filter(occurred_at__lt=filters.occurred_before)
     return events
+
+
+def patient_trail(*, user: Any, patient: Patient) -> QuerySet[AuditEvent]:
+    """Every event naming this patient, newest first: who viewed or changed the record."""
+    naming = AuditEventPatient.objects.filter(patient_id=patient.pk).values("event_id")
+    return _organisation_events(user).filter(pk__in=naming)
+
+
+def event_rows(*, user: Any, events: Iterable[AuditEvent]) -> list[EventRow]:
+    """Rows for one page of events, with every named patient fetched in one query."""
+    events = list(events)
+    named_ids = {link.patient_id for event in events for link in event.patient_links.all()}
+    visible = Patient.objects.visible_to(user).in_bulk(named_ids)
+    return [_row(event, visible) for event in events]
+
+
+def patients_shown(rows: Iterable[EventRow]) -> list[Patient]:
+    """Every patient whose name a page of rows put on screen, each once."""
+    return list({patient.pk: patient for row in rows for patient in row.patients}.values())
+
+
+def _organisation_events(user: Any) -> QuerySet[AuditEvent]:
+    # Within one chain seq is the order of writing, and (chain, seq) is indexed.
+    return (AuditEvent.objects.filter(chain=chain_for(user.organisation_id))
+            .order_by("-seq").prefetch_related("patient_links"))
+
+
+def _row(event: AuditEvent, visible: dict[int, Patient]) -> EventRow:
+    links = sorted(event.patient_links.all(), key=lambda link: link.patient_id)
+    # Patients of sites the reader does not work at are counted, never named.
+    named = [visible[link.patient_id] for link in links if link.patient_id in visible]
+    shown = named[:PATIENTS_SHOWN_PER_EVENT]
+    return EventRow(event=event, role_label=ROLE_LABELS.get(event.role, event.role),
+                    patient_count=len(links), patients=shown, other_patient_count=len(links) - len(shown))

@@ -25,6 +25,11 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def answer(page: Page, question: str, choice: str) -> None:
+    group = page.get_by_role("radiogroup", name=question, exact=True)
+    group.get_by_role("radio", name=choice, exact=True).check()
+
+
 @pytest.fixture
 def clinic_staff(transactional_db, main_site):
     prescriber = StaffUserFactory(username="prescriber", role="prescriber", first_name="Priya",
@@ -78,8 +83,8 @@ def test_register_search_chart_and_audit_trail(page: Page, live_server, clinic_s
     page.get_by_label("Diastolic BP (mmHg)").fill("78")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("link", name="Take safety history").click()
-    page.get_by_role("radiogroup", name="Current psychosis", exact=True).get_by_role("radio", name="No", exact=True).check()
-    page.get_by_role("radiogroup", name="Controlled hypertension", exact=True).get_by_role("radio", name="Yes", exact=True).check()
+    answer(page, "Current psychosis", "No")
+    answer(page, "Controlled hypertension", "Yes")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved the safety history.")).to_be_visible()
 
