@@ -153,8 +153,12 @@ def intake_kind_of(item: models.Model) -> str:
 
 @transaction.atomic
 def add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
-                    **fields: Any) -> models.Model:
-    """Add one indication, medicine, allergy, measurement, prior treatment or result."""
+                    values: dict[str, Any] | None = None, **fields: Any) -> models.Model:
+    """Add one indication, medicine, allergy, measurement, prior treatment or result.
+
+    Pass the entry's fields in `values` when one of them is itself named `kind` (prior treatments
+    and results), which would clash with this function's own `kind`."""
+    fields = {**(values or {}), **fields}
     model = INTAKE_MODELS[kind]
     item = model(patient=patient, **fields)
     if kind in RECORDED_FIELDS:

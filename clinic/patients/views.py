@@ -149,7 +149,7 @@ def intake_item(request: HttpRequest, patient_id: int, kind: str, item_id: int |
         try:
             if item is None:
                 actions.add_intake_item(actor=request.user, now=timezone.now(), patient=patient,
-                                        kind=kind, **form.cleaned_data)
+                                        kind=kind, values=form.cleaned_data)
             else:
                 actions.change_intake_item(actor=request.user, now=timezone.now(),
                                            item=type(item).objects.get(pk=item.pk), **form.cleaned_data)

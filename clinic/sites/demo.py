@@ -28,26 +28,37 @@ STAFF = (
 )
 
 
+# The demo clinic opened a year before the day it is loaded, so its history fits inside.
+OPEN_FOR_DAYS = 365
+
+
 @dataclass(frozen=True)
 class SeedSummary:
     organisation_name: str
-    created: bool
+    patients_added: int
     patient_count: int
+    referring_clinician_count: int
     logins: list[tuple[str, str]]
 
 
 @transaction.atomic
 def seed(*, now: dt.datetime, password: str) -> SeedSummary:
-    organisation, created = Organisation.objects.get_or_create(
-        name=ORGANISATION_NAME, defaults={"created_at": now})
+    """Load what is missing of the demo clinic and set every demo login's password."""
+    organisation, _ = Organisation.objects.get_or_create(
+        name=ORGANISATION_NAME, defaults={"created_at": now - dt.timedelta(days=OPEN_FOR_DAYS)})
     sites = {code: _site(organisation, code, name, zone, chairs) for code, name, zone, chairs in SITES}
     staff = [_staff(organisation, sites, password, *row) for row in STAFF]
-    if created:
-        demo_patients.seed_patients(organisation=organisation, sites=sites, staff=staff, now=now)
+    team = {user.username: user for user in staff}
+    directory = demo_patients.seed_referral_directory(actor=team["director"], now=now)
+    patients_added = 0
+    # Patients go in all together or not at all, so a second run adds none.
+    if not organisation.patients.exists():
+        patients_added = demo_patients.seed_patients(sites=sites, staff=staff, directory=directory, now=now)
     return SeedSummary(
         organisation_name=organisation.name,
-        created=created,
+        patients_added=patients_added,
         patient_count=organisation.patients.count(),
+        referring_clinician_count=len(directory),
         logins=[(user.username, user.get_role_display()) for user in staff],
     )
 

@@ -153,10 +153,10 @@ class TreatmentTrial(models.Model):
     cognitive_effects = models.CharField(max_length=200, blank=True)
     outcome = models.CharField(max_length=24, choices=TrialOutcome.choices)
     reason_stopped = models.CharField(max_length=200, blank=True)
-    current_episode = models.BooleanField(null=True, help_text="Given in the current episode?")
+    current_episode = models.BooleanField(null=True, blank=True, help_text="Given in the current episode?")
     source = models.CharField(max_length=10, choices=(("patient", "Patient report"),
                                                       ("records", "Records")), default="patient")
-    adequate_dose = models.BooleanField(null=True, help_text="Prescriber confirms an adequate dose.")
+    adequate_dose = models.BooleanField(null=True, blank=True, help_text="Prescriber confirms an adequate dose.")
 
     class Meta:
         ordering = ["started_on", "id"]

@@ -247,3 +247,29 @@ def test_search_finds_by_name_mrn_or_birth_date(signed_in, nurse, main_site, que
     response = signed_in(nurse).get(reverse("patients:list"), {"q": query})
 
     assert response.context["patients"] == [patient]
+
+
+def test_prior_treatment_with_unknown_adequacy_is_saved(signed_in, prescriber, main_site):
+    patient = PatientFactory(site=main_site)
+
+    response = signed_in(prescriber).post(
+        reverse("patients:intake_add", args=[patient.pk, "treatment_trial"]),
+        {"kind": "medication", "name": "Escitalopram", "drug_class": "ssri", "max_daily_dose": "20",
+         "dose_unit": "mg", "weeks_at_adequate_dose": "8", "outcome": "no_response", "current_episode": "true",
+         "adequate_dose": "unknown", "source": "records"})
+
+    assert response.status_code == 302
+    trial = patient.treatment_trials.get()
+    assert (trial.kind, trial.name, trial.weeks_at_adequate_dose, trial.current_episode, trial.adequate_dose) == (
+        "medication", "Escitalopram", 8, True, None)
+
+
+def test_result_is_saved_with_its_kind(signed_in, nurse, main_site):
+    patient = PatientFactory(site=main_site)
+
+    signed_in(nurse).post(reverse("patients:intake_add", args=[patient.pk, "result"]),
+                          {"kind": "pregnancy_test", "taken_on": "2026-11-20", "outcome": "negative",
+                           "summary": "urine hCG negative"})
+
+    result = patient.results.get()
+    assert (result.kind, result.outcome, result.recorded_by) == ("pregnancy_test", "negative", nurse)

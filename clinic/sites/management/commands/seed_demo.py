@@ -2,6 +2,8 @@
 
 import os
 import secrets
+import time
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -11,16 +13,20 @@ from clinic.sites import demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation, sites, chairs, staff and synthetic patients."
+    help = "Create the demo organisation, sites, chairs, staff, referring clinicians and synthetic patients."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError("seed_demo only runs in demo mode (DEMO_MODE=true); "
                                "it must never add made-up patients to a real clinic.")
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        started = time.monotonic()
         summary = demo.seed(now=timezone.now(), password=password)
-        self.stdout.write(f"Demo clinic: {summary.organisation_name} — {summary.patient_count} patients"
-                          f"{' (already loaded)' if not summary.created else ''}")
+        seconds = time.monotonic() - started
+        loaded = (f"{summary.patients_added} patients added in {seconds:.1f} s" if summary.patients_added
+                  else "already loaded")
+        self.stdout.write(f"Demo clinic: {summary.organisation_name} — {summary.patient_count} patients, "
+                          f"{summary.referring_clinician_count} referring clinicians ({loaded})")
         self.stdout.write("Demo logins (password for all: " + password + "):")
         for username, role in summary.logins:
             self.stdout.write(f"  {username:<12} {role}")

@@ -1,0 +1,1 @@
+"""Backup and restore of the clinic's database and uploaded documents (docs/backup.md)."""
