@@ -9,7 +9,7 @@ published scoring weighs options differently.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from clinic.rules.errors import DomainError
 
@@ -24,6 +24,12 @@ class AnswerError(DomainError):
 
 class UnknownInstrument(DomainError):
     code = "UNKNOWN_INSTRUMENT"
+
+
+class InvalidProtocol(DomainError):
+    """Scale settings the rules cannot apply (an unknown band set, an impossible limit)."""
+
+    code = "INVALID_PROTOCOL"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,11 @@ class Item:
     # Wording only where the licence allows it; otherwise the clinic adds its licensed text.
     text: str | None = None
     loinc: str | None = None
+    # Only where it differs from the instrument's (QIDS-SR16 weight items, C-SSRS behaviour item).
+    recall_period: str | None = None
+    # Skip logic: (item number, option index). The item is asked only when that earlier item got that
+    # option; otherwise its answer must be None. A generator of valid answers honours this too.
+    asked_if: tuple[int, int] | None = None
 
     @property
     def max_points(self) -> int:
@@ -116,7 +127,8 @@ def item_points(instrument: "Instrument", answers: Sequence[Any], *,
                 optional_items: frozenset[int] = frozenset()) -> tuple[int | None, ...]:
     """Check the answers against the items and return each item's points (None if not asked).
 
-    Raises AnswerError naming the first item that is missing, of the wrong type or out of range.
+    Raises AnswerError naming the first item that is missing, of the wrong type or out of range, or
+    answered although its `asked_if` condition was not met.
     """
     if isinstance(answers, str | bytes) or not isinstance(answers, Sequence):
         raise AnswerError("Send the answers as a list, one per item.", field="answers")
@@ -124,8 +136,22 @@ def item_points(instrument: "Instrument", answers: Sequence[Any], *,
     if len(answers) != expected:
         raise AnswerError(f"{instrument.name} has {expected} items; {len(answers)} answers were sent. "
                           f"Send one answer per item in the published order.", field="answers")
+    given = {item.number: answer for item, answer in zip(instrument.items, answers, strict=True)}
+    # In published order, so an item's gate is checked before the item it gates.
     return tuple(_points(item, answer, optional=item.number in optional_items)
+                 if item.asked_if is None or given[item.asked_if[0]] == item.asked_if[1]
+                 else _not_asked(instrument, item, answer)
                  for item, answer in zip(instrument.items, answers, strict=True))
+
+
+def _not_asked(instrument: "Instrument", item: Item, answer: Any) -> None:
+    if answer is None:
+        return None
+    gate_number, option_index = item.asked_if
+    gate = next(other for other in instrument.items if other.number == gate_number)
+    raise AnswerError(f"Item {item.number} ({item.label}) is asked only when item {gate_number} is "
+                      f"\"{gate.options[option_index].label}\"; send null for item {item.number}.",
+                      field=f"item {item.number}")
 
 
 def _points(item: Item, answer: Any, *, optional: bool) -> int | None:
@@ -159,3 +185,17 @@ def options(*labels: str) -> tuple[Option, ...]:
 
 
 NO_YES = options("No", "Yes")
+
+
+ProtocolT = TypeVar("ProtocolT")
+
+
+def protocol_from(context: dict[str, Any], default: ProtocolT) -> ProtocolT:
+    """The clinic's settings for one scale: `context["protocol"]` when the caller passes one (the
+    clinic's versioned protocol), else the module's default, built from the reference's values."""
+    protocol = context.get("protocol", default)
+    if not isinstance(protocol, type(default)):
+        raise InvalidProtocol(f"The scoring settings must be a {type(default).__name__}, not {protocol!r}. "
+                              "Leave `protocol` out of the context to use the clinic's defaults.",
+                              field="context.protocol")
+    return protocol

@@ -5,9 +5,21 @@ alert as clinical-reference §7.1–§7.2. Free to use without permission (Pfize
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from clinic.rules.scales.base import Alert, Band, Instrument, Item, Score, band_for, item_points, options
+from clinic.rules.scales.base import (
+    Alert,
+    Band,
+    Instrument,
+    InvalidProtocol,
+    Item,
+    Score,
+    band_for,
+    item_points,
+    options,
+    protocol_from,
+)
 
 SOURCE = "Kroenke, Spitzer & Williams, J Gen Intern Med 2001;16:606-613"
 FREQUENCY = options("Not at all", "Several days", "More than half the days", "Nearly every day")
@@ -31,12 +43,31 @@ SEVERITY_BANDS = (Band(0, 4, "MINIMAL", "Minimal"), Band(5, 9, "MILD", "Mild"),
 SUICIDE_ITEM = 9
 
 
+@dataclass(frozen=True)
+class Phq9Protocol:
+    """[D] The suicide-risk alert fires when item 9 scores above `suicide_alert_above` (reference §7.2:
+    above 0; one-year attempt risk rose from 0.4 % to 4 % across item 9 answers [29]). None turns it off."""
+
+    suicide_alert_above: int | None = 0
+
+    def __post_init__(self) -> None:
+        if self.suicide_alert_above is not None and self.suicide_alert_above not in range(3):
+            raise InvalidProtocol(f"The PHQ-9 item 9 alert threshold must be 0 to 2, or None to turn the alert "
+                                  f"off; not {self.suicide_alert_above!r}. The reference's default is 0.",
+                                  field="suicide_alert_above")
+
+
+DEFAULT_PROTOCOL = Phq9Protocol()
+
+
 def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
-    """Sum of the nine items; item 9 above 0 raises a same-day suicide-risk alert [D]."""
+    """Sum of the nine items; item 9 above the protocol's threshold raises a same-day suicide-risk
+    alert [D]."""
+    protocol = protocol_from(context, DEFAULT_PROTOCOL)
     points = item_points(INSTRUMENT, answers)
     total = sum(points)
     alerts = ()
-    if points[SUICIDE_ITEM - 1] > 0:
+    if protocol.suicide_alert_above is not None and points[SUICIDE_ITEM - 1] > protocol.suicide_alert_above:
         alerts = (Alert("SUICIDE_RISK", SUICIDE_ITEM, "PHQ-9 item 9 is positive: a clinician reviews the "
                         "patient today and completes a C-SSRS screener."),)
     return Score("phq9", total, band_for(total, SEVERITY_BANDS), alerts=alerts)

@@ -1,0 +1,141 @@
+"""C-SSRS screener risk levels against Posner et al. triage guidance [45], clinical-reference §7.1–§7.3 and
+the answer format of design §4.4 (item 6: 0 No, 1 Yes more than 3 months ago, 2 Yes within 3 months)."""
+
+import pytest
+
+from clinic.rules.scales import cssrs_screener
+from clinic.rules.scales.base import AnswerError, InvalidProtocol
+
+SCORE = cssrs_screener.INSTRUMENT.score
+NOT_ASKED = [None, None, None]
+
+
+def test_reference_fixture_yes_yes_yes_no_no_no_is_moderate():
+    """clinical-reference §7.3: yes, yes, yes, no, no, no → moderate."""
+    result = SCORE([1, 1, 1, 0, 0, 0])
+
+    assert (result.total, result.severity, result.risk) == (None, None, "moderate")
+    assert [(alert.code, alert.item) for alert in result.alerts] == [("SUICIDE_RISK_MODERATE", 3)]
+
+
+def test_reference_fixture_behaviour_within_3_months_is_high():
+    """clinical-reference §7.3: Q1 yes, Q2 no, Q6 yes within 3 months → high; Q3–5 not asked."""
+    result = SCORE([1, 0, *NOT_ASKED, 2])
+
+    assert result.risk == "high"
+    assert [(alert.code, alert.item) for alert in result.alerts] == [("SUICIDE_RISK_HIGH", 6)]
+    assert "immediately" in result.alerts[0].message
+
+
+@pytest.mark.parametrize(("answers", "item"), [([1, 1, 0, 1, 0, 0], 4), ([1, 1, 0, 0, 1, 0], 5),
+                                               ([0, 0, *NOT_ASKED, 2], 6), ([1, 1, 1, 1, 1, 2], 4)])
+def test_high_risk_on_intent_plan_or_recent_behaviour(answers, item):
+    """§7.2 high: Q4 or Q5 yes, or behaviour ≤ 3 months ago → immediate evaluation and precautions [L]."""
+    result = SCORE(answers)
+
+    assert result.risk == "high"
+    assert [(alert.code, alert.item) for alert in result.alerts] == [("SUICIDE_RISK_HIGH", item)]
+
+
+@pytest.mark.parametrize(("answers", "item"), [([0, 1, 1, 0, 0, 0], 3), ([0, 0, *NOT_ASKED, 1], 6),
+                                               ([1, 1, 0, 0, 0, 1], 6)])
+def test_moderate_risk_on_method_or_past_behaviour(answers, item):
+    """§7.2 moderate: Q3 yes, or behaviour > 3 months ago → same-day review [D]."""
+    result = SCORE(answers)
+
+    assert result.risk == "moderate"
+    assert [(alert.code, alert.item) for alert in result.alerts] == [("SUICIDE_RISK_MODERATE", item)]
+
+
+@pytest.mark.parametrize("answers", [[1, 0, *NOT_ASKED, 0], [0, 1, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0]])
+def test_low_risk_when_only_q1_or_q2_is_yes(answers):
+    """§7.2 low: only Q1/Q2 yes; the reference names no alert for low risk."""
+    result = SCORE(answers)
+
+    assert (result.risk, result.alerts) == ("low", ())
+
+
+def test_no_positive_answer_gives_no_risk_level():
+    """Decision (module docstring): all No → risk None, not "low"."""
+    result = SCORE([0, 0, *NOT_ASKED, 0])
+
+    assert (result.total, result.risk, result.alerts) == (None, None, ())
+
+
+def test_the_clinic_can_turn_off_the_moderate_alert_but_not_the_high_one():
+    """§7.2: moderate → same-day review is a clinic setting [D]; high → immediate evaluation is [L]."""
+    protocol = cssrs_screener.CssrsScreenerProtocol(alert_on_moderate=False)
+
+    moderate = SCORE([1, 1, 1, 0, 0, 0], {"protocol": protocol})
+    high = SCORE([1, 1, 0, 1, 0, 0], {"protocol": protocol})
+
+    assert (moderate.risk, moderate.alerts) == ("moderate", ())
+    assert [alert.code for alert in high.alerts] == ["SUICIDE_RISK_HIGH"]
+
+
+def test_a_moderate_alert_setting_that_is_not_true_or_false_is_refused():
+    with pytest.raises(InvalidProtocol) as error:
+        cssrs_screener.CssrsScreenerProtocol(alert_on_moderate="no")
+
+    assert error.value.field == "alert_on_moderate"
+
+
+@pytest.mark.parametrize("item", [3, 4, 5])
+def test_an_answer_to_q3_to_q5_after_no_to_q2_names_the_item(item):
+    """§7.1 skip logic: Q3–5 only if Q2 = yes; after a No they must be null (design §4.4)."""
+    answers = [1, 0, *NOT_ASKED, 0]
+    answers[item - 1] = 0
+
+    with pytest.raises(AnswerError) as error:
+        SCORE(answers)
+
+    assert error.value.field == f"item {item}"
+    assert "send null" in error.value.message
+
+
+@pytest.mark.parametrize("item", [3, 4, 5])
+def test_a_missing_q3_to_q5_after_yes_to_q2_names_the_item(item):
+    """§7.1 skip logic: after a Yes to Q2, Q3–5 are asked and must be answered."""
+    answers = [1, 1, 0, 0, 0, 0]
+    answers[item - 1] = None
+
+    with pytest.raises(AnswerError) as error:
+        SCORE(answers)
+
+    assert error.value.field == f"item {item}"
+
+
+def test_items_3_to_5_are_gated_on_a_yes_to_item_2():
+    assert [item.asked_if for item in cssrs_screener.INSTRUMENT.items] == [None, None, (2, 1), (2, 1), (2, 1), None]
+
+
+def test_item_6_has_three_options():
+    """Design §4.4: No; Yes, more than 3 months ago; Yes, within 3 months."""
+    labels = [option.label for option in cssrs_screener.INSTRUMENT.items[5].options]
+
+    assert labels == ["No", "Yes, more than 3 months ago", "Yes, within 3 months"]
+
+
+def test_item_6_out_of_range_names_the_item():
+    with pytest.raises(AnswerError) as error:
+        SCORE([0, 0, *NOT_ASKED, 3])
+
+    assert error.value.field == "item 6"
+
+
+@pytest.mark.parametrize("item", [1, 2, 6])
+def test_a_missing_always_asked_item_names_the_item(item):
+    answers = [0, 0, *NOT_ASKED, 0]
+    answers[item - 1] = None
+
+    with pytest.raises(AnswerError) as error:
+        SCORE(answers)
+
+    assert error.value.field == f"item {item}"
+
+
+def test_wrong_answer_count_names_the_answers():
+    with pytest.raises(AnswerError) as error:
+        SCORE([0, 0, 0])
+
+    assert error.value.field == "answers"
