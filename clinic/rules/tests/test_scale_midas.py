@@ -1,0 +1,76 @@
+import pytest
+
+from clinic.rules.scales import midas
+from clinic.rules.scales.base import AnswerError
+
+SCORE = midas.INSTRUMENT.score
+CONTEXT = {"midas_a": 20, "midas_b": 7}
+
+
+def test_reference_fixture_is_16_days_grade_iii():
+    """clinical-reference §7.3: 2,4,3,5,2 (A 20, B 7) → 16 → grade III (Stewart 2001 grades)."""
+    result = SCORE([2, 4, 3, 5, 2], CONTEXT)
+
+    assert (result.total, result.severity) == (16, "GRADE_III")
+    assert result.subscores == {"headache_days": 20, "average_pain": 7}
+
+
+@pytest.mark.parametrize(("total", "grade"), [(0, "GRADE_I"), (5, "GRADE_I"), (6, "GRADE_II"), (10, "GRADE_II"),
+                                              (11, "GRADE_III"), (20, "GRADE_III"), (21, "GRADE_IV")])
+def test_grade_boundaries(total, grade):
+    """clinical-reference §7.2 (Stewart 2001): I 0–5, II 6–10, III 11–20, IV ≥ 21, both sides."""
+    result = SCORE([total, 0, 0, 0, 0], CONTEXT)
+
+    assert (result.total, result.severity) == (total, grade)
+
+
+def test_maximum_total_is_grade_iv():
+    """Five day counts of at most 92 days (3 months) each: 460 days, grade IV."""
+    result = SCORE([92] * 5, CONTEXT)
+
+    assert (result.total, result.severity) == (460, "GRADE_IV")
+
+
+def test_day_count_above_3_months_names_the_item():
+    with pytest.raises(AnswerError) as error:
+        SCORE([0, 0, 93, 0, 0], CONTEXT)
+
+    assert error.value.field == "item 3"
+
+
+def test_negative_day_count_names_the_item():
+    with pytest.raises(AnswerError) as error:
+        SCORE([-1, 0, 0, 0, 0], CONTEXT)
+
+    assert error.value.field == "item 1"
+
+
+def test_missing_item_a_is_named():
+    """Items A and B are part of the form (Stewart 2001); design §4.4 sends them in the context."""
+    with pytest.raises(AnswerError) as error:
+        SCORE([2, 4, 3, 5, 2], {"midas_b": 7})
+
+    assert error.value.field == "item A"
+
+
+@pytest.mark.parametrize("pain", [11, -1, "7", 7.5, True])
+def test_item_b_outside_0_to_10_is_named(pain):
+    with pytest.raises(AnswerError) as error:
+        SCORE([2, 4, 3, 5, 2], {"midas_a": 20, "midas_b": pain})
+
+    assert error.value.field == "item B"
+
+
+def test_item_a_above_3_months_is_named():
+    with pytest.raises(AnswerError) as error:
+        SCORE([2, 4, 3, 5, 2], {"midas_a": 93, "midas_b": 7})
+
+    assert error.value.field == "item A"
+
+
+def test_wrong_answer_count_names_the_answers():
+    """design §4.4: MIDAS takes the 5 scored items only; A and B go in the context."""
+    with pytest.raises(AnswerError) as error:
+        SCORE([2, 4, 3, 5, 2, 20, 7], CONTEXT)
+
+    assert error.value.field == "answers"

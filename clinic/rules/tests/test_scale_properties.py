@@ -1,0 +1,127 @@
+"""Properties every instrument in INSTRUMENTS must keep (issue 4 acceptance; style §5 habit 10).
+
+Answers are generated from each instrument's own items: an option index or a number in the item's
+range, and None for an item whose `asked_if` gate was not met (C-SSRS items 3–5). Instruments that
+read the context get a valid one (MIDAS items A and B, the CADSS pre-dose total, the AUDIT-C sex).
+"""
+
+from itertools import pairwise
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clinic.rules.scales import INSTRUMENTS
+from clinic.rules.scales.base import Instrument, Item
+
+ALL = sorted(INSTRUMENTS.values(), key=lambda instrument: instrument.code)
+WITH_TOTAL = [instrument for instrument in ALL if instrument.total_range is not None]
+SYMPTOM_SCALES = [instrument for instrument in WITH_TOTAL if instrument.higher_is_worse]
+BANDED = [instrument for instrument in WITH_TOTAL if instrument.bands]
+CONTEXTS = {
+    "midas": st.fixed_dictionaries({"midas_a": st.integers(0, 92), "midas_b": st.integers(0, 10)}),
+    "cadss": st.fixed_dictionaries({}, optional={"pre_dose_total": st.integers(0, 92)}),
+    "audit_c": st.fixed_dictionaries({}, optional={"sex": st.sampled_from(["male", "female", "other", "unknown"])}),
+}
+
+
+def by_code(instruments: list[Instrument]) -> Any:
+    return pytest.mark.parametrize("instrument", instruments, ids=[instrument.code for instrument in instruments])
+
+
+def answer_to(item: Item) -> st.SearchStrategy[int]:
+    if item.number_range is not None:
+        return st.integers(*item.number_range)
+    return st.integers(0, len(item.options) - 1)
+
+
+@st.composite
+def answers_for(draw: st.DrawFn, instrument: Instrument) -> list[int | None]:
+    given_answers: dict[int, int | None] = {}
+    for item in instrument.items:
+        asked = item.asked_if is None or given_answers.get(item.asked_if[0]) == item.asked_if[1]
+        given_answers[item.number] = draw(answer_to(item)) if asked else None
+    return list(given_answers.values())
+
+
+def context_for(instrument: Instrument) -> st.SearchStrategy[dict[str, Any]]:
+    return CONTEXTS.get(instrument.code, st.just({}))
+
+
+def worse_or_equal_answer(item: Item, answer: int) -> st.SearchStrategy[int]:
+    """An answer to the same item worth at least as many points."""
+    if item.number_range is not None:
+        return st.integers(answer, item.number_range[1])
+    points = item.options[answer].points
+    return st.sampled_from([index for index, option in enumerate(item.options) if option.points >= points])
+
+
+def severity_rank(instrument: Instrument, severity: str | None) -> int:
+    codes = [band.code for band in instrument.bands]
+    assert severity in codes, f"{instrument.code}: severity {severity!r} is not one of its bands {codes}"
+    return codes.index(severity)
+
+
+@by_code(WITH_TOTAL)
+@given(data=st.data())
+def test_total_stays_within_the_published_range(instrument, data):
+    """clinical-reference §7.1: every total lies in the instrument's published range."""
+    answers = data.draw(answers_for(instrument))
+    context = data.draw(context_for(instrument))
+
+    total = instrument.score(answers, context).total
+
+    low, high = instrument.total_range
+    assert low <= total <= high
+
+
+@by_code(SYMPTOM_SCALES)
+@given(data=st.data())
+def test_raising_one_answer_never_lowers_the_total(instrument, data):
+    """A symptom scale never scores a worse answer lower: an option worth more points (or a higher
+    number) on any one item never lowers the total. Points, not indices: DAST-10 item 3 is reversed."""
+    answers = data.draw(answers_for(instrument))
+    context = data.draw(context_for(instrument))
+    gates = {item.asked_if[0] for item in instrument.items if item.asked_if is not None}
+    choices = [index for index, item in enumerate(instrument.items)
+               if answers[index] is not None and item.number not in gates]
+    index = data.draw(st.sampled_from(choices))
+    item = instrument.items[index]
+    raised = data.draw(worse_or_equal_answer(item, answers[index]))
+
+    lower = instrument.score(answers, context)
+    higher = instrument.score([*answers[:index], raised, *answers[index + 1:]], context)
+
+    assert higher.total >= lower.total
+    if instrument.bands:
+        assert severity_rank(instrument, higher.severity) >= severity_rank(instrument, lower.severity)
+
+
+@by_code(BANDED)
+@given(data=st.data())
+def test_severity_never_decreases_as_the_total_rises(instrument, data):
+    """clinical-reference §7.2: bands run in order, so of two scores the higher total never has the
+    lower severity."""
+    context = data.draw(context_for(instrument))
+    first = instrument.score(data.draw(answers_for(instrument)), context)
+    second = instrument.score(data.draw(answers_for(instrument)), context)
+
+    low, high = sorted((first, second), key=lambda score: score.total)
+
+    assert severity_rank(instrument, low.severity) <= severity_rank(instrument, high.severity)
+
+
+@by_code(BANDED)
+def test_bands_run_in_order_without_gaps_or_overlaps(instrument):
+    """clinical-reference §7.2 bands are inclusive: each starts where the last ended (next whole number
+    for whole-number totals), the first at the lowest total and the last at the highest or open."""
+    bands = instrument.bands
+    low, high = instrument.total_range
+
+    assert bands[0].low <= low
+    assert bands[-1].high is None or bands[-1].high >= high
+    for before, after in pairwise(bands):
+        assert before.high is not None and after.low > before.high
+        if all(isinstance(bound, int) for bound in (before.high, after.low)):
+            assert after.low == before.high + 1
