@@ -1,0 +1,153 @@
+from dataclasses import replace
+
+import pytest
+
+from clinic.rules import trd
+from clinic.rules.trd import TrdProtocol, TreatmentTrial
+
+SERTRALINE = TreatmentTrial(kind="medication", name="sertraline", drug_class="ssri", outcome="no_response",
+                            weeks_at_adequate_dose=8, current_episode=True, adequate_dose=True)
+VENLAFAXINE = replace(SERTRALINE, name="venlafaxine", drug_class="snri", outcome="partial_response")
+ESCITALOPRAM = replace(SERTRALINE, name="escitalopram")
+
+
+def assess(trials, indication="TRD_UNIPOLAR", **settings_):
+    return trd.trd_criteria_met(trials, indication=indication, protocol=TrdProtocol(**settings_))
+
+
+def reason_codes(assessment, index):
+    return [reason.code for reason in assessment.verdicts[index].reasons]
+
+
+def test_two_adequate_failures_meet_unipolar_criteria():
+    """§2.2 [D]: ≥ 2 failed trials of adequate dose and duration in the current episode (Gaynes 2020 [26])."""
+    result = assess([SERTRALINE, VENLAFAXINE])
+
+    assert (result.met, result.failed_trials, result.required) == (True, 2, 2)
+    assert [verdict.name for verdict in result.counted] == ["sertraline", "venlafaxine"]
+    assert result.not_counted == ()
+
+
+def test_one_failure_does_not_meet_unipolar_criteria():
+    """§2.2: unipolar needs 2 by default."""
+    result = assess([SERTRALINE])
+
+    assert (result.met, result.failed_trials, result.required) == (False, 1, 2)
+
+
+def test_one_failure_meets_bipolar_criteria():
+    """§2.2 [L]: in bipolar depression the most common definition is ≥ 1 failure [26]."""
+    result = assess([SERTRALINE], indication="TRD_BIPOLAR")
+
+    assert (result.met, result.required) == (True, 1)
+
+
+def test_minimum_failures_are_a_setting_per_indication():
+    assert assess([SERTRALINE], min_failed_trials_unipolar=1).met
+    assert not assess([SERTRALINE], indication="TRD_BIPOLAR", min_failed_trials_bipolar=2).met
+
+
+@pytest.mark.parametrize(("weeks", "min_weeks", "counted"), [(6, 6, True), (5, 6, False), (4, 4, True),
+                                                             (3, 4, False), (8, 8, True), (7, 8, False)])
+def test_weeks_at_adequate_dose_both_sides_of_the_minimum(weeks, min_weeks, counted):
+    """§2.2 [D]: weeks at an adequate dose ≥ trd_min_weeks (default 6, allowed 4–8; [27])."""
+    result = assess([replace(SERTRALINE, weeks_at_adequate_dose=weeks)], min_weeks=min_weeks)
+
+    assert result.verdicts[0].counted is counted
+    if not counted:
+        assert reason_codes(result, 0) == ["TOO_SHORT"]
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (dict(current_episode=False), "PAST_EPISODE"),
+    (dict(current_episode=None), "EPISODE_NOT_RECORDED"),
+    (dict(adequate_dose=None), "ADEQUACY_NOT_CONFIRMED"),
+    (dict(adequate_dose=False), "DOSE_NOT_ADEQUATE"),
+    (dict(weeks_at_adequate_dose=None), "WEEKS_NOT_RECORDED"),
+    (dict(outcome="response"), "NOT_A_FAILURE"),
+    (dict(outcome="response_then_relapse"), "NOT_A_FAILURE"),
+    (dict(outcome="unknown"), "OUTCOME_UNKNOWN"),
+    (dict(outcome="intolerance"), "INTOLERANCE_NOT_COUNTED"),
+    (dict(kind="psychotherapy", drug_class=""), "NOT_MEDICATION"),
+    (dict(kind="ect", drug_class=""), "NOT_MEDICATION"),
+])
+def test_each_reason_a_trial_does_not_count(change, reason):
+    """§2.2: only medication trials, current episode, prescriber-confirmed adequate dose, enough weeks, and no
+    or partial response count; intolerance is recorded but not counted by default [U]."""
+    result = assess([replace(SERTRALINE, **change)])
+
+    assert (result.failed_trials, reason_codes(result, 0)) == (0, [reason])
+
+
+def test_every_reason_is_listed_not_only_the_first():
+    """The prescriber sees all that is missing at once (style habit 6)."""
+    trial = replace(SERTRALINE, current_episode=None, adequate_dose=None, weeks_at_adequate_dose=2, outcome="unknown")
+
+    assert reason_codes(assess([trial]), 0) == ["EPISODE_NOT_RECORDED", "ADEQUACY_NOT_CONFIRMED", "TOO_SHORT",
+                                                "OUTCOME_UNKNOWN"]
+
+
+def test_intolerance_counts_when_the_clinic_chooses_so():
+    """§2.2 [U]: definitions disagree; a clinic may count a trial stopped for intolerance before adequate duration."""
+    stopped = replace(SERTRALINE, outcome="intolerance", weeks_at_adequate_dose=1, adequate_dose=None)
+
+    assert assess([stopped], count_intolerance=True).failed_trials == 1
+    assert reason_codes(assess([replace(stopped, current_episode=False)], count_intolerance=True), 0) == [
+        "PAST_EPISODE"]
+
+
+def test_distinct_classes_count_one_trial_per_class():
+    """§2.2 [D]: with trd_require_distinct_classes, one per class (ATHF, Shiroma 2020 [22])."""
+    result = assess([SERTRALINE, ESCITALOPRAM, VENLAFAXINE], require_distinct_classes=True)
+
+    assert (result.met, result.failed_trials) == (True, 2)
+    assert reason_codes(result, 1) == ["SAME_CLASS"]
+
+
+def test_distinct_classes_off_by_default_counts_both_ssris():
+    """§2.2 [D]: trd_require_distinct_classes defaults to False."""
+    assert assess([SERTRALINE, ESCITALOPRAM]).failed_trials == 2
+
+
+def test_distinct_classes_need_a_recorded_class():
+    result = assess([replace(SERTRALINE, drug_class=""), VENLAFAXINE], require_distinct_classes=True)
+
+    assert (result.failed_trials, reason_codes(result, 0)) == (1, ["CLASS_NOT_RECORDED"])
+
+
+def test_distinct_classes_leave_uncounted_trials_as_they_were():
+    result = assess([replace(SERTRALINE, current_episode=False), ESCITALOPRAM], require_distinct_classes=True)
+
+    assert (result.failed_trials, reason_codes(result, 0)) == (1, ["PAST_EPISODE"])
+
+
+def test_no_trials_recorded_is_a_finding_of_zero():
+    result = assess([])
+
+    assert (result.met, result.failed_trials, result.verdicts) == (False, 0, ())
+
+
+@pytest.mark.parametrize("settings_", [dict(min_weeks=3), dict(min_weeks=9), dict(min_failed_trials_unipolar=0),
+                                       dict(min_failed_trials_bipolar=0)])
+def test_refuses_settings_outside_what_the_reference_allows(settings_):
+    """§2.2: trd_min_weeks is allowed 4–8; at least one failure is always required."""
+    with pytest.raises(trd.TrdProtocolInvalid):
+        TrdProtocol(**settings_)
+
+
+@pytest.mark.parametrize(("change", "field"), [(dict(kind="pill"), "trials[0].kind"),
+                                               (dict(outcome="better"), "trials[0].outcome"),
+                                               (dict(weeks_at_adequate_dose=-1), "trials[0].weeks_at_adequate_dose"),
+                                               (dict(weeks_at_adequate_dose=True), "trials[0].weeks_at_adequate_dose")])
+def test_refuses_an_impossible_trial_naming_the_field(change, field):
+    with pytest.raises(trd.TrialInvalid) as error:
+        assess([replace(SERTRALINE, **change)])
+
+    assert error.value.field == field
+
+
+def test_refuses_an_indication_without_trd_criteria():
+    with pytest.raises(trd.TrialInvalid) as error:
+        assess([SERTRALINE], indication="ANXIETY")
+
+    assert error.value.field == "indication"

@@ -1,0 +1,221 @@
+"""Treatment-resistant depression: counting adequate failed medication trials (clinical-reference §2.2).
+
+There is no consensus definition [26]. This counts failed medication trials of adequate dose and
+duration in the current episode [3, 22, 27] against the protocol's minimum — 2 in unipolar and
+1 in bipolar depression, the most common definitions [26] — and says for every trial why it did
+or did not count. The result is a finding for the prescriber, not an eligibility gate (§2.2).
+"""
+
+from dataclasses import dataclass
+
+from clinic.rules.errors import DomainError
+
+SOURCE = ("clinical-reference §2.2: Gaynes 2020 [26] (≥ 2 failures unipolar, ≥ 1 bipolar); Depress Anxiety "
+          "2021 [27] (minimum trial 4–6 weeks); Shiroma 2020 [22] and [3] (current episode, ATHF classes)")
+
+TRD_INDICATIONS = ("TRD_UNIPOLAR", "TRD_BIPOLAR")
+TRIAL_KINDS = ("medication", "psychotherapy", "tms", "ect", "ketamine")
+OUTCOMES = ("no_response", "partial_response", "response", "response_then_relapse", "intolerance", "unknown")
+FAILED_OUTCOMES = frozenset({"no_response", "partial_response"})
+# §2.2 [D]: the minimum weeks at an adequate dose may be set from 4 to 8.
+MIN_WEEKS_ALLOWED = range(4, 9)
+
+
+class TrialInvalid(DomainError):
+    code = "TRIAL_INVALID"
+
+
+class TrdProtocolInvalid(DomainError):
+    code = "PROTOCOL_INVALID"
+
+
+@dataclass(frozen=True)
+class TrdProtocol:
+    """TRD counting settings [D] (§2.2); defaults from the reference."""
+
+    min_weeks: int = 6  # allowed 4–8
+    require_distinct_classes: bool = False
+    min_failed_trials_unipolar: int = 2  # the most common unipolar definition [26]
+    min_failed_trials_bipolar: int = 1  # the most common bipolar definition [26]
+    # [U] Definitions disagree; by default a trial stopped for intolerance is recorded, not counted.
+    # When a clinic turns this on, an intolerance trial in the current episode counts without the
+    # dose and duration conditions, which it never reached.
+    count_intolerance: bool = False
+
+    def __post_init__(self) -> None:
+        if self.min_weeks not in MIN_WEEKS_ALLOWED:
+            raise TrdProtocolInvalid(f"The minimum trial length must be 4 to 8 weeks (clinical-reference §2.2); "
+                                     f"it is {self.min_weeks}.", field="min_weeks")
+        for name in ("min_failed_trials_unipolar", "min_failed_trials_bipolar"):
+            if getattr(self, name) < 1:
+                raise TrdProtocolInvalid("At least one failed trial must be required.", field=name)
+
+    def min_failed_trials(self, indication: str) -> int:
+        if indication == "TRD_BIPOLAR":
+            return self.min_failed_trials_bipolar
+        return self.min_failed_trials_unipolar
+
+
+DEFAULT_TRD_PROTOCOL = TrdProtocol()
+
+
+@dataclass(frozen=True)
+class TreatmentTrial:
+    """One prior treatment as recorded at intake (plain values of the patients app's TreatmentTrial).
+
+    None means not recorded: `current_episode` (in this episode?), `adequate_dose` (the
+    prescriber's adequacy flag) and `weeks_at_adequate_dose`.
+    """
+
+    kind: str
+    name: str
+    outcome: str
+    drug_class: str = ""
+    weeks_at_adequate_dose: int | None = None
+    current_episode: bool | None = None
+    adequate_dose: bool | None = None
+    non_medical: bool = False
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class TrialVerdict:
+    """Whether one trial counted; `reasons` says why not (empty when it counted)."""
+
+    index: int
+    name: str
+    counted: bool
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrdAssessment:
+    indication: str
+    met: bool
+    failed_trials: int
+    required: int
+    min_weeks: int
+    require_distinct_classes: bool
+    verdicts: tuple[TrialVerdict, ...]
+    source: str = SOURCE
+
+    @property
+    def counted(self) -> tuple[TrialVerdict, ...]:
+        return tuple(verdict for verdict in self.verdicts if verdict.counted)
+
+    @property
+    def not_counted(self) -> tuple[TrialVerdict, ...]:
+        return tuple(verdict for verdict in self.verdicts if not verdict.counted)
+
+
+def trd_criteria_met(trials: tuple[TreatmentTrial, ...] | list[TreatmentTrial], *, indication: str,
+                     protocol: TrdProtocol = DEFAULT_TRD_PROTOCOL) -> TrdAssessment:
+    """Count adequate failed medication trials in the current episode (clinical-reference §2.2 [D]).
+
+    A trial counts when it is a medication, in the current episode, at a dose the prescriber
+    confirmed adequate, for at least `min_weeks` at that dose, with no or partial response [26, 27].
+    With `require_distinct_classes` only the first counted trial of each drug class counts [22].
+    Every trial gets a verdict with all the reasons it did not count.
+    """
+    if indication not in TRD_INDICATIONS:
+        raise TrialInvalid(f"TRD criteria apply to {' or '.join(TRD_INDICATIONS)}, not {indication!r}.",
+                           field="indication")
+    check_trials(trials)
+    verdicts = _one_per_class([_verdict(index, trial, protocol) for index, trial in enumerate(trials)], trials,
+                              protocol)
+    failed = sum(verdict.counted for verdict in verdicts)
+    required = protocol.min_failed_trials(indication)
+    return TrdAssessment(indication=indication, met=failed >= required, failed_trials=failed, required=required,
+                         min_weeks=protocol.min_weeks, require_distinct_classes=protocol.require_distinct_classes,
+                         verdicts=tuple(verdicts))
+
+
+def check_trials(trials: tuple[TreatmentTrial, ...] | list[TreatmentTrial]) -> None:
+    """Refuse a trial whose kind, outcome or weeks cannot be right, naming the field."""
+    for index, trial in enumerate(trials):
+        _check_trial(index, trial)
+
+
+def _check_trial(index: int, trial: TreatmentTrial) -> None:
+    where = f"trials[{index}]"
+    if trial.kind not in TRIAL_KINDS:
+        raise TrialInvalid(f"Trial {index + 1} ({trial.name}) has kind {trial.kind!r}; expected one of "
+                           f"{', '.join(TRIAL_KINDS)}.", field=f"{where}.kind")
+    if trial.outcome not in OUTCOMES:
+        raise TrialInvalid(f"Trial {index + 1} ({trial.name}) has outcome {trial.outcome!r}; expected one of "
+                           f"{', '.join(OUTCOMES)}.", field=f"{where}.outcome")
+    weeks = trial.weeks_at_adequate_dose
+    if weeks is not None and (isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 0):
+        raise TrialInvalid(f"Trial {index + 1} ({trial.name}) has {weeks!r} weeks at an adequate dose; record a "
+                           "whole number of weeks, 0 or more.", field=f"{where}.weeks_at_adequate_dose")
+
+
+def _verdict(index: int, trial: TreatmentTrial, protocol: TrdProtocol) -> TrialVerdict:
+    if trial.kind != "medication":
+        return TrialVerdict(index, trial.name, False, (Reason("NOT_MEDICATION", (
+            f"A {trial.kind} trial: TRD counts medication trials only (§2.2).")),))
+    reasons = (*_episode_reasons(trial), *_adequacy_reasons(trial, protocol), *_outcome_reasons(trial, protocol))
+    return TrialVerdict(index, trial.name, not reasons, reasons)
+
+
+def _episode_reasons(trial: TreatmentTrial) -> tuple[Reason, ...]:
+    if trial.current_episode is None:
+        return (Reason("EPISODE_NOT_RECORDED", "Not recorded whether it was given in the current episode; "
+                       "ask and record it."),)
+    if not trial.current_episode:
+        return (Reason("PAST_EPISODE", "Given in a past episode; only the current episode counts."),)
+    return ()
+
+
+def _adequacy_reasons(trial: TreatmentTrial, protocol: TrdProtocol) -> tuple[Reason, ...]:
+    if protocol.count_intolerance and trial.outcome == "intolerance":
+        return ()
+    reasons = []
+    if trial.adequate_dose is None:
+        reasons.append(Reason("ADEQUACY_NOT_CONFIRMED", "The prescriber has not yet confirmed the dose was adequate."))
+    elif not trial.adequate_dose:
+        reasons.append(Reason("DOSE_NOT_ADEQUATE", "The prescriber judged the dose not adequate."))
+    weeks = trial.weeks_at_adequate_dose
+    if weeks is None:
+        reasons.append(Reason("WEEKS_NOT_RECORDED", "Weeks at an adequate dose are not recorded."))
+    elif weeks < protocol.min_weeks:
+        reasons.append(Reason("TOO_SHORT", f"{weeks} weeks at an adequate dose; the protocol needs "
+                              f"{protocol.min_weeks}."))
+    return tuple(reasons)
+
+
+def _outcome_reasons(trial: TreatmentTrial, protocol: TrdProtocol) -> tuple[Reason, ...]:
+    if trial.outcome in FAILED_OUTCOMES or (protocol.count_intolerance and trial.outcome == "intolerance"):
+        return ()
+    if trial.outcome == "intolerance":
+        return (Reason("INTOLERANCE_NOT_COUNTED", "Stopped for intolerance: recorded, not counted by this "
+                       "protocol (definitions disagree, §2.2 [U])."),)
+    if trial.outcome == "unknown":
+        return (Reason("OUTCOME_UNKNOWN", "The outcome is not known; record it if it can be found."),)
+    return (Reason("NOT_A_FAILURE", f"Outcome {trial.outcome.replace('_', ' ')}: not a failed trial."),)
+
+
+def _one_per_class(verdicts: list[TrialVerdict], trials: tuple[TreatmentTrial, ...] | list[TreatmentTrial],
+                   protocol: TrdProtocol) -> list[TrialVerdict]:
+    """With distinct classes required, keep the first counted trial of each class (ATHF, [22])."""
+    if not protocol.require_distinct_classes:
+        return verdicts
+    seen: set[str] = set()
+    result = []
+    for verdict in verdicts:
+        drug_class = trials[verdict.index].drug_class
+        if verdict.counted and not drug_class:
+            verdict = TrialVerdict(verdict.index, verdict.name, False, (Reason(
+                "CLASS_NOT_RECORDED", "The drug class is not recorded, so it cannot count as a distinct class."),))
+        elif verdict.counted and drug_class in seen:
+            verdict = TrialVerdict(verdict.index, verdict.name, False, (Reason(
+                "SAME_CLASS", f"A trial of the same class ({drug_class}) already counted."),))
+        elif verdict.counted:
+            seen.add(drug_class)
+        result.append(verdict)
+    return result
