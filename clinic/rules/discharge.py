@@ -1,0 +1,261 @@
+"""Discharge readiness after an infusion, and the driving advice the patient leaves with.
+
+Source: clinical-reference §5.5. Observation [D]: at least 60 min after the infusion ends and until
+every criterion holds (no psychiatric guideline sets a minimum [U]; esketamine requires ≥ 2 h [11]).
+Criteria [D] (procedural-sedation model, RCEM 2018 [16]; the margins are product choices): SBP <
+baseline + 20 mmHg, DBP < baseline + 10 mmHg and BP under PRE_BP_HOLD; HR within ±20 bpm of
+baseline; SpO₂ and RR within the clinic's settings without oxygen; alert and oriented, drinking,
+at most mildly nauseated, walking steadily; leaving with a named responsible adult [8].
+
+Every criterion runs and every unmet one is returned. A criterion the clinic cannot confirm
+because its threshold is unset, or a finding not yet charted, counts as unmet and says why.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from clinic.rules import vitals
+from clinic.rules.errors import DomainError
+from clinic.rules.vitals import Reading, VitalsProtocol
+
+SOURCE = "clinical-reference §5.5 [D]; procedural-sedation discharge model, RCEM 2018 [16]"
+NAUSEA_LEVELS = ("none", "mild", "moderate", "severe")
+
+
+class InvalidProtocol(DomainError):
+    code = "INVALID_PROTOCOL"
+
+
+class InvalidAssessment(DomainError):
+    code = "INVALID_DISCHARGE_ASSESSMENT"
+
+
+def _tagged(tag: str, source: str) -> dict[str, Any]:
+    """Field metadata a settings page shows: the evidence tag, its source, and whether verified."""
+    return {"tag": tag, "source": source, "verified": tag != "U"}
+
+
+@dataclass(frozen=True)
+class DischargeProtocol:
+    """The clinic's discharge settings, defaults from clinical-reference §5.5."""
+
+    min_observation_min: int = field(
+        default=60, metadata=_tagged("D", "§5.5: ≥ 60 min after the infusion ends (esketamine ≥ 2 h [11])"))
+    systolic_below_baseline_plus_mmhg: int = field(default=20, metadata=_tagged("D", "§5.5 [16]; margin a product "
+                                                                                     "choice"))
+    diastolic_below_baseline_plus_mmhg: int = field(default=10, metadata=_tagged("D", "§5.5 [16]; margin a product "
+                                                                                      "choice"))
+    heart_rate_within_bpm: int = field(default=20, metadata=_tagged("D", "§5.5 [16]; margin a product choice"))
+    max_nausea: str = field(default="mild", metadata=_tagged("D", "§5.5: no more than mildly nauseated"))
+    vitals_fresh_within_min: int = field(
+        default=15, metadata=_tagged("U", "product choice: §5.2 charts vitals every 15 min until discharge"))
+    no_driving_hours: int = field(default=24, metadata=_tagged("D", "§5.5; clinic discharge sheet [14]"))
+
+    def __post_init__(self) -> None:
+        for name in ("min_observation_min", "systolic_below_baseline_plus_mmhg", "diastolic_below_baseline_plus_mmhg",
+                     "heart_rate_within_bpm", "vitals_fresh_within_min", "no_driving_hours"):
+            if getattr(self, name) <= 0:
+                raise InvalidProtocol(f"{name} must be above 0.", field=name)
+        if self.max_nausea not in NAUSEA_LEVELS:
+            raise InvalidProtocol(f"max_nausea must be one of {', '.join(NAUSEA_LEVELS)}.", field="max_nausea")
+
+
+DEFAULT_PROTOCOL = DischargeProtocol()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the nurse has charted at the discharge check. None means not yet assessed."""
+
+    assessed_at: datetime
+    infusion_end_at: datetime
+    baseline: Reading
+    latest: Reading
+    on_oxygen: bool | None = None
+    alert_and_oriented: bool | None = None
+    drinking: bool | None = None
+    nausea: str | None = None
+    walks_steadily: bool | None = None
+    responsible_adult_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Unmet:
+    code: str
+    message: str
+    source: str = SOURCE
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    unmet: tuple[Unmet, ...]
+    observe_until_at: datetime
+
+
+def readiness(assessment: Assessment, *, protocol: DischargeProtocol = DEFAULT_PROTOCOL,
+              vitals_protocol: VitalsProtocol = vitals.DEFAULT_PROTOCOL) -> Readiness:
+    """Ready only when the minimum observation has passed and every criterion of
+    clinical-reference §5.5 holds; otherwise every unmet criterion, each with what to do."""
+    _check(assessment)
+    observe_until_at = assessment.infusion_end_at + timedelta(minutes=protocol.min_observation_min)
+    unmet = [finding for criterion in CRITERIA if (finding := criterion(assessment, protocol, vitals_protocol))]
+    if assessment.assessed_at < observe_until_at:
+        unmet.insert(0, Unmet("OBSERVATION_TIME", f"Observe until {observe_until_at:%H:%M}, "
+                              f"{protocol.min_observation_min} min after the infusion ended."))
+    return Readiness(not unmet, tuple(unmet), observe_until_at)
+
+
+def _check(assessment: Assessment) -> None:
+    vitals.check_reading(assessment.baseline)
+    vitals.check_reading(assessment.latest)
+    if assessment.assessed_at < assessment.infusion_end_at:
+        raise InvalidAssessment("The discharge check is timed before the infusion ended. Check the times.",
+                                field="assessed_at")
+    if assessment.latest.taken_at > assessment.assessed_at:
+        raise InvalidAssessment("The latest reading is timed after the discharge check. Check the reading's time.",
+                                field="latest")
+    if assessment.nausea is not None and assessment.nausea not in NAUSEA_LEVELS:
+        raise InvalidAssessment(f"Nausea must be one of {', '.join(NAUSEA_LEVELS)}, not {assessment.nausea!r}.",
+                                field="nausea")
+
+
+def _fresh_vitals(a: Assessment, p: DischargeProtocol, _: VitalsProtocol) -> Unmet | None:
+    if a.latest.taken_at < a.infusion_end_at:
+        return Unmet("VITALS_NOT_AFTER_INFUSION", "The latest vitals are from before the infusion ended. Take a "
+                     "reading now.")
+    if a.assessed_at - a.latest.taken_at > timedelta(minutes=p.vitals_fresh_within_min):
+        return Unmet("VITALS_STALE", f"The latest vitals are more than {p.vitals_fresh_within_min} min old. Take a "
+                     "reading now.")
+    return None
+
+
+def _systolic(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    limit = a.baseline.systolic_mmhg + p.systolic_below_baseline_plus_mmhg
+    if a.latest.systolic_mmhg >= limit:
+        return Unmet("SYSTOLIC_ABOVE_BASELINE", f"Systolic {a.latest.systolic_mmhg} mmHg is not below {limit} "
+                     f"(baseline {a.baseline.systolic_mmhg} + {p.systolic_below_baseline_plus_mmhg}). Keep observing "
+                     "and recheck in 15 min.")
+    return None
+
+
+def _diastolic(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    limit = a.baseline.diastolic_mmhg + p.diastolic_below_baseline_plus_mmhg
+    if a.latest.diastolic_mmhg >= limit:
+        return Unmet("DIASTOLIC_ABOVE_BASELINE", f"Diastolic {a.latest.diastolic_mmhg} mmHg is not below {limit} "
+                     f"(baseline {a.baseline.diastolic_mmhg} + {p.diastolic_below_baseline_plus_mmhg}). Keep "
+                     "observing and recheck in 15 min.")
+    return None
+
+
+def _below_hold(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    systolic, diastolic = v.pre_bp_hold_systolic_at_or_above_mmhg, v.pre_bp_hold_diastolic_at_or_above_mmhg
+    if a.latest.systolic_mmhg >= systolic or a.latest.diastolic_mmhg >= diastolic:
+        return Unmet("BP_AT_HOLD_LEVEL", f"BP {a.latest.systolic_mmhg}/{a.latest.diastolic_mmhg} mmHg is not under "
+                     f"the hold level {systolic}/{diastolic}. Keep observing and tell the prescriber.")
+    return None
+
+
+def _heart_rate(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    difference = a.latest.heart_rate_bpm - a.baseline.heart_rate_bpm
+    if abs(difference) > p.heart_rate_within_bpm:
+        return Unmet("HEART_RATE_FROM_BASELINE", f"Heart rate {a.latest.heart_rate_bpm} bpm is {difference:+d} from "
+                     f"the baseline {a.baseline.heart_rate_bpm}, beyond ±{p.heart_rate_within_bpm}. Keep observing.")
+    return None
+
+
+def _spo2(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    if v.spo2_low_below_percent is None:
+        return Unmet("SPO2_LIMIT_NOT_SET", "SpO₂ cannot be confirmed: the medical director has not set the SpO₂ low "
+                     "limit (spo2_low_below_percent).")
+    if a.latest.spo2_percent is None:
+        return Unmet("SPO2_NOT_RECORDED", "Record SpO₂ on room air.")
+    if a.latest.spo2_percent < v.spo2_low_below_percent:
+        return Unmet("SPO2_LOW", f"SpO₂ {a.latest.spo2_percent} % is below {v.spo2_low_below_percent} %. Keep "
+                     "observing and tell the prescriber.")
+    return None
+
+
+def _respiratory_rate(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    low, high = v.rr_low_below_per_min, v.rr_high_above_per_min
+    if low is None or high is None:
+        return Unmet("RR_LIMITS_NOT_SET", "Respiratory rate cannot be confirmed: the medical director has not set "
+                     "the RR limits (rr_low_below_per_min, rr_high_above_per_min).")
+    rate = a.latest.respiratory_rate_per_min
+    if rate is None:
+        return Unmet("RR_NOT_RECORDED", "Record the respiratory rate.")
+    if rate < low or rate > high:
+        return Unmet("RR_OUT_OF_RANGE", f"Respiratory rate {rate}/min is outside {low}–{high}/min. Keep observing "
+                     "and tell the prescriber.")
+    return None
+
+
+def _oxygen(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    if a.on_oxygen is None:
+        return Unmet("OXYGEN_NOT_RECORDED", "Record whether the patient is on oxygen.")
+    if a.on_oxygen:
+        return Unmet("ON_OXYGEN", "SpO₂ and RR must hold without oxygen. Take the patient off oxygen and recheck.")
+    return None
+
+
+def _observed(code: str, value: bool | None, not_recorded: str, unmet: str) -> Unmet | None:
+    if value is None:
+        return Unmet(f"{code}_NOT_RECORDED", not_recorded)
+    return None if value else Unmet(code, unmet)
+
+
+def _alert(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    return _observed("NOT_ALERT_ORIENTED", a.alert_and_oriented, "Record whether the patient is alert and oriented.",
+                     "The patient is not yet alert and oriented. Keep observing.")
+
+
+def _drinking(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    return _observed("NOT_DRINKING", a.drinking, "Record whether the patient is drinking.",
+                     "The patient is not yet drinking. Offer fluids and keep observing.")
+
+
+def _walking(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    return _observed("NOT_WALKING_STEADILY", a.walks_steadily, "Record whether the patient walks steadily.",
+                     "The patient does not yet walk steadily. Keep observing.")
+
+
+def _nausea(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    if a.nausea is None:
+        return Unmet("NAUSEA_NOT_RECORDED", "Record the patient's nausea: none, mild, moderate or severe.")
+    if NAUSEA_LEVELS.index(a.nausea) > NAUSEA_LEVELS.index(p.max_nausea):
+        return Unmet("NAUSEA", f"Nausea is {a.nausea}; at most {p.max_nausea} is allowed. Treat it as prescribed and "
+                     "keep observing.")
+    return None
+
+
+def _escort(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    if not (a.responsible_adult_name or "").strip():
+        return Unmet("NO_RESPONSIBLE_ADULT", "Record the name of the responsible adult taking the patient home. "
+                     "The patient may not leave alone [8].")
+    return None
+
+
+CRITERIA = (_fresh_vitals, _systolic, _diastolic, _below_hold, _heart_rate, _spo2, _respiratory_rate, _oxygen,
+            _alert, _drinking, _nausea, _walking, _escort)
+
+
+@dataclass(frozen=True)
+class DrivingAdvice:
+    no_driving_until_at: datetime
+    text: str
+    sources: tuple[str, ...] = ("Spravato label: no driving until the next day after restful sleep [11]",
+                                "clinic discharge sheet: 24 h without driving, machinery, major decisions, "
+                                "alcohol or cannabis [14]")
+
+
+def driving_advice(*, infusion_end_at: datetime, protocol: DischargeProtocol = DEFAULT_PROTOCOL) -> DrivingAdvice:
+    """The stricter of the two rules of clinical-reference §5.5 [D]: both apply, so the patient
+    waits 24 h after the infusion *and* until the next day after a restful night's sleep, whichever
+    comes later, and avoids machinery, major decisions, alcohol and cannabis for those 24 h."""
+    until_at = infusion_end_at + timedelta(hours=protocol.no_driving_hours)
+    text = (f"Do not drive, operate machinery or make major decisions until {until_at:%H:%M} on "
+            f"{until_at:%a %d %b %Y} ({protocol.no_driving_hours} hours after the infusion), and not before you "
+            "have had a restful night's sleep, whichever comes later. Drink no alcohol and use no cannabis for "
+            f"{protocol.no_driving_hours} hours.")
+    return DrivingAdvice(until_at, text)

@@ -1,0 +1,395 @@
+"""Response, partial response, remission and non-response against baseline, and what the rules
+propose after infusion 6.
+
+Source: clinical-reference §6.2 (classification, per-scale thresholds and their tags) and §6.3
+(after infusion 6). Every threshold carries its tag: [L] published, [D] the clinic's default,
+[U] unverified. A result that rests on an [U] threshold says so (`unverified`), and a scale with no
+agreed threshold (PCL-5, FIQR, MIDAS, HIT-6) gets `no_agreed_threshold` instead of an invented one.
+Scores are compared exactly; `improvement_pct_display` is rounded half-up to 0.1 % for people only.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from clinic.rules import scales
+from clinic.rules.errors import DomainError
+from clinic.rules.maintenance import DEFAULT_PROTOCOL as DEFAULT_MAINTENANCE
+from clinic.rules.maintenance import MaintenanceProtocol, first_visit_date
+
+SOURCE = "clinical-reference §6.2 classification"
+REMISSION, RESPONSE, PARTIAL, NON_RESPONSE = "remission", "response", "partial", "non_response"
+NOT_EVALUABLE, NO_AGREED_THRESHOLD = "not_evaluable", "no_agreed_threshold"
+# Best first: a rising score can only move a result rightwards along this order.
+ORDER = (REMISSION, RESPONSE, PARTIAL, NON_RESPONSE)
+PERCENT_DISPLAY_STEP = Decimal("0.1")
+RESPONSE_50_SOURCE = "§6.2: ≥ 50 % [L] (Murrough 2013 [17], Phillips 2019 [31], clinic cohort [6], Salloum 2019 [7])"
+
+
+class UnknownOutcomeScale(DomainError):
+    code = "UNKNOWN_OUTCOME_SCALE"
+
+
+class InvalidScore(DomainError):
+    code = "INVALID_SCORE"
+
+
+class ScoreOutOfRange(DomainError):
+    code = "SCORE_OUT_OF_RANGE"
+
+
+class NoBaselineScore(DomainError):
+    code = "NO_BASELINE_SCORE"
+
+
+class NoEndOfInductionScore(DomainError):
+    code = "NO_END_OF_INDUCTION_SCORE"
+
+
+class InvalidProtocol(DomainError):
+    code = "INVALID_PROTOCOL"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A cut-off with its evidence tag ("L", "D" or "U") and source; "U" is never shown as fact."""
+
+    value: Decimal
+    tag: str
+    source: str
+
+    @property
+    def verified(self) -> bool:
+        return self.tag != "U"
+
+
+@dataclass(frozen=True)
+class Remission:
+    """Remission when the score is below `score` (or at or below it when `inclusive`)."""
+
+    score: Decimal
+    inclusive: bool
+    tag: str
+    source: str
+
+    @property
+    def verified(self) -> bool:
+        return self.tag != "U"
+
+    def met(self, current: Decimal) -> bool:
+        return current <= self.score if self.inclusive else current < self.score
+
+    def describe(self) -> str:
+        return f"score {'≤' if self.inclusive else '<'} {self.score}"
+
+
+@dataclass(frozen=True)
+class ScaleCriteria:
+    """One scale's row of §6.2. Response is met by `response_pct` or by `response_points` (either)."""
+
+    scale: str
+    remission: Remission | None = None
+    response_pct: Threshold | None = None
+    response_points: Threshold | None = None
+    relapse_at_or_above: Threshold | None = None
+    note: str = ""
+
+    @property
+    def has_response_threshold(self) -> bool:
+        return self.response_pct is not None or self.response_points is not None
+
+    def response_thresholds(self) -> tuple[Threshold, ...]:
+        return tuple(t for t in (self.response_pct, self.response_points) if t is not None)
+
+    def thresholds(self) -> tuple[Threshold | Remission, ...]:
+        return (self.remission, *self.response_thresholds()) if self.remission else self.response_thresholds()
+
+
+def _pct(value: int, tag: str, source: str) -> Threshold:
+    return Threshold(Decimal(value), tag, source)
+
+
+DEFAULT_CRITERIA = (
+    ScaleCriteria("phq9", Remission(Decimal(5), False, "L", "§6.2; Psychiatr Serv PHQ-9 remission [34]"),
+                  _pct(50, "L", RESPONSE_50_SOURCE)),
+    ScaleCriteria("madrs", Remission(Decimal(10), True, "L", "§6.2; Salloum 2019 [7] (≤ 12 in some studies)"),
+                  _pct(50, "L", RESPONSE_50_SOURCE), relapse_at_or_above=_pct(22, "L", "§6.2; Salloum 2019 [7]")),
+    ScaleCriteria("qids_sr16", Remission(Decimal(5), True, "L", "§6.2; Rush 2003, Trivedi 2006 [35]"),
+                  _pct(50, "L", RESPONSE_50_SOURCE)),
+    ScaleCriteria("hamd17", Remission(Decimal(7), True, "U", "§6.2 [U]: not verified"),
+                  _pct(50, "U", "§6.2 [U]: not verified")),
+    ScaleCriteria("gad7", Remission(Decimal(5), False, "U", "§6.2 [U]: not verified"),
+                  _pct(50, "U", "§6.2 [U]: not verified")),
+    ScaleCriteria("ybocs", Remission(Decimal(12), True, "U", "§6.2 [U]: not verified"),
+                  _pct(35, "U", "§6.2 [U]: not verified")),
+    ScaleCriteria("pcl5", note="No agreed threshold [U]: older VA guidance gave 5 (reliable) and 10 (meaningful) "
+                  "points [37]; later studies put reliable change at 15–18 points in veterans [66] and the minimal "
+                  "important difference at ~9–12 in primary care, with ≤ 5 likely not reliable [67]."),
+    ScaleCriteria("ymrs", Remission(Decimal(12), False, "L", "§6.2; Young 1978, cut-offs per Int J Bipolar Disord "
+                  "2021 [41]"), note="YMRS has no response threshold; it is watched for mania (hold at ≥ 12, §8)."),
+    ScaleCriteria("pain_nrs", response_pct=_pct(30, "U", "§6.2 [U]: ≥ 30 % or ≥ 2 points, not verified"),
+                  response_points=_pct(2, "U", "§6.2 [U]: ≥ 30 % or ≥ 2 points, not verified")),
+    ScaleCriteria("fiqr", note="No agreed response or remission threshold for FIQR [U] (§6.2)."),
+    ScaleCriteria("midas", note="No agreed response or remission threshold for MIDAS [U] (§6.2)."),
+    ScaleCriteria("hit6", note="No agreed response or remission threshold for HIT-6 [U] (§6.2)."),
+)
+
+
+def _tagged(tag: str, source: str) -> dict[str, Any]:
+    """Field metadata a settings page shows: the evidence tag, its source, and whether verified."""
+    return {"tag": tag, "source": source, "verified": tag != "U"}
+
+
+@dataclass(frozen=True)
+class ResponseProtocol:
+    """The clinic's classification settings; defaults from clinical-reference §6.2–§6.3.
+
+    `criteria` is a table of per-scale rows, each threshold with its own tag; a clinic may add a
+    threshold the reference leaves open (e.g. PCL-5 points) and tag it "D" as its own choice.
+    """
+
+    partial_pct: Decimal = field(default=Decimal(25), metadata=_tagged("D", "§6.2: partial ≥ 25 % [D] convention"))
+    remission_requires_response: bool = field(default=False, metadata=_tagged("D", "§6.2"))
+    baseline_max_days_before_first_infusion: int = field(
+        default=7, metadata=_tagged("D", "§6.2: last score ≤ 7 days before infusion 1"))
+    end_score_min_days_after_sixth: int = field(
+        default=1, metadata=_tagged("D", "§6.2: taken 1–7 days after infusion 6"))
+    end_score_max_days_after_sixth: int = field(
+        default=7, metadata=_tagged("D", "§6.2: taken 1–7 days after infusion 6"))
+    titration_from_mg_per_kg: Decimal = field(default=Decimal("0.5"), metadata=_tagged("L", "§6.3; Cusin 2017 [5]"))
+    titration_to_mg_per_kg: Decimal = field(default=Decimal("0.75"), metadata=_tagged("L", "§6.3; Cusin 2017 [5]"))
+    criteria: tuple[ScaleCriteria, ...] = field(
+        default=DEFAULT_CRITERIA, metadata=_tagged("D", "§6.2 table; each threshold carries its own tag"))
+
+    def __post_init__(self) -> None:
+        if not 0 < self.partial_pct <= 100:
+            raise InvalidProtocol("The partial-response percentage must be above 0 and at most 100.",
+                                  field="partial_pct")
+        if not 0 <= self.end_score_min_days_after_sixth <= self.end_score_max_days_after_sixth:
+            raise InvalidProtocol("The end-of-induction score window must start on or after infusion 6 and end "
+                                  "no earlier than it starts.", field="end_score_min_days_after_sixth")
+        if self.baseline_max_days_before_first_infusion < 0:
+            raise InvalidProtocol("The baseline window cannot be negative.",
+                                  field="baseline_max_days_before_first_infusion")
+
+    def criteria_for(self, scale: str) -> ScaleCriteria:
+        for row in self.criteria:
+            if row.scale == scale:
+                return row
+        known = ", ".join(row.scale for row in self.criteria)
+        raise UnknownOutcomeScale(f"{scale!r} is not an outcome scale the clinic classifies. Use the course's "
+                                  f"primary scale, one of: {known}.", field="scale")
+
+
+DEFAULT_PROTOCOL = ResponseProtocol()
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The result of §6.2. `improvement_pct` is exact (None when the baseline is 0);
+    `change_points` is current − baseline, so a fall in symptoms is negative."""
+
+    scale: str
+    category: str
+    baseline: Decimal
+    current: Decimal
+    change_points: Decimal
+    improvement_pct: Decimal | None
+    meets_remission: bool | None
+    unverified: bool
+    basis: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def improvement_pct_display(self) -> Decimal | None:
+        if self.improvement_pct is None:
+            return None
+        return self.improvement_pct.quantize(PERCENT_DISPLAY_STEP, rounding=ROUND_HALF_UP)
+
+
+def percent_improvement(*, baseline: Decimal, current: Decimal) -> Decimal | None:
+    """(baseline − current) / baseline × 100, exact; None when the baseline is 0 (§6.2)."""
+    if baseline == 0:
+        return None
+    return (Decimal(baseline) - Decimal(current)) * 100 / Decimal(baseline)
+
+
+def checked_score(value: Any, *, scale: str, field: str) -> Decimal:
+    """A total as a Decimal, refused when it is not a number or outside the scale's published range."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or (
+            isinstance(value, Decimal) and not value.is_finite()):
+        raise InvalidScore(f"The {field} score must be a whole number or a Decimal, not {value!r}.", field=field)
+    instrument = scales.instrument(scale)
+    low, high = instrument.total_range or (0, None)
+    if value < low or (high is not None and value > high):
+        raise ScoreOutOfRange(f"A {instrument.name} total of {value} is impossible: it runs from {low} to {high}. "
+                              f"Check the {field} score.", field=field)
+    return Decimal(value)
+
+
+def classify(*, baseline: Any, current: Any, scale: str,
+             protocol: ResponseProtocol = DEFAULT_PROTOCOL) -> Classification:
+    """Response, partial, remission or non-response of `current` against `baseline` on `scale`.
+
+    Source: clinical-reference §6.2 — not evaluable when the baseline is 0; remission when the
+    score meets the scale's remission rule (and, if `remission_requires_response`, the response
+    threshold); response at the scale's threshold; partial at ≥ 25 % [D]; else non-response.
+    """
+    criteria = protocol.criteria_for(scale)
+    baseline_score = checked_score(baseline, scale=scale, field="baseline")
+    current_score = checked_score(current, scale=scale, field="current")
+    pct = percent_improvement(baseline=baseline_score, current=current_score)
+    meets = criteria.remission.met(current_score) if criteria.remission else None
+    result = _Result(criteria, baseline_score, current_score, pct, meets)
+    if pct is None:
+        return result.build(NOT_EVALUABLE, False, (), "The baseline score is 0, so no improvement can be "
+                            "measured. The prescriber judges the course without this classification.")
+    if not criteria.has_response_threshold:
+        return result.build(NO_AGREED_THRESHOLD, False, (), criteria.note)
+    responded = _responded(criteria, baseline_score - current_score, pct)
+    if meets and (responded or not protocol.remission_requires_response):
+        used = (criteria.remission, *criteria.response_thresholds()) if protocol.remission_requires_response \
+            else (criteria.remission,)
+        return result.build(REMISSION, *_basis(used, criteria))
+    if responded:
+        return result.build(RESPONSE, *_basis(criteria.response_thresholds(), criteria))
+    partial = Threshold(protocol.partial_pct, "D", "§6.2 convention")
+    category = PARTIAL if pct >= protocol.partial_pct else NON_RESPONSE
+    return result.build(category, *_basis((*criteria.thresholds(), partial), criteria))
+
+
+def _responded(criteria: ScaleCriteria, points_better: Decimal, pct: Decimal) -> bool:
+    by_pct = criteria.response_pct is not None and pct >= criteria.response_pct.value
+    by_points = criteria.response_points is not None and points_better >= criteria.response_points.value
+    return by_pct or by_points
+
+
+def _basis(used: Sequence[Threshold | Remission], criteria: ScaleCriteria) -> tuple[bool, tuple[str, ...], str]:
+    lines = []
+    for threshold in used:
+        if isinstance(threshold, Remission):
+            lines.append(f"remission: {threshold.describe()} [{threshold.tag}] ({threshold.source})")
+        elif threshold is criteria.response_points:
+            lines.append(f"response: ≥ {threshold.value} points better [{threshold.tag}] ({threshold.source})")
+        elif threshold is criteria.response_pct:
+            lines.append(f"response: ≥ {threshold.value} % improvement [{threshold.tag}] ({threshold.source})")
+        else:
+            lines.append(f"partial: ≥ {threshold.value} % improvement [{threshold.tag}] ({threshold.source})")
+    unverified = any(not threshold.verified for threshold in used)
+    note = ("Rests on a threshold the reference marks unverified [U]: show it as provisional, not as an "
+            "established criterion." if unverified else "")
+    return unverified, tuple(lines), note
+
+
+@dataclass(frozen=True)
+class _Result:
+    criteria: ScaleCriteria
+    baseline: Decimal
+    current: Decimal
+    pct: Decimal | None
+    meets: bool | None
+
+    def build(self, category: str, unverified: bool, basis: tuple[str, ...], note: str) -> Classification:
+        return Classification(self.criteria.scale, category, self.baseline, self.current,
+                              self.current - self.baseline, self.pct, self.meets, unverified, basis, note)
+
+
+@dataclass(frozen=True)
+class DatedScore:
+    taken_at: datetime
+    total: Any
+
+
+def select_baseline(scores: Sequence[DatedScore], *, first_infusion_at: datetime, scale: str,
+                    protocol: ResponseProtocol = DEFAULT_PROTOCOL) -> DatedScore:
+    """The baseline: the last score taken no later than the start of infusion 1 and at most 7
+    calendar days before its date (clinical-reference §6.2 [D]). Ties keep the later-listed score."""
+    window_days = protocol.baseline_max_days_before_first_infusion
+    eligible = [score for score in scores if score.taken_at <= first_infusion_at
+                and (first_infusion_at.date() - score.taken_at.date()).days <= window_days]
+    if not eligible:
+        raise NoBaselineScore(f"No {scales.instrument(scale).name} score was taken in the {window_days} days before "
+                              f"infusion 1 ({first_infusion_at:%Y-%m-%d}). Have the patient complete it before the "
+                              "first infusion.", field="scores")
+    return max(reversed(eligible), key=lambda score: score.taken_at)
+
+
+def select_end_of_induction_score(scores: Sequence[DatedScore], *, sixth_infusion_at: datetime, scale: str,
+                                  protocol: ResponseProtocol = DEFAULT_PROTOCOL) -> DatedScore:
+    """The end-of-induction score: the last one taken 1–7 calendar days after infusion 6
+    (clinical-reference §6.2 [D]). Ties keep the later-listed score."""
+    low, high = protocol.end_score_min_days_after_sixth, protocol.end_score_max_days_after_sixth
+    eligible = [score for score in scores if score.taken_at >= sixth_infusion_at
+                and low <= (score.taken_at.date() - sixth_infusion_at.date()).days <= high]
+    if not eligible:
+        raise NoEndOfInductionScore(f"No {scales.instrument(scale).name} score was taken {low}–{high} days after "
+                                    f"infusion 6 ({sixth_infusion_at:%Y-%m-%d}). Ask the patient to complete it.",
+                                    field="scores")
+    return max(reversed(eligible), key=lambda score: score.taken_at)
+
+
+MAINTENANCE, PRESCRIBER_REVIEW, STOP = "maintenance", "prescriber_review", "stop"
+
+
+@dataclass(frozen=True)
+class CourseOption:
+    code: str
+    label: str
+    source: str
+
+
+ALTERNATIVES = (
+    CourseOption("TMS", "Transcranial magnetic stimulation", "§6.3"),
+    CourseOption("ECT", "Electroconvulsive therapy", "§6.3"),
+    CourseOption("ESKETAMINE", "Esketamine (Spravato) under its REMS", "§6.3; §10 [11]"),
+    CourseOption("MEDICATION_CHANGE", "Medication change or augmentation", "§6.3"),
+    CourseOption("PSYCHOTHERAPY", "Psychotherapy", "§6.3"),
+)
+MORE_INFUSIONS = CourseOption("MORE_INFUSIONS", "More infusions", "§6.3; escalation common in practice [6]")
+PLAN_MAINTENANCE = CourseOption("MAINTENANCE", "Plan maintenance", "§6.3–§6.4")
+
+
+@dataclass(frozen=True)
+class AfterInductionProposal:
+    """What the rules propose after infusion 6; the prescriber decides and the decision is recorded."""
+
+    proposal: str
+    classification: Classification
+    options: tuple[CourseOption, ...]
+    message: str
+    first_maintenance_on: date | None = None
+    starting_interval_weeks: int | None = None
+
+
+def propose_after_induction(*, classification: Classification, sixth_infusion_on: date,
+                            protocol: ResponseProtocol = DEFAULT_PROTOCOL,
+                            maintenance: MaintenanceProtocol = DEFAULT_MAINTENANCE) -> AfterInductionProposal:
+    """Clinical-reference §6.3 [D]: remission or response → maintenance, first visit day 14 after
+    infusion 6 (§6.4); partial → prescriber review (more infusions, or titration 0.5 → 0.75 mg/kg
+    [5]); non-response → stop and list TMS, ECT, esketamine, medication change or augmentation,
+    psychotherapy. A result the rules cannot classify goes to the prescriber with every option."""
+    caveat = " This rests on an unverified threshold [U]." if classification.unverified else ""
+    titrate = CourseOption("TITRATE", f"Titrate the dose, e.g. {protocol.titration_from_mg_per_kg} → "
+                           f"{protocol.titration_to_mg_per_kg} mg/kg", "§6.3; Cusin 2017 [5]")
+    category = classification.category
+    if category in (REMISSION, RESPONSE):
+        first_on = first_visit_date(sixth_infusion_on=sixth_infusion_on, protocol=maintenance)
+        return AfterInductionProposal(MAINTENANCE, classification, (PLAN_MAINTENANCE,),
+                                      f"{category.capitalize()} after induction: plan maintenance, first infusion on "
+                                      f"{first_on:%Y-%m-%d}, then every {maintenance.starting_interval_weeks} weeks. "
+                                      f"The prescriber decides.{caveat}",
+                                      first_on, maintenance.starting_interval_weeks)
+    if category == PARTIAL:
+        return AfterInductionProposal(PRESCRIBER_REVIEW, classification, (MORE_INFUSIONS, titrate),
+                                      f"Partial response after induction: the prescriber reviews more infusions or "
+                                      f"a dose titration.{caveat}")
+    if category == NON_RESPONSE:
+        return AfterInductionProposal(STOP, classification, ALTERNATIVES,
+                                      "No response after induction: stop, and discuss the alternatives with the "
+                                      f"patient. Record the choice and any referral.{caveat}")
+    return AfterInductionProposal(PRESCRIBER_REVIEW, classification,
+                                  (PLAN_MAINTENANCE, MORE_INFUSIONS, titrate, *ALTERNATIVES),
+                                  "The rules cannot classify this course (" + category.replace("_", " ") + "): the "
+                                  "prescriber reviews the course and chooses.")

@@ -1,0 +1,265 @@
+"""Cumulative exposure and long-term monitoring (clinical-reference §8)."""
+
+import dataclasses
+import itertools
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clinic.rules import long_term
+from clinic.rules.long_term import Dose, LongTermProtocol, Patient
+
+D = Decimal
+ON = date(2027, 6, 30)
+
+
+def dose(days_before, mg="35.0", kg="70.0"):
+    return Dose(ON - timedelta(days=days_before), D(mg), D(kg))
+
+
+def test_running_totals_and_windows():
+    """§8 [D]: running totals (mg, mg/kg, infusions) and counts for the last 30, 90 and 365 days.
+    "Last 30 days" is on_date and the 29 dates before it."""
+    doses = [dose(0), dose(29), dose(30, "21.9"), dose(89), dose(90, "70.0", "100.0"), dose(364), dose(365)]
+
+    exposure = long_term.cumulative_exposure(doses, on_date=ON)
+
+    assert (exposure.all_time.infusions, exposure.all_time.total_mg) == (7, D("266.9"))
+    assert {days: (totals.infusions, totals.total_mg) for days, totals in exposure.windows.items()} == {
+        30: (2, D("70.0")), 90: (4, D("126.9")), 365: (6, D("231.9"))}
+    assert exposure.windows[30].total_mg_per_kg == D("1.0")
+
+
+def test_mg_per_kg_uses_delivered_mg_and_is_rounded_only_for_display():
+    """§4.6 example 5: 21.9 mg delivered at 70.0 kg is 0.3128… mg/kg; displayed 0.31."""
+    exposure = long_term.cumulative_exposure([dose(0, "21.9")], on_date=ON)
+
+    assert exposure.all_time.total_mg_per_kg == D("21.9") / D("70.0")
+    assert exposure.all_time.total_mg_per_kg_display == D("0.31")
+
+
+def test_doses_after_the_date_asked_about_are_left_out():
+    exposure = long_term.cumulative_exposure([dose(0), dose(-1)], on_date=ON)
+
+    assert exposure.all_time.infusions == 1
+
+
+def test_no_doses_gives_zero_totals():
+    exposure = long_term.cumulative_exposure([], on_date=ON)
+
+    assert (exposure.all_time.infusions, exposure.all_time.total_mg, exposure.windows[365].total_mg_per_kg) == (
+        0, D(0), D(0))
+
+
+@pytest.mark.parametrize(("bad", "field"), [
+    (Dose(datetime(2027, 6, 1, 9, 0), D(35), D(70)), "doses[1]"),
+    (Dose(ON, D(-1), D(70)), "doses[1].delivered_mg"),
+    (Dose(ON, 35.0, D(70)), "doses[1].delivered_mg"),
+    (Dose(ON, D(35), D(0)), "doses[1].dosing_weight_kg"),
+    (Dose(ON, D(35), D("Infinity")), "doses[1].dosing_weight_kg"),
+])
+def test_refuses_impossible_doses(bad, field):
+    with pytest.raises(long_term.InvalidDose) as error:
+        long_term.cumulative_exposure([bad], on_date=ON)
+
+    assert error.value.field == field
+
+
+def test_no_cap_unless_the_clinic_sets_one():
+    """§8: no limit on total dose or infusion count exists [U]; no cap unless the clinic sets one."""
+    exposure = long_term.cumulative_exposure([dose(days) for days in range(0, 400, 7)], on_date=ON)
+
+    assert long_term.cap_findings(exposure, planned_mg=D(1000)) == ()
+    assert LongTermProtocol().cap_total_mg is None and LongTermProtocol().cap_total_infusions is None
+
+
+@pytest.mark.parametrize(("cap_mg", "planned", "expected"), [
+    (D(105), D(35), []), (D("104.9"), D(35), ["CUMULATIVE_MG_CAP"])])
+def test_a_clinic_mg_cap_on_both_sides(cap_mg, planned, expected):
+    exposure = long_term.cumulative_exposure([dose(0), dose(7)], on_date=ON)
+
+    findings = long_term.cap_findings(exposure, planned_mg=planned, protocol=LongTermProtocol(cap_total_mg=cap_mg))
+
+    assert [finding.code for finding in findings] == expected
+
+
+@pytest.mark.parametrize(("cap", "expected"), [(3, []), (2, ["CUMULATIVE_INFUSION_CAP"])])
+def test_a_clinic_infusion_cap_on_both_sides(cap, expected):
+    exposure = long_term.cumulative_exposure([dose(0), dose(7)], on_date=ON)
+
+    findings = long_term.cap_findings(exposure, protocol=LongTermProtocol(cap_total_infusions=cap))
+
+    assert [finding.code for finding in findings] == expected
+
+
+@st.composite
+def dose_lists(draw):
+    offsets = draw(st.lists(st.integers(-30, 800), max_size=30))
+    return [dose(offset, str(draw(st.decimals(0, 100, places=1))), str(draw(st.decimals(30, 200, places=1))))
+            for offset in offsets]
+
+
+@given(dose_lists())
+def test_windows_nest(doses):
+    """Property: 30 ⊆ 90 ⊆ 365 days ⊆ all time, in count and in mg."""
+    exposure = long_term.cumulative_exposure(doses, on_date=ON)
+    ladder = [exposure.windows[30], exposure.windows[90], exposure.windows[365], exposure.all_time]
+
+    assert all(a.infusions <= b.infusions and a.total_mg <= b.total_mg for a, b in itertools.pairwise(ladder))
+
+
+@pytest.mark.parametrize(("start", "months", "expected"), [
+    (date(2027, 1, 15), 6, date(2027, 7, 15)), (date(2026, 8, 31), 6, date(2027, 2, 28)),
+    (date(2027, 8, 31), 6, date(2028, 2, 29)), (date(2027, 10, 1), 6, date(2028, 4, 1))])
+def test_six_months_later(start, months, expected):
+    assert long_term.add_months(start, months) == expected
+
+
+def items(patient, on_date=ON, protocol=long_term.DEFAULT_PROTOCOL):
+    return {item.code: item for item in long_term.monitoring_due(patient, on_date=on_date, protocol=protocol)}
+
+
+def test_before_every_infusion_the_bladder_questions_are_due():
+    """§8: before every infusion, yes/no questions on each bladder symptom."""
+    today = items(Patient("TRD_UNIPOLAR", ca_hepatic=False, infusion_today=True))
+    other_day = items(Patient("TRD_UNIPOLAR", ca_hepatic=False, infusion_today=False))
+
+    assert (today["BLADDER_QUESTIONS"].due, other_day["BLADDER_QUESTIONS"].due) == (True, False)
+
+
+def test_ymrs_is_due_before_each_infusion_only_for_bipolar_depression():
+    """§8: YMRS before each infusion for TRD_BIPOLAR."""
+    bipolar = items(Patient("TRD_BIPOLAR", ca_hepatic=False, infusion_today=True))
+    unipolar = items(Patient("TRD_UNIPOLAR", ca_hepatic=False, infusion_today=True))
+
+    assert bipolar["YMRS"].due and "YMRS" not in unipolar
+
+
+def test_baseline_lfts_only_for_ca_hepatic():
+    """§8: LFTs at baseline if CA_HEPATIC."""
+    hepatic = items(Patient("TRD_UNIPOLAR", ca_hepatic=True, infusion_today=True))
+    tested = items(Patient("TRD_UNIPOLAR", ca_hepatic=True, infusion_today=True, last_lft_on=date(2027, 6, 1)))
+    other = items(Patient("TRD_UNIPOLAR", ca_hepatic=False, infusion_today=True))
+
+    assert hepatic["LFT_BASELINE"].due and "LFT_BASELINE" not in tested and "LFT_BASELINE" not in other
+    assert "LFT_MAINTENANCE" not in hepatic
+
+
+@pytest.mark.parametrize(("on_date", "due"), [(date(2027, 7, 14), False), (date(2027, 7, 15), True)])
+def test_lfts_every_6_months_in_maintenance(on_date, due):
+    """§8: LFTs every 6 months in maintenance (product default, not evidence)."""
+    patient = Patient("TRD_UNIPOLAR", ca_hepatic=True, infusion_today=True, maintenance_started_on=date(2027, 3, 1),
+                      last_lft_on=date(2027, 1, 15))
+
+    item = items(patient, on_date)["LFT_MAINTENANCE"]
+
+    assert (item.due_on, item.due) == (date(2027, 7, 15), due)
+
+
+def test_maintenance_lfts_count_from_the_start_of_maintenance_without_a_test():
+    patient = Patient("TRD_UNIPOLAR", ca_hepatic=False, infusion_today=False, maintenance_started_on=date(2027, 1, 4))
+
+    assert items(patient)["LFT_MAINTENANCE"].due_on == date(2027, 7, 4)
+
+
+def test_a_clinic_may_limit_maintenance_lfts_to_ca_hepatic():
+    """§8 is ambiguous whether "then every 6 months" applies to everyone in maintenance; it is a setting."""
+    protocol = LongTermProtocol(lft_in_maintenance_only_if_ca_hepatic=True)
+    patient = Patient("TRD_UNIPOLAR", ca_hepatic=False, infusion_today=False, maintenance_started_on=date(2027, 1, 4))
+
+    assert "LFT_MAINTENANCE" not in items(patient, protocol=protocol)
+
+
+def test_cognition_question_each_maintenance_visit_and_screen_every_6_months():
+    """§8: a memory and concentration question at each maintenance visit; a formal screen every 6 months."""
+    patient = Patient("TRD_UNIPOLAR", ca_hepatic=False, infusion_today=True, maintenance_started_on=date(2027, 1, 4),
+                      last_cognition_screen_on=date(2027, 1, 4))
+    induction = Patient("TRD_UNIPOLAR", ca_hepatic=False, infusion_today=True)
+
+    due = items(patient)
+
+    assert due["COGNITION_QUESTION"].due
+    assert (due["COGNITION_SCREEN"].due_on, due["COGNITION_SCREEN"].due) == (date(2027, 7, 4), False)
+    assert "COGNITION_QUESTION" not in items(induction) and "COGNITION_SCREEN" not in items(induction)
+
+
+@pytest.mark.parametrize(("last", "due_on", "due"), [
+    (None, ON, True), (date(2026, 12, 31), date(2027, 6, 30), True), (date(2027, 1, 1), date(2027, 7, 1), False)])
+def test_audit_c_and_dast_10_every_6_months(last, due_on, due):
+    """§8: AUDIT-C and DAST-10 every 6 months; never done → due now."""
+    patient = Patient("ANXIETY", ca_hepatic=False, infusion_today=False, last_audit_c_on=last, last_dast10_on=last)
+
+    due_items = items(patient)
+
+    for code in ("AUDIT_C", "DAST_10"):
+        assert (due_items[code].due_on, due_items[code].due) == (due_on, due)
+
+
+def test_refuses_a_history_date_after_the_date_asked_about():
+    patient = Patient("ANXIETY", ca_hepatic=False, infusion_today=False, last_lft_on=ON + timedelta(days=1))
+
+    with pytest.raises(long_term.InvalidMonitoringInput) as error:
+        long_term.monitoring_due(patient, on_date=ON)
+
+    assert error.value.field == "last_lft_on"
+
+
+NO_SYMPTOMS = dict.fromkeys(long_term.BLADDER_SYMPTOMS, False)
+
+
+def test_no_bladder_symptoms_means_no_review():
+    assert long_term.bladder_review(NO_SYMPTOMS) is None
+
+
+@pytest.mark.parametrize("symptom", long_term.BLADDER_SYMPTOMS)
+def test_any_yes_to_a_bladder_question_needs_prescriber_review(symptom):
+    """§8: any yes → prescriber review before dosing; urinalysis at the prescriber's discretion."""
+    finding = long_term.bladder_review(NO_SYMPTOMS | {symptom: True})
+
+    assert finding.code == "BLADDER_REVIEW"
+    assert symptom.replace("_", " ").lower() in finding.message and "before dosing" in finding.message
+
+
+@pytest.mark.parametrize(("answers", "field"), [
+    ({k: v for k, v in NO_SYMPTOMS.items() if k != "NOCTURIA"}, "NOCTURIA"),
+    (NO_SYMPTOMS | {"DYSURIA": None}, "DYSURIA"),
+    (NO_SYMPTOMS | {"DYSURIA": "no"}, "DYSURIA"),
+    (NO_SYMPTOMS | {"FEVER": False}, "FEVER"),
+])
+def test_every_bladder_question_must_be_answered_yes_or_no(answers, field):
+    with pytest.raises(long_term.BladderAnswerMissing) as error:
+        long_term.bladder_review(answers)
+
+    assert error.value.field == field
+
+
+@pytest.mark.parametrize(("total", "held"), [(11, False), (12, True), (16, True)])
+def test_ymrs_holds_at_12(total, held):
+    """§8 and §7.2: YMRS ≥ 12 → hold the next infusion for review; §7.3 fixture 16 hypomanic → hold."""
+    finding = long_term.ymrs_hold(total)
+
+    assert (finding is not None) == held
+    if held:
+        assert finding.code == "YMRS_HOLD"
+
+
+def test_ymrs_refuses_an_impossible_total():
+    with pytest.raises(long_term.DomainError) as error:
+        long_term.ymrs_hold(61)
+
+    assert (error.value.code, error.value.field) == ("SCORE_OUT_OF_RANGE", "ymrs_total")
+
+
+@pytest.mark.parametrize("settings_", [dict(window_days=()), dict(window_days=(0,)), dict(lft_every_months=0),
+                                       dict(cap_total_mg=D(0)), dict(cap_total_infusions=0)])
+def test_refuses_an_impossible_protocol(settings_):
+    with pytest.raises(long_term.InvalidProtocol):
+        LongTermProtocol(**settings_)
+
+
+def test_every_protocol_field_names_its_tag_and_source():
+    for spec in dataclasses.fields(LongTermProtocol):
+        assert spec.metadata["tag"] == "D" and spec.metadata["source"].startswith("§8")

@@ -1,0 +1,387 @@
+"""Classification against baseline and the proposal after infusion 6 (clinical-reference §6.2–§6.3)."""
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clinic.rules import response, scales
+from clinic.rules.response import (
+    NO_AGREED_THRESHOLD,
+    NON_RESPONSE,
+    NOT_EVALUABLE,
+    PARTIAL,
+    REMISSION,
+    RESPONSE,
+    DatedScore,
+    ResponseProtocol,
+    classify,
+)
+
+D = Decimal
+START = datetime(2026, 12, 7, 9, 0)
+
+
+@pytest.mark.parametrize(("scale", "baseline", "current", "category", "unverified"), [
+    # PHQ-9: remission < 5 [L] [34]; response ≥ 50 % [L]; partial ≥ 25 % [D].
+    ("phq9", 20, 4, REMISSION, False),
+    ("phq9", 20, 5, RESPONSE, False),
+    ("phq9", 20, 10, RESPONSE, False),
+    ("phq9", 20, 11, PARTIAL, False),
+    ("phq9", 20, 15, PARTIAL, False),
+    ("phq9", 20, 16, NON_RESPONSE, False),
+    ("phq9", 20, 24, NON_RESPONSE, False),
+    # MADRS: remission ≤ 10 [L] [7].
+    ("madrs", 30, 10, REMISSION, False),
+    ("madrs", 30, 11, RESPONSE, False),
+    ("madrs", 40, 20, RESPONSE, False),
+    ("madrs", 40, 21, PARTIAL, False),
+    # QIDS-SR16: remission ≤ 5 [L] [35].
+    ("qids_sr16", 20, 5, REMISSION, False),
+    ("qids_sr16", 20, 6, RESPONSE, False),
+    # HAM-D17: remission ≤ 7, response 50 %, both [U].
+    ("hamd17", 24, 7, REMISSION, True),
+    ("hamd17", 24, 8, RESPONSE, True),
+    ("hamd17", 24, 13, PARTIAL, True),
+    # GAD-7: remission < 5, response 50 %, both [U].
+    ("gad7", 15, 4, REMISSION, True),
+    ("gad7", 15, 5, RESPONSE, True),
+    # Y-BOCS: remission ≤ 12, response ≥ 35 %, both [U].
+    ("ybocs", 30, 12, REMISSION, True),
+    ("ybocs", 20, 13, RESPONSE, True),
+    ("ybocs", 20, 14, PARTIAL, True),
+    ("ybocs", 20, 15, PARTIAL, True),
+    ("ybocs", 20, 16, NON_RESPONSE, True),
+    # Pain NRS: ≥ 30 % or ≥ 2 points [U]; no remission rule.
+    ("pain_nrs", 10, 8, RESPONSE, True),
+    ("pain_nrs", 10, 9, NON_RESPONSE, True),
+    ("pain_nrs", 3, 2, RESPONSE, True),
+    ("pain_nrs", 4, 3, PARTIAL, True),
+    ("pain_nrs", 10, 0, RESPONSE, True),
+])
+def test_both_sides_of_every_threshold(scale, baseline, current, category, unverified):
+    """Clinical-reference §6.2 classify() and its per-scale table, on both sides of each cut-off;
+    a result resting on an [U] threshold says it is unverified."""
+    result = classify(baseline=baseline, current=current, scale=scale)
+
+    assert (result.category, result.unverified) == (category, unverified)
+
+
+def test_pain_nrs_reference_example():
+    """Clinical-reference §7.3: pain NRS 7 → 4 is −3 points (−42.9 %); by §6.2 that is a response
+    on the unverified pain threshold."""
+    result = classify(baseline=7, current=4, scale="pain_nrs")
+
+    assert (result.change_points, result.improvement_pct_display) == (D(-3), D("42.9"))
+    assert (result.category, result.unverified) == (RESPONSE, True)
+    assert "unverified" in result.note
+
+
+@pytest.mark.parametrize(("scale", "baseline_answers", "baseline", "current_answers", "current", "category"), [
+    ("phq9", [1, 2, 1, 2, 1, 1, 1, 1, 0], 10, [0, 1, 0, 1, 0, 0, 0, 0, 1], 3, REMISSION),
+    ("phq9", [2, 2, 2, 2, 2, 2, 2, 2, 0], 16, [1, 2, 1, 2, 1, 1, 1, 1, 0], 10, PARTIAL),
+    ("ybocs", [4, 4, 4, 3, 3, 4, 3, 3, 3, 3], 34, [2, 2, 2, 2, 2, 3, 3, 2, 2, 2], 22, RESPONSE),
+    ("madrs", [4, 4, 4, 4, 4, 4, 4, 4, 4, 4], 40, [4, 4, 3, 3, 2, 3, 3, 3, 3, 0], 28, PARTIAL),
+])
+def test_reference_scoring_fixtures_classify(scale, baseline_answers, baseline, current_answers, current, category):
+    """§7.3 scoring fixtures (PHQ-9 10 and 3, Y-BOCS 22, MADRS 28) scored by the scale modules and
+    classified by §6.2: PHQ-9 10 → 3 is 70 % and < 5, remission; Y-BOCS 34 → 22 is 35.3 %, a
+    response on the [U] 35 % rule; MADRS 40 → 28 is 30 %, partial."""
+    baseline_total = scales.score(scale, baseline_answers).total
+    current_total = scales.score(scale, current_answers).total
+
+    result = classify(baseline=baseline_total, current=current_total, scale=scale)
+
+    assert (baseline_total, current_total, result.category) == (baseline, current, category)
+
+
+def test_baseline_of_zero_is_not_evaluable():
+    """§6.2: if baseline == 0 return "not_evaluable"."""
+    result = classify(baseline=0, current=3, scale="phq9")
+
+    assert (result.category, result.improvement_pct, result.unverified) == (NOT_EVALUABLE, None, False)
+    assert result.improvement_pct_display is None
+
+
+@pytest.mark.parametrize("scale", ["pcl5", "fiqr", "midas", "hit6"])
+def test_scales_without_agreed_thresholds_say_so(scale):
+    """§6.2: PCL-5, FIQR, MIDAS and HIT-6 have no agreed threshold [U]; nothing is invented."""
+    baseline = 60 if scale == "hit6" else 40
+
+    result = classify(baseline=baseline, current=baseline - 20, scale=scale)
+
+    assert result.category == NO_AGREED_THRESHOLD
+    assert result.meets_remission is None
+    assert "No agreed" in result.note or "no agreed" in result.note.lower()
+
+
+def test_pcl5_note_lists_the_literature_figures():
+    """§6.2 PCL-5 row: 5/10 points [37], 15–18 reliable change [66], MID ~9–12 [67]."""
+    result = classify(baseline=50, current=30, scale="pcl5")
+
+    assert all(figure in result.note for figure in ("5 (reliable)", "15–18", "9–12"))
+
+
+def test_fiqr_accepts_a_fractional_total():
+    """FIQR totals are fractional (§7.1); the 57.0 fixture of §7.3 classifies without a threshold."""
+    result = classify(baseline=D("70.5"), current=D("57.0"), scale="fiqr")
+
+    assert (result.category, result.change_points) == (NO_AGREED_THRESHOLD, D("-13.5"))
+
+
+def test_ymrs_reports_remission_but_has_no_response_rule():
+    """§6.2 YMRS row: remission < 12 [L] [41], no response threshold."""
+    below = classify(baseline=20, current=11, scale="ymrs")
+    at = classify(baseline=20, current=12, scale="ymrs")
+
+    assert (below.category, below.meets_remission, at.meets_remission) == (NO_AGREED_THRESHOLD, True, False)
+
+
+@pytest.mark.parametrize(("requires", "category"), [(False, REMISSION), (True, PARTIAL)])
+def test_remission_requires_response_setting(requires, category):
+    """§6.2 [D] remission_requires_response (default False): PHQ-9 6 → 4 is < 5 but only 33 %."""
+    protocol = ResponseProtocol(remission_requires_response=requires)
+
+    result = classify(baseline=6, current=4, scale="phq9", protocol=protocol)
+
+    assert result.category == category
+
+
+def test_remission_with_response_required_lists_both_thresholds():
+    """§6.2: with remission_requires_response, remission needs the response threshold too."""
+    protocol = ResponseProtocol(remission_requires_response=True)
+
+    result = classify(baseline=20, current=4, scale="phq9", protocol=protocol)
+
+    assert result.category == REMISSION
+    assert [line.split(":")[0] for line in result.basis] == ["remission", "response"]
+
+
+def test_basis_names_each_threshold_with_its_tag():
+    """Each result shows the thresholds it used and their tags, so [U] is never shown as fact."""
+    result = classify(baseline=20, current=14, scale="ybocs")
+
+    assert result.basis == ("remission: score ≤ 12 [U] (§6.2 [U]: not verified)",
+                            "response: ≥ 35 % improvement [U] (§6.2 [U]: not verified)",
+                            "partial: ≥ 25 % improvement [D] (§6.2 convention)")
+
+
+def test_a_clinic_may_set_its_own_pcl5_threshold():
+    """§6.2 leaves PCL-5 open; a clinic-set [D] threshold (here 10 points) classifies, tagged as the clinic's."""
+    own = response.ScaleCriteria("pcl5", response_points=response.Threshold(D(10), "D", "clinic setting"))
+    protocol = ResponseProtocol(criteria=(own,))
+
+    result = classify(baseline=50, current=40, scale="pcl5", protocol=protocol)
+
+    assert (result.category, result.unverified) == (RESPONSE, False)
+
+
+@pytest.mark.parametrize(("baseline", "current", "field", "code"), [
+    (-1, 3, "baseline", "SCORE_OUT_OF_RANGE"),
+    (10, 28, "current", "SCORE_OUT_OF_RANGE"),
+    (10.0, 3, "baseline", "INVALID_SCORE"),
+    (True, 3, "baseline", "INVALID_SCORE"),
+    (10, D("NaN"), "current", "INVALID_SCORE"),
+    ("10", 3, "baseline", "INVALID_SCORE"),
+])
+def test_refuses_impossible_scores(baseline, current, field, code):
+    """No score is clamped: PHQ-9 runs 0–27 (§7.1), and only whole numbers or Decimals are taken."""
+    with pytest.raises(response.DomainError) as error:
+        classify(baseline=baseline, current=current, scale="phq9")
+
+    assert (error.value.code, error.value.field) == (code, field)
+
+
+def test_hit6_range_starts_at_36():
+    """HIT-6 runs 36–78 (§7.1), so 30 is impossible."""
+    with pytest.raises(response.ScoreOutOfRange):
+        classify(baseline=30, current=40, scale="hit6")
+
+
+def test_refuses_a_scale_that_is_not_an_outcome_scale():
+    with pytest.raises(response.UnknownOutcomeScale) as error:
+        classify(baseline=5, current=3, scale="audit_c")
+
+    assert error.value.field == "scale"
+    assert "phq9" in error.value.message
+
+
+def test_every_outcome_scale_is_a_known_instrument():
+    """The criteria table and the scale modules name the same instruments (design §4.4 codes)."""
+    assert {row.scale for row in response.DEFAULT_CRITERIA} <= set(scales.INSTRUMENTS)
+
+
+def test_unverified_thresholds_are_marked_in_the_protocol_data():
+    """§6.2 tags: GAD-7, HAM-D17, Y-BOCS and pain NRS thresholds are [U]; PHQ-9, MADRS, QIDS-SR16 [L]."""
+    protocol = ResponseProtocol()
+    unverified = {row.scale for row in protocol.criteria if any(not t.verified for t in row.thresholds())}
+
+    assert unverified == {"gad7", "hamd17", "ybocs", "pain_nrs"}
+    assert protocol.criteria_for("madrs").relapse_at_or_above.value == 22
+
+
+def test_every_protocol_field_names_its_tag_and_source():
+    for spec in dataclasses.fields(ResponseProtocol):
+        assert spec.metadata["tag"] in ("L", "D", "U") and spec.metadata["source"]
+
+
+@pytest.mark.parametrize("settings_", [dict(partial_pct=D(0)), dict(end_score_min_days_after_sixth=8),
+                                       dict(baseline_max_days_before_first_infusion=-1)])
+def test_refuses_an_impossible_protocol(settings_):
+    with pytest.raises(response.InvalidProtocol):
+        ResponseProtocol(**settings_)
+
+
+RANK = {category: rank for rank, category in enumerate(response.ORDER)}
+GRADED = ["phq9", "madrs", "qids_sr16", "hamd17", "gad7", "ybocs", "pain_nrs"]
+
+
+@st.composite
+def score_pairs(draw):
+    scale = draw(st.sampled_from(GRADED))
+    high = scales.instrument(scale).total_range[1]
+    baseline = draw(st.integers(1, high))
+    current = draw(st.integers(0, high - 1))
+    return scale, baseline, current
+
+
+@given(score_pairs(), st.booleans())
+def test_classification_never_improves_when_the_current_score_rises(pair, requires_response):
+    """§6.2 is monotone: a higher (worse) current score never gives a better category."""
+    scale, baseline, current = pair
+    protocol = ResponseProtocol(remission_requires_response=requires_response)
+
+    lower = classify(baseline=baseline, current=current, scale=scale, protocol=protocol)
+    higher = classify(baseline=baseline, current=current + 1, scale=scale, protocol=protocol)
+
+    assert RANK[higher.category] >= RANK[lower.category]
+
+
+@given(score_pairs())
+def test_improvement_matches_the_formula(pair):
+    """§6.2: pct = (baseline − current) / baseline × 100, in Decimal (28 significant digits)."""
+    scale, baseline, current = pair
+
+    result = classify(baseline=baseline, current=current, scale=scale)
+
+    assert abs(result.improvement_pct * baseline - (baseline - current) * 100) < D("1e-20")
+
+
+@pytest.mark.parametrize(("baseline", "current", "pct"), [(20, 10, 50), (20, 15, 25), (20, 13, 35), (10, 7, 30)])
+def test_improvement_on_a_boundary_is_exact(baseline, current, pct):
+    """A boundary such as exactly 50 % is computed exactly, so it meets "≥ 50 %" (no float error)."""
+    result = classify(baseline=baseline, current=current, scale="ybocs")
+
+    assert result.improvement_pct == pct
+
+
+def _scores(*pairs):
+    return [DatedScore(taken_at, total) for taken_at, total in pairs]
+
+
+def test_baseline_is_the_last_score_within_7_days_before_infusion_1():
+    """§6.2 [D]: baseline = last score ≤ 7 days before infusion 1."""
+    scores = _scores((START - timedelta(days=8), 20), (START - timedelta(days=7, hours=2), 19),
+                     (START - timedelta(days=2), 18), (START + timedelta(hours=1), 5))
+
+    chosen = response.select_baseline(scores, first_infusion_at=START, scale="phq9")
+
+    assert chosen.total == 18
+
+
+def test_baseline_at_exactly_7_calendar_days_counts_and_8_does_not():
+    """§6.2: 7 calendar days before is inside the window, 8 is not."""
+    seven = _scores((datetime(2026, 11, 30, 8, 0), 17))
+    eight = _scores((datetime(2026, 11, 29, 23, 59), 17))
+
+    assert response.select_baseline(seven, first_infusion_at=START, scale="phq9").total == 17
+    with pytest.raises(response.NoBaselineScore) as error:
+        response.select_baseline(eight, first_infusion_at=START, scale="phq9")
+    assert "PHQ-9" in error.value.message and error.value.code == "NO_BASELINE_SCORE"
+
+
+def test_baseline_taken_the_same_morning_before_the_start_counts():
+    scores = _scores((START - timedelta(minutes=30), 16), (START, 15))
+
+    assert response.select_baseline(scores, first_infusion_at=START, scale="phq9").total == 15
+
+
+def test_baseline_tie_keeps_the_later_listed_score():
+    scores = _scores((START - timedelta(days=1), 16), (START - timedelta(days=1), 14))
+
+    assert response.select_baseline(scores, first_infusion_at=START, scale="phq9").total == 14
+
+
+@pytest.mark.parametrize(("days_after", "found"), [(0, False), (1, True), (7, True), (8, False)])
+def test_end_of_induction_score_is_taken_1_to_7_days_after_infusion_6(days_after, found):
+    """§6.2 [D]: the end-of-induction score is taken 1–7 days after infusion 6."""
+    scores = _scores((START + timedelta(days=days_after, hours=1), 6))
+
+    if found:
+        assert response.select_end_of_induction_score(scores, sixth_infusion_at=START, scale="phq9").total == 6
+    else:
+        with pytest.raises(response.NoEndOfInductionScore):
+            response.select_end_of_induction_score(scores, sixth_infusion_at=START, scale="phq9")
+
+
+SIXTH = date(2026, 12, 18)
+
+
+@pytest.mark.parametrize(("current", "category"), [(4, REMISSION), (9, RESPONSE)])
+def test_remission_or_response_proposes_maintenance_from_day_14(current, category):
+    """§6.3: remission or response → plan maintenance; §6.4: first infusion day 14 after infusion 6."""
+    result = classify(baseline=20, current=current, scale="phq9")
+
+    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
+
+    assert (proposal.proposal, result.category) == ("maintenance", category)
+    assert (proposal.first_maintenance_on, proposal.starting_interval_weeks) == (date(2027, 1, 1), 2)
+    assert "prescriber decides" in proposal.message
+
+
+def test_partial_proposes_review_with_more_infusions_or_titration():
+    """§6.3: partial → prescriber review; more infusions, or titration 0.5 → 0.75 mg/kg [5]."""
+    result = classify(baseline=20, current=12, scale="phq9")
+
+    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
+
+    assert proposal.proposal == "prescriber_review"
+    assert [option.code for option in proposal.options] == ["MORE_INFUSIONS", "TITRATE"]
+    assert "0.5 → 0.75 mg/kg" in proposal.options[1].label
+    assert proposal.first_maintenance_on is None
+
+
+def test_non_response_proposes_stop_and_lists_the_alternatives():
+    """§6.3: non-response → stop, and list TMS, ECT, esketamine, medication change or
+    augmentation, psychotherapy."""
+    result = classify(baseline=20, current=18, scale="phq9")
+
+    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
+
+    assert proposal.proposal == "stop"
+    assert [option.code for option in proposal.options] == ["TMS", "ECT", "ESKETAMINE", "MEDICATION_CHANGE",
+                                                           "PSYCHOTHERAPY"]
+    assert "augmentation" in proposal.options[3].label
+
+
+@pytest.mark.parametrize(("scale", "baseline"), [("phq9", 0), ("pcl5", 40)])
+def test_unclassifiable_course_goes_to_the_prescriber_with_every_option(scale, baseline):
+    result = classify(baseline=baseline, current=10, scale=scale)
+
+    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
+
+    assert proposal.proposal == "prescriber_review"
+    assert {"MAINTENANCE", "MORE_INFUSIONS", "TITRATE", "TMS", "PSYCHOTHERAPY"} <= {o.code for o in proposal.options}
+
+
+def test_proposal_on_an_unverified_threshold_says_so():
+    """An [U] threshold is never shown as fact: the proposal carries the caveat."""
+    result = classify(baseline=15, current=4, scale="gad7")
+
+    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
+
+    assert proposal.proposal == "maintenance"
+    assert "unverified threshold [U]" in proposal.message

@@ -1,0 +1,446 @@
+"""Vitals alerts and due timepoints (clinical-reference §5.2–§5.3).
+
+The medical director's SpO₂/RR/HR-low limits used here (SpO₂ < 92 %, RR < 8 or > 24/min, HR < 50)
+are test values standing in for a clinic's settings: the reference ships none.
+"""
+
+import dataclasses
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clinic.rules import vitals
+from clinic.rules.vitals import INFUSION, POST, PRE, Pause, Reading, VitalsProtocol
+
+START = datetime(2026, 11, 24, 9, 0)
+SET = VitalsProtocol(spo2_low_below_percent=92, rr_low_below_per_min=8, rr_high_above_per_min=24,
+                     hr_low_below_bpm=50)
+BASELINE = Reading(START - timedelta(minutes=10), 130, 80, 75, 97, 14)
+
+
+def reading(minute=10, systolic=130, diastolic=80, heart=75, spo2=97, rate=14, **more):
+    return Reading(START + timedelta(minutes=minute), systolic, diastolic, heart, spo2, rate, **more)
+
+
+def codes(alerts):
+    return [alert.code for alert in alerts]
+
+
+def during(**values):
+    return codes(vitals.alerts_for_reading(reading(**values), phase=INFUSION, protocol=SET, baseline=BASELINE))
+
+
+def test_unset_thresholds_block_every_alert_check():
+    """§5.3: SPO2_LOW, RR_LOW/HIGH and HR_LOW have no shipped value; infusions are blocked until the
+    medical director sets one."""
+    with pytest.raises(vitals.ThresholdNotSet) as error:
+        vitals.alerts_for_reading(reading(), phase=PRE)
+
+    assert error.value.code == "THRESHOLD_NOT_SET"
+    assert error.value.missing == ("spo2_low_below_percent", "rr_low_below_per_min", "rr_high_above_per_min",
+                                   "hr_low_below_bpm")
+    assert "SPO2_LOW (spo2_low_below_percent)" in error.value.message
+    assert error.value.field == "spo2_low_below_percent"
+
+
+def test_names_only_the_thresholds_still_unset():
+    partly = VitalsProtocol(spo2_low_below_percent=92, hr_low_below_bpm=50)
+
+    with pytest.raises(vitals.ThresholdNotSet) as error:
+        vitals.alerts_for_series([BASELINE], start_at=START, protocol=partly)
+
+    assert error.value.missing == ("rr_low_below_per_min", "rr_high_above_per_min")
+
+
+def test_unset_thresholds_are_marked_required_in_the_protocol_data():
+    required = {spec.name for spec in dataclasses.fields(VitalsProtocol) if spec.metadata.get("required")}
+
+    assert required == set(vitals.unset_thresholds(VitalsProtocol()))
+    vitals.require_thresholds_set(SET)
+
+
+@pytest.mark.parametrize(("systolic", "diastolic", "recheck", "expected"), [
+    (140, 90, False, []),
+    (141, 90, False, ["PRE_BP_CAUTION"]),
+    (140, 91, False, ["PRE_BP_CAUTION"]),
+    (165, 95, False, ["PRE_BP_CAUTION"]),
+    (159, 99, True, ["PRE_BP_CAUTION"]),
+    (160, 95, True, ["PRE_BP_HOLD"]),
+    (150, 100, True, ["PRE_BP_HOLD"]),
+    (140, 90, True, []),
+])
+def test_pre_infusion_blood_pressure(systolic, diastolic, recheck, expected):
+    """§5.3: PRE_BP_CAUTION at SBP > 140 or DBP > 90 [11]; PRE_BP_HOLD at SBP ≥ 160 or DBP ≥ 100 on recheck."""
+    alerts = vitals.alerts_for_reading(reading(-5, systolic, diastolic), phase=PRE, protocol=SET, is_recheck=recheck)
+
+    assert codes(alerts) == expected
+
+
+def test_pre_alerts_say_what_to_do():
+    caution, = vitals.alerts_for_reading(reading(-5, 150, 85), phase=PRE, protocol=SET)
+    hold, = vitals.alerts_for_reading(reading(-5, 165, 85), phase=PRE, protocol=SET, is_recheck=True)
+
+    assert caution.actions == ("RECHECK", "PRESCRIBER_ACKNOWLEDGES")
+    assert "Recheck after 5 min rest" in caution.message
+    assert hold.actions == ("HOLD", "PRESCRIBER_DECIDES")
+    assert hold.message.startswith("BP 165/85 mmHg on recheck, at or above 160/100. Do not start")
+
+
+@pytest.mark.parametrize(("systolic", "diastolic", "expected"), [
+    (169, 80, []), (170, 80, ["BP_RISE"]), (130, 104, []), (130, 105, ["BP_RISE"])])
+def test_bp_rise_over_baseline(systolic, diastolic, expected):
+    """§5.3 BP_RISE: + 40 mmHg systolic or + 25 diastolic over baseline [11] → notify prescriber."""
+    assert during(systolic=systolic, diastolic=diastolic) == expected
+
+
+@pytest.mark.parametrize(("systolic", "diastolic", "expected"), [
+    (179, 109, ["BP_RISE"]),
+    (180, 104, ["BP_RISE", "BP_PAUSE_PENDING"]),
+    (150, 110, ["BP_RISE", "BP_PAUSE_PENDING"]),
+    (199, 104, ["BP_RISE", "BP_PAUSE_PENDING"]),
+    (200, 104, ["BP_STOP", "BP_RISE"]),
+    (150, 119, ["BP_RISE", "BP_PAUSE_PENDING"]),
+    (150, 120, ["BP_STOP", "BP_RISE"]),
+])
+def test_pause_and_stop_levels_on_one_reading(systolic, diastolic, expected):
+    """§5.3 [42]: BP_PAUSE at SBP ≥ 180 or DBP ≥ 110 once confirmed 5 min later (one reading asks
+    for the recheck); BP_STOP at SBP ≥ 200 or DBP ≥ 120 on any reading."""
+    assert during(systolic=systolic, diastolic=diastolic) == expected
+
+
+def test_bp_stop_asks_to_stop_and_call_now():
+    stop, = vitals.alerts_for_reading(reading(20, 205, 100), phase=INFUSION, protocol=SET,
+                                      baseline=reading(-10, 170, 90))
+
+    assert stop.actions == ("STOP", "CALL_PRESCRIBER_NOW", "KEEP_MONITORING")
+    assert stop.source.endswith("[42] (anecdotal)")
+
+
+def test_bp_stop_before_the_start_means_do_not_start():
+    alerts = vitals.alerts_for_reading(reading(-5, 210, 100), phase=PRE, protocol=SET)
+
+    assert codes(alerts) == ["PRE_BP_CAUTION", "BP_STOP"]
+    assert alerts[1].actions == ("HOLD", "CALL_PRESCRIBER_NOW", "KEEP_MONITORING")
+    assert "Do not start the infusion" in alerts[1].message
+
+
+@pytest.mark.parametrize(("heart", "expected"), [(120, []), (121, ["HR_HIGH_PENDING"]), (50, []), (49, ["HR_LOW"])])
+def test_heart_rate_limits(heart, expected):
+    """§5.3: HR_HIGH above 120 bpm for ≥ 5 min [42]; HR_LOW at the clinic's setting."""
+    assert during(heart=heart) == expected
+
+
+@pytest.mark.parametrize(("spo2", "rate", "expected"), [
+    (92, 14, []), (91, 14, ["SPO2_LOW"]), (97, 8, []), (97, 7, ["RR_LOW"]), (97, 24, []), (97, 25, ["RR_HIGH"]),
+    (None, None, [])])
+def test_spo2_and_respiratory_rate_limits(spo2, rate, expected):
+    """§5.3: SPO2_LOW, RR_LOW, RR_HIGH at the medical director's settings → pause, notify prescriber."""
+    assert during(spo2=spo2, rate=rate) == expected
+
+
+@pytest.mark.parametrize(("phase", "actions", "starts"), [
+    (PRE, ("HOLD", "NOTIFY_PRESCRIBER"), "Do not start"),
+    (INFUSION, ("PAUSE", "NOTIFY_PRESCRIBER"), "Pause the pump"),
+    (POST, ("NOTIFY_PRESCRIBER",), "The infusion has ended"),
+])
+def test_a_pause_alert_reads_right_in_each_phase(phase, actions, starts):
+    """Before the start "pause" is "do not start"; after the end there is no pump to pause."""
+    alert, = vitals.alerts_for_reading(reading(spo2=88), phase=phase, protocol=SET, baseline=BASELINE)
+
+    assert alert.actions == actions
+    assert alert.message.split(". ", 1)[1].startswith(starts)
+
+
+@pytest.mark.parametrize(("symptoms", "expected"), [
+    (frozenset({"CHEST_PAIN"}), ["SYMPTOM_STOP"]), (frozenset({"CONFUSION", "NAUSEA_VOMIT"}), ["SYMPTOM_STOP"]),
+    (frozenset({"NAUSEA_VOMIT", "DIZZY"}), [])])
+def test_symptom_stop(symptoms, expected):
+    """§5.3 SYMPTOM_STOP: chest pain, severe headache, new neurological or visual change,
+    breathlessness, confusion → stop, prescriber now, emergency protocol [43]."""
+    assert during(symptoms=symptoms) == expected
+
+
+def test_symptom_stop_names_the_symptom_and_the_emergency_protocol():
+    alert, = vitals.alerts_for_reading(reading(symptoms=frozenset({"SEVERE_HEADACHE"})), phase=INFUSION,
+                                       protocol=SET, baseline=BASELINE)
+
+    assert alert.actions == ("STOP", "CALL_PRESCRIBER_NOW", "EMERGENCY_PROTOCOL")
+    assert alert.message.startswith("Reported: severe headache.")
+
+
+def test_sedation_and_marked_dissociation_notify_the_prescriber():
+    """§5.2 sedation score and the CADSS marked-dissociation flag (§7.2, [11]) as inputs."""
+    alerts = vitals.alerts_for_reading(reading(sedation_concern=True, marked_dissociation=True), phase=INFUSION,
+                                       protocol=SET, baseline=BASELINE)
+
+    notify = ("NOTIFY_PRESCRIBER", "KEEP_MONITORING")
+    assert [(alert.code, alert.actions) for alert in alerts] == [("SEDATION", notify), ("DISSOCIATION", notify)]
+
+
+@pytest.mark.parametrize(("values", "field"), [
+    (dict(systolic=-1), "systolic_mmhg"), (dict(heart=True), "heart_rate_bpm"), (dict(spo2=101), "spo2_percent"),
+    (dict(systolic=80, diastolic=80), "diastolic_mmhg"), (dict(rate=12.5), "respiratory_rate_per_min"),
+    (dict(symptoms=frozenset({"HEADACHE"})), "symptoms")])
+def test_refuses_impossible_readings(values, field):
+    with pytest.raises(vitals.DomainError) as error:
+        vitals.alerts_for_reading(reading(**values), phase=INFUSION, protocol=SET, baseline=BASELINE)
+
+    assert error.value.field == field
+
+
+def test_refuses_an_unknown_phase_and_a_missing_baseline():
+    with pytest.raises(vitals.UnknownPhase):
+        vitals.alerts_for_reading(reading(), phase="during", protocol=SET)
+    with pytest.raises(vitals.BaselineMissing):
+        vitals.alerts_for_reading(reading(), phase=INFUSION, protocol=SET)
+
+
+def series(*readings, end_minute=None, **kwargs):
+    end_at = START + timedelta(minutes=end_minute) if end_minute is not None else None
+    return vitals.alerts_for_series(list(readings), start_at=START, end_at=end_at, protocol=SET, **kwargs)
+
+
+def test_series_recheck_after_5_minutes_holds_and_sooner_does_not():
+    """§5.3: PRE_BP_HOLD applies on the recheck after 5 min rest."""
+    on_time = series(reading(-12, 165, 85), reading(-7, 165, 85))
+    too_soon = series(reading(-12, 165, 85), reading(-8, 165, 85))
+
+    assert codes(on_time) == ["PRE_BP_CAUTION", "PRE_BP_HOLD"]
+    assert codes(too_soon) == ["PRE_BP_CAUTION", "PRE_BP_CAUTION"]
+
+
+def test_series_confirms_bp_pause_5_minutes_later():
+    """§5.3 BP_PAUSE: SBP ≥ 180 confirmed 5 min later → pause pump, notify, recheck every 5 min."""
+    alerts = series(BASELINE, reading(20, 182, 100), reading(24, 181, 100), reading(25, 185, 100),
+                    reading(30, 183, 100))
+
+    assert codes(alerts) == ["BP_RISE", "BP_PAUSE_PENDING", "BP_RISE", "BP_PAUSE_PENDING", "BP_RISE", "BP_PAUSE",
+                             "BP_RISE"]
+    pause = alerts[5]
+    assert pause.actions == ("PAUSE", "NOTIFY_PRESCRIBER", "RECHECK")
+    assert "after 5 min" in pause.message
+
+
+def test_a_reading_below_the_limit_restarts_the_confirmation():
+    alerts = series(BASELINE, reading(20, 182, 100), reading(23, 160, 100), reading(26, 182, 100))
+
+    assert "BP_PAUSE" not in codes(alerts)
+
+
+def test_series_confirms_hr_high_after_5_minutes():
+    """§5.3 HR_HIGH: > 120 bpm for ≥ 5 min → pause, notify prescriber."""
+    alerts = series(BASELINE, reading(20, heart=125), reading(25, heart=130))
+
+    assert codes(alerts) == ["HR_HIGH_PENDING", "HR_HIGH"]
+    assert alerts[1].actions == ("PAUSE", "NOTIFY_PRESCRIBER")
+
+
+def test_resume_needs_two_readings_5_minutes_apart_below_the_pause_limits():
+    """§5.3 RESUME: below pause limits on 2 readings 5 min apart, and the prescriber approves;
+    same rate, pause time added to the infusion time."""
+    paused = [BASELINE, reading(20, 182, 100), reading(25, 185, 100)]
+
+    too_soon = series(*paused, reading(30, 150, 90), reading(34, 150, 90))
+    on_time = series(*paused, reading(30, 150, 90), reading(35, 150, 90))
+
+    assert "RESUME" not in codes(too_soon)
+    resume = on_time[-1]
+    assert (resume.code, resume.actions) == ("RESUME", ("PRESCRIBER_APPROVES", "RESUME"))
+    assert "09:30 and 09:35" in resume.message and "pause time is added" in resume.message
+
+
+def test_a_low_spo2_pauses_and_recovers_to_resume():
+    alerts = series(BASELINE, reading(20, spo2=89), reading(25), reading(30))
+
+    assert codes(alerts) == ["SPO2_LOW", "RESUME"]
+
+
+def test_no_resume_without_a_pause():
+    assert series(BASELINE, reading(20), reading(25), reading(30)) == ()
+
+
+def test_nothing_resumes_after_a_stop():
+    alerts = series(BASELINE, reading(20, 182, 100), reading(25, 185, 100), reading(28, 205, 100),
+                    reading(33, 150, 90), reading(38, 150, 90))
+
+    assert codes(alerts)[-2:] == ["BP_STOP", "BP_RISE"]
+    assert "RESUME" not in codes(alerts)
+
+
+def test_after_the_end_a_confirmed_high_bp_notifies_without_a_pump_to_pause():
+    alerts = series(BASELINE, reading(45, 182, 100), reading(50, 182, 100), end_minute=40)
+
+    assert codes(alerts) == ["BP_RISE", "BP_PAUSE_PENDING", "BP_RISE", "BP_PAUSE"]
+    assert alerts[-1].actions == ("NOTIFY_PRESCRIBER", "RECHECK")
+    assert alerts[-1].message.endswith("The infusion has ended: notify the prescriber and recheck every 5 min.")
+
+
+def test_series_takes_the_last_pre_infusion_reading_as_baseline_unless_given():
+    readings = [reading(-14, 120, 80), reading(-6, 140, 80), reading(20, 170, 80)]
+
+    assert codes(series(*readings)) == []
+    assert codes(series(*readings, baseline=reading(-14, 120, 80))) == ["BP_RISE"]
+
+
+def test_series_sorts_the_readings_by_time():
+    assert codes(series(reading(25, 185, 100), reading(20, 182, 100), BASELINE))[-1] == "BP_PAUSE"
+
+
+def test_series_without_a_pre_infusion_reading_refuses():
+    with pytest.raises(vitals.BaselineMissing):
+        series(reading(10))
+
+
+@pytest.mark.parametrize(("minutes", "approved", "allowed", "reasons"), [
+    ((30, 35), True, True, 0),
+    ((30, 34), True, False, 1),
+    ((30, 35), False, False, 1),
+    ((), True, False, 1),
+])
+def test_resume_needs_settled_vitals_and_the_prescribers_approval(minutes, approved, allowed, reasons):
+    """§5.3 RESUME: below pause limits on 2 readings 5 min apart, and the prescriber approves."""
+    readings = [reading(25, 185, 100)] + [reading(minute, 150, 90) for minute in minutes]
+
+    decision = vitals.resume_decision(readings, prescriber_approved=approved, protocol=SET)
+
+    assert (decision.allowed, len(decision.reasons)) == (allowed, reasons)
+
+
+def test_resume_refused_when_the_last_reading_is_high_again():
+    readings = [reading(30, 150, 90), reading(35, 150, 90), reading(36, 181, 90)]
+
+    assert not vitals.resume_decision(readings, prescriber_approved=True, protocol=SET).allowed
+
+
+def test_no_resume_after_a_stop():
+    readings = [reading(25, 205, 100), reading(30, 150, 90), reading(35, 150, 90)]
+
+    decision = vitals.resume_decision(readings, prescriber_approved=True, protocol=SET)
+
+    assert decision.reasons == ("The infusion was stopped (stop-level BP or a stop symptom): it does not resume.",)
+
+
+def minutes_of(timepoints):
+    return [(point.code, int((point.due_at - START).total_seconds() // 60)) for point in timepoints]
+
+
+def test_due_timepoints_for_a_40_minute_infusion():
+    """§5.2: ≤ 15 min before start; 10, 20, 30, 40 min (CADSS-6 at ~40); end; every 15 min until discharge."""
+    points = vitals.due_timepoints(start_at=START, end_at=START + timedelta(minutes=40))
+
+    assert minutes_of(points) == [("PRE", 0), ("INFUSION_10", 10), ("INFUSION_20", 20), ("INFUSION_30", 30),
+                                  ("INFUSION_40", 40), ("END", 40), ("POST_15", 55), ("POST_30", 70),
+                                  ("POST_45", 85), ("POST_60", 100)]
+    assert points[0].earliest_at == START - timedelta(minutes=15)
+    assert "CADSS-6" in points[4].records and "CADSS-6" not in points[3].records
+    assert "escort" in points[0].records and "mL infused" in points[5].records
+
+
+def test_pauses_do_not_count_as_infusion_time():
+    """§5.3 RESUME: the pause time is added to the infusion time; a 10-min pause at 15 min moves
+    the 20-, 30- and 40-min readings 10 min later."""
+    pause = Pause(START + timedelta(minutes=15), START + timedelta(minutes=25))
+
+    points = vitals.due_timepoints(start_at=START, end_at=START + timedelta(minutes=50), pauses=[pause])
+
+    assert minutes_of(points)[:6] == [("PRE", 0), ("INFUSION_10", 10), ("INFUSION_20", 30), ("INFUSION_30", 40),
+                                      ("INFUSION_40", 50), ("END", 50)]
+
+
+def test_an_early_stop_drops_the_later_infusion_timepoints():
+    """§4.6 example 5: stopped at 25 min; the 30- and 40-min readings are no longer due."""
+    points = vitals.due_timepoints(start_at=START, end_at=START + timedelta(minutes=25))
+
+    assert minutes_of(points)[:4] == [("PRE", 0), ("INFUSION_10", 10), ("INFUSION_20", 20), ("END", 25)]
+
+
+def test_a_longer_infusion_keeps_the_10_minute_spacing():
+    """§5.2 lists 10–40 min only; a 60-min infusion keeps going every 10 min (product choice, [U])."""
+    points = vitals.due_timepoints(start_at=START, end_at=START + timedelta(minutes=60))
+
+    assert [code for code, _ in minutes_of(points)][1:8] == ["INFUSION_10", "INFUSION_20", "INFUSION_30",
+                                                             "INFUSION_40", "INFUSION_50", "INFUSION_60", "END"]
+    spec = {field.name: field for field in dataclasses.fields(VitalsProtocol)}["infusion_every_min_after_last"]
+    assert spec.metadata["verified"] is False
+
+
+def test_without_an_end_only_the_planned_infusion_timepoints_are_due():
+    points = vitals.due_timepoints(start_at=START)
+
+    assert [code for code, _ in minutes_of(points)] == ["PRE", "INFUSION_10", "INFUSION_20", "INFUSION_30",
+                                                        "INFUSION_40"]
+
+
+def test_post_infusion_readings_continue_until_discharge():
+    points = vitals.due_timepoints(start_at=START, end_at=START + timedelta(minutes=40),
+                                   until_at=START + timedelta(minutes=140))
+
+    assert minutes_of(points)[-1] == ("POST_90", 130)
+
+
+@pytest.mark.parametrize(("end", "pauses", "until", "field"), [
+    (0, [], None, "end_at"),
+    (40, [(-5, 5)], None, "pauses[1]"),
+    (40, [(10, 20), (15, 25)], None, "pauses[2]"),
+    (40, [(10, 10)], None, "pauses[1]"),
+    (40, [(35, 45)], None, "pauses[1]"),
+    (40, [], 30, "until_at"),
+    (None, [], 30, "until_at"),
+])
+def test_refuses_impossible_times(end, pauses, until, field):
+    def at(minute):
+        return None if minute is None else START + timedelta(minutes=minute)
+
+    with pytest.raises(vitals.InvalidTimes) as error:
+        vitals.due_timepoints(start_at=START, end_at=at(end), until_at=at(until),
+                              pauses=[Pause(at(a), at(b)) for a, b in pauses])
+
+    assert error.value.field == field
+
+
+@st.composite
+def infusion_days(draw):
+    duration = draw(st.integers(1, 240))
+    cuts = sorted(draw(st.lists(st.integers(1, duration - 1), max_size=6, unique=True))) if duration > 1 else []
+    pauses, total = [], 0
+    for begin, end in zip(cuts[::2], cuts[1::2], strict=False):
+        pauses.append(Pause(START + timedelta(minutes=begin), START + timedelta(minutes=end)))
+        total += end - begin
+    extra = draw(st.integers(0, 180))
+    return duration, pauses, extra
+
+
+@given(infusion_days())
+def test_due_timepoints_are_ordered_and_inside_the_day(day):
+    """Property: the due times never go backwards, and none falls between the end and its last listed post reading."""
+    duration, pauses, extra = day
+    end_at = START + timedelta(minutes=duration)
+
+    points = vitals.due_timepoints(start_at=START, end_at=end_at, pauses=pauses,
+                                   until_at=end_at + timedelta(minutes=extra))
+    times = [point.due_at for point in points]
+
+    assert times == sorted(times)
+    assert all(point.due_at <= end_at for point in points if point.code.startswith("INFUSION"))
+    assert [point.code for point in points].count("END") == 1
+
+
+@pytest.mark.parametrize("settings_", [dict(hr_high_above_bpm=0), dict(spo2_low_below_percent=101),
+                                       dict(rr_low_below_per_min=20, rr_high_above_per_min=12),
+                                       dict(infusion_timepoints_min=(20, 10)), dict(infusion_timepoints_min=()),
+                                       dict(stop_symptoms=("HEADACHE",))])
+def test_refuses_an_impossible_protocol(settings_):
+    with pytest.raises(vitals.InvalidProtocol):
+        VitalsProtocol(**settings_)
+
+
+def test_every_protocol_field_names_its_tag_and_source():
+    for spec in dataclasses.fields(VitalsProtocol):
+        assert spec.metadata["tag"] in ("D", "U") and spec.metadata["source"].startswith(("§5", "product choice"))
+
+
+def test_every_alert_rule_names_its_actions_and_source():
+    for rule in vitals.RULES.values():
+        assert rule.actions and rule.source
