@@ -60,6 +60,8 @@ lint: install-dev
 
 test: install-dev chromium lint
 	$(BIN)/pytest -n 2 --dist loadgroup --cov --cov-report=term:skip-covered
+	@echo "== Branch coverage of clinic/rules (floor 95 %)"
+	$(BIN)/coverage report --include='clinic/rules/*' --omit='clinic/rules/tests/*' --skip-covered --fail-under=95
 
 bench: install-dev
 	$(BIN)/python -m bench

@@ -2,11 +2,12 @@
 
 import datetime as dt
 import os
+import shutil
 import zoneinfo
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import TransactionTestCase
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
@@ -39,6 +40,32 @@ def _fixture_teardown_with_guard(self: TransactionTestCase) -> None:
 
 
 TransactionTestCase._fixture_teardown = _fixture_teardown_with_guard
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, headless: the browsers Playwright downloads itself cannot be fetched here."""
+    return {
+        **browser_type_launch_args,
+        "headless": True,
+        "executable_path": os.environ.get("CHROMIUM") or shutil.which("chromium"),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+    }
+
+
+# Playwright's sync API runs this thread's code in another context while it is started, and Django
+# keeps connections per context: close them on each side of that switch, or one stays open and
+# PostgreSQL refuses to drop the test database at the end of the run.
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_before_playwright_starts():
+    connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright):
+    yield playwright
+    connections.close_all()
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "clinic.accounts",
     "clinic.audit",
     "clinic.patients",
+    "clinic.api",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +123,12 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", default=15)
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+# Cleared only after both sign-in steps pass (clinic.accounts.actions.record_login): a right
+# password alone must not wipe the count of wrong second-factor codes.
+AXES_RESET_ON_SUCCESS = False
+# The lock ends AXES_COOLOFF_MINUTES after the failure that set it, as the lockout page says;
+# tries during the lock neither count nor extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Locking by address as well would let one mistyping colleague lock out a whole clinic behind

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("clinic.accounts.urls")),
     path("patients/", include("clinic.patients.urls")),
     path("audit/", include("clinic.audit.urls")),
+    path("sites/", include("clinic.sites.urls")),
+    path("api/v1/", include("clinic.api.v1.urls")),
 ]

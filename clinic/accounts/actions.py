@@ -1,18 +1,52 @@
-"""Sign-in events and staff account changes, each with its audit event."""
+"""Sign-in events, second factors, passwords and staff account changes, each with its audit event."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.accounts.models import StaffUser
+from clinic.accounts import lockout
+from clinic.accounts.models import Role, StaffUser
 from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind
+from clinic.rules.errors import DomainError
+from clinic.sites.models import Site
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DIGITS = 6  # django-otp's default, which every authenticator set up here uses
+
+
+class UsernameTaken(DomainError):
+    code = "USERNAME_TAKEN"
+    field = "username"
+
+
+class SiteOutsideOrganisation(DomainError):
+    code = "SITE_OUTSIDE_ORGANISATION"
+    field = "sites"
+
+
+class NotInOrganisation(DomainError):
+    code = "NOT_IN_ORGANISATION"
+
+
+class OwnAccount(DomainError):
+    code = "OWN_ACCOUNT"
+
+
+class LastDirector(DomainError):
+    code = "LAST_DIRECTOR"
+
+
+# --- Signing in and out ---------------------------------------------------------------------
 
 
 @transaction.atomic
 def record_login(*, user: StaffUser, now: datetime, second_factor: str) -> None:
+    """Both steps passed: the failed attempts counted towards a lockout start again from zero."""
+    lockout.clear(username=user.get_username())
     record_event(actor=user, now=now, action="accounts.login", data={"second_factor": second_factor})
 
 
@@ -21,7 +55,7 @@ def record_login_failed(*, username: str, now: datetime, reason: str) -> None:
     """A failed password or second-factor attempt. The name typed is kept as given."""
     user = StaffUser.objects.filter(username=username).first()
     record_event(
-        actor=user if user else None,
+        actor=user,
         now=now,
         action="accounts.login_failed",
         actor_kind=ActorKind.STAFF if user else ActorKind.SYSTEM,
@@ -32,11 +66,45 @@ def record_login_failed(*, username: str, now: datetime, reason: str) -> None:
 
 
 @transaction.atomic
+def record_locked_out(*, username: str, now: datetime, failures: int, cooloff_minutes: int) -> None:
+    user = StaffUser.objects.filter(username=username).first()
+    record_event(
+        actor=user,
+        now=now,
+        action="accounts.locked_out",
+        actor_kind=ActorKind.STAFF if user else ActorKind.SYSTEM,
+        actor_label=username[:150] or "(blank)",
+        organisation_id=user.organisation_id if user else None,
+        data={"failures": failures, "cooloff_minutes": cooloff_minutes},
+    )
+
+
+@transaction.atomic
 def record_logout(*, user: StaffUser, now: datetime, reason: str) -> None:
     record_event(actor=user, now=now, action="accounts.logout", data={"reason": reason})
 
 
-RECOVERY_CODE_COUNT = 10
+# --- Second factor --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_second_factor(*, user: StaffUser, code: str) -> TOTPDevice | StaticDevice | None:
+    """The device that accepts the code, or None. A recovery code is used up by this."""
+    code = code.replace(" ", "").lower()
+    # A code of the authenticator's length in digits goes to the authenticator only, anything
+    # else to the recovery codes, so each device's own throttling sees only its own guesses.
+    is_totp = code.isdigit() and len(code) == TOTP_DIGITS
+    model = TOTPDevice if is_totp else StaticDevice
+    device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if device is not None and device.verify_token(code):
+        return device
+    return None
+
+
+@transaction.atomic
+def check_authenticator(*, user: StaffUser, code: str) -> bool:
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    return device is not None and device.verify_token(code.replace(" ", ""))
 
 
 @transaction.atomic
@@ -52,14 +120,193 @@ def confirm_totp_enrolment(*, user: StaffUser, device: TOTPDevice, now: datetime
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    codes = replace_recovery_codes(user=user)
+    codes = _replace_recovery_codes(user=user)
     record_event(actor=user, now=now, action="accounts.second_factor_enrolled")
     return codes
 
 
-def replace_recovery_codes(*, user: StaffUser) -> list[str]:
+@transaction.atomic
+def regenerate_recovery_codes(*, user: StaffUser, now: datetime) -> list[str]:
+    """New recovery codes (shown once); every earlier code stops working."""
+    codes = _replace_recovery_codes(user=user)
+    record_event(actor=user, now=now, action="accounts.recovery_codes_replaced",
+                 data={"count": len(codes)})
+    return codes
+
+
+def _replace_recovery_codes(*, user: StaffUser) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
+
+
+@transaction.atomic
+def reset_second_factor(*, member: StaffUser, actor: StaffUser, now: datetime) -> None:
+    """Remove someone's authenticator and recovery codes; they set up a new one at next sign-in."""
+    _require_colleague(actor=actor, member=member)
+    if member.pk == actor.pk:
+        raise OwnAccount("To replace your own authenticator, use the Second factor page.")
+    recovery_codes = StaticToken.objects.filter(device__user=member).count()
+    authenticators, _ = TOTPDevice.objects.filter(user=member).delete()
+    StaticDevice.objects.filter(user=member).delete()
+    record_event(actor=actor, now=now, action="accounts.second_factor_reset", subject=member,
+                 data={"authenticators": authenticators, "recovery_codes": recovery_codes})
+
+
+# --- Passwords ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_password_reset_requested(*, email: str, users: Iterable[StaffUser], now: datetime) -> None:
+    """One event per account the link went to, or one event saying no account matched."""
+    users = list(users)
+    common = {"now": now, "action": "accounts.password_reset_requested", "actor": None,
+              "actor_kind": ActorKind.SYSTEM, "actor_label": "password reset form"}
+    if not users:
+        record_event(**common, data={"email": email[:254], "matched": False})
+    for user in users:
+        record_event(**common, subject=user, organisation_id=user.organisation_id,
+                     data={"email": email[:254], "matched": True})
+
+
+@transaction.atomic
+def complete_password_reset(*, user: StaffUser, password: str, now: datetime) -> None:
+    """Set the password chosen from an emailed link (a reset, or an invitation's first password)."""
+    first_password = not user.has_usable_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_event(actor=user, now=now, action="accounts.password_reset_completed", subject=user,
+                 data={"first_password": first_password})
+
+
+# --- Staff management by the medical director -----------------------------------------------
+
+
+@transaction.atomic
+def invite_staff(
+    *,
+    actor: StaffUser,
+    now: datetime,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    credentials: str,
+    sites: Iterable[Site],
+) -> StaffUser:
+    """A new colleague with no password yet: they choose one from the emailed link."""
+    sites = _own_sites(actor=actor, sites=sites)
+    if StaffUser.objects.filter(username__iexact=username).exists():
+        raise UsernameTaken(f"The username {username!r} is taken. Choose another, for example "
+                            "with an initial or a number added.")
+    member = StaffUser(username=username, first_name=first_name, last_name=last_name, email=email,
+                       role=role, credentials=credentials, organisation_id=actor.organisation_id,
+                       date_joined=now)
+    member.set_unusable_password()
+    member.save()
+    member.sites.set(sites)
+    record_event(actor=actor, now=now, action="accounts.staff_invited", subject=member,
+                 data={"username": username, "role": role, "site_ids": sorted(s.pk for s in sites)})
+    return member
+
+
+STAFF_FIELDS = ("first_name", "last_name", "email", "role", "credentials")
+
+
+@transaction.atomic
+def change_staff(
+    *,
+    member: StaffUser,
+    actor: StaffUser,
+    now: datetime,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    credentials: str,
+    sites: Iterable[Site],
+) -> list[str]:
+    """Change someone's details, role or sites; return the names of the fields that changed."""
+    _require_colleague(actor=actor, member=member)
+    sites = _own_sites(actor=actor, sites=sites)
+    if member.role == Role.DIRECTOR and role != Role.DIRECTOR:
+        _keep_another_director(member=member, doing="change the role of")
+    member = StaffUser.objects.select_for_update().get(pk=member.pk)
+    values = {"first_name": first_name, "last_name": last_name, "email": email, "role": role,
+              "credentials": credentials}
+    before = {name: getattr(member, name) for name in STAFF_FIELDS}
+    before["site_ids"] = sorted(member.sites.values_list("pk", flat=True))
+    after = {**values, "site_ids": sorted(site.pk for site in sites)}
+    changed = [name for name in before if before[name] != after[name]]
+    if not changed:
+        return []
+    for name, value in values.items():
+        setattr(member, name, value)
+    member.save(update_fields=list(STAFF_FIELDS))
+    member.sites.set(sites)
+    record_event(actor=actor, now=now, action="accounts.staff_changed", subject=member,
+                 changed_fields=changed,
+                 data={"before": {n: before[n] for n in changed}, "after": {n: after[n] for n in changed}})
+    return changed
+
+
+@transaction.atomic
+def deactivate_staff(*, member: StaffUser, actor: StaffUser, now: datetime) -> None:
+    """Switch an account off: no sign-in, and its API tokens stop working. Nothing is deleted."""
+    _require_colleague(actor=actor, member=member)
+    if member.pk == actor.pk:
+        raise OwnAccount("You cannot deactivate your own account. Ask another medical director.")
+    if member.role == Role.DIRECTOR:
+        _keep_another_director(member=member, doing="deactivate")
+    if _set_active(member=member, active=False):
+        record_event(actor=actor, now=now, action="accounts.staff_deactivated", subject=member)
+
+
+@transaction.atomic
+def reactivate_staff(*, member: StaffUser, actor: StaffUser, now: datetime) -> None:
+    _require_colleague(actor=actor, member=member)
+    if _set_active(member=member, active=True):
+        record_event(actor=actor, now=now, action="accounts.staff_reactivated", subject=member)
+
+
+def _set_active(*, member: StaffUser, active: bool) -> bool:
+    """Whether the account changed; a second click on the same button does nothing."""
+    return bool(StaffUser.objects.filter(pk=member.pk).exclude(is_active=active).update(is_active=active))
+
+
+def _require_colleague(*, actor: StaffUser, member: StaffUser) -> None:
+    if actor.organisation_id is None or member.organisation_id != actor.organisation_id:
+        raise NotInOrganisation("This person is not on your organisation's staff.")
+
+
+def _own_sites(*, actor: StaffUser, sites: Iterable[Site]) -> list[Site]:
+    sites = list(sites)
+    outside = [site.name for site in sites if site.organisation_id != actor.organisation_id]
+    if outside:
+        raise SiteOutsideOrganisation(f"{', '.join(outside)} is not one of your organisation's "
+                                      "sites. Choose from your own sites.")
+    return sites
+
+
+def _keep_another_director(*, member: StaffUser, doing: str) -> None:
+    # Lock every active director of the organisation, in one order, so two directors demoting
+    # each other at the same moment cannot both succeed and leave the clinic with none.
+    directors = list(
+        StaffUser.objects.select_for_update()
+        .filter(organisation_id=member.organisation_id, role=Role.DIRECTOR, is_active=True)
+        .order_by("pk").values_list("pk", flat=True)
+    )
+    if not [pk for pk in directors if pk != member.pk]:
+        raise LastDirector(f"You cannot {doing} the only active medical director. Make another "
+                           "colleague medical director first.")
+
+
+@transaction.atomic
+def record_password_link_sent(*, member: StaffUser, actor: StaffUser, now: datetime) -> None:
+    """The director sent someone a link to choose a password (an invitation or a new one)."""
+    _require_colleague(actor=actor, member=member)
+    record_event(actor=actor, now=now, action="accounts.password_link_sent", subject=member,
+                 data={"email": member.email})

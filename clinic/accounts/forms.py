@@ -1,5 +1,13 @@
+from datetime import datetime
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
+
+from clinic.accounts import actions
+from clinic.accounts.models import Role, StaffUser
+from clinic.sites.models import Site
 
 
 class LoginForm(AuthenticationForm):
@@ -17,3 +25,63 @@ class SecondFactorForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "autofocus": True}),
     )
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(label="Your work email address", max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+
+    def get_users(self, email: str) -> list[StaffUser]:
+        # Invited staff have no password yet, so a fresh link is also how someone whose
+        # invitation expired gets in. Deactivated accounts get nothing.
+        return list(StaffUser.objects.filter(email__iexact=email, is_active=True))
+
+
+class StaffSetPasswordForm(SetPasswordForm):
+    """Choosing a password from an emailed link; saving goes through the audited action."""
+
+    def __init__(self, user: StaffUser, *args: Any, now: datetime, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.now = now
+
+    def save(self, commit: bool = True) -> StaffUser:
+        actions.complete_password_reset(user=self.user, password=self.cleaned_data["new_password1"],
+                                        now=self.now)
+        return self.user
+
+
+def _sites_field(organisation_id: int | None) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Site.objects.filter(organisation_id=organisation_id).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one site where they work."},
+        help_text="They see the patients of these sites only.",
+    )
+
+
+class StaffDetailsForm(forms.Form):
+    first_name = forms.CharField(label="Given name", max_length=150)
+    last_name = forms.CharField(label="Family name", max_length=150)
+    email = forms.EmailField(label="Work email", max_length=254,
+                             help_text="Password links are sent here.")
+    role = forms.ChoiceField(choices=Role.choices)
+    credentials = forms.CharField(max_length=40, required=False,
+                                  help_text="Shown after the name, e.g. MD, NP, RN. Leave empty if none.")
+
+    def __init__(self, *args: Any, organisation_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sites"] = _sites_field(organisation_id)
+
+
+class InviteForm(StaffDetailsForm):
+    username = forms.CharField(
+        max_length=150, validators=[UnicodeUsernameValidator()],
+        help_text="What they type to sign in: letters, digits and @ . + - _ only.",
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
+    )
+    field_order = ["username", "first_name", "last_name", "email", "role", "credentials", "sites"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="What the token is for",
+                           help_text="For example: reporting spreadsheet, lab import.")

@@ -1,23 +1,10 @@
 """Browser tests: Playwright driving Debian's chromium, headless, against pytest-django's live server."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "headless": True,
-        "executable_path": os.environ.get("CHROMIUM") or shutil.which("chromium"),
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"],
-    }
 
 
 @pytest.fixture

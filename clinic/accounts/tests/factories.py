@@ -1,4 +1,5 @@
 import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts.models import Role, StaffUser
 from clinic.sites.tests.factories import OrganisationFactory
@@ -24,3 +25,14 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
     def sites(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         if create and extracted:
             self.sites.set(extracted)
+
+
+class AuthenticatorFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app; codes for it come from tests/otp.py."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(StaffUserFactory)
+    name = "Authenticator app"
+    confirmed = True

@@ -1,0 +1,51 @@
+"""Reads for the sign-in pages, the staff pages and the API tokens page."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic.accounts.models import ApiToken, StaffUser
+from clinic.sites.models import Site
+
+
+def has_second_factor(user: StaffUser) -> bool:
+    """An authenticator or recovery codes, either of which can finish a sign-in."""
+    return any(model.objects.filter(user=user, confirmed=True).exists()
+               for model in (TOTPDevice, StaticDevice))
+
+
+@dataclass(frozen=True)
+class SecondFactorStatus:
+    authenticator: TOTPDevice | None
+    recovery_codes_left: int
+
+
+def second_factor_status(*, user: StaffUser) -> SecondFactorStatus:
+    return SecondFactorStatus(
+        authenticator=TOTPDevice.objects.filter(user=user, confirmed=True).first(),
+        recovery_codes_left=StaticToken.objects.filter(device__user=user, device__confirmed=True).count(),
+    )
+
+
+def organisation_staff(*, user: StaffUser) -> QuerySet[StaffUser]:
+    """Everyone on the director's organisation's staff, active first, with their sites and
+    whether they have an authenticator, in a fixed number of queries."""
+    authenticator = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        StaffUser.objects.filter(organisation_id=user.organisation_id)
+        .annotate(has_authenticator=Exists(authenticator))
+        .prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name")))
+        .order_by("-is_active", "last_name", "first_name", "username")
+    )
+
+
+def organisation_sites(*, user: StaffUser) -> QuerySet[Site]:
+    return Site.objects.filter(organisation_id=user.organisation_id).order_by("name")
+
+
+def own_tokens(*, user: StaffUser) -> QuerySet[ApiToken]:
+    """Live tokens first, newest first."""
+    return ApiToken.objects.filter(user=user).order_by(F("revoked_at").asc(nulls_first=True),
+                                                       "-created_at")

@@ -1,0 +1,125 @@
+"""Sign-in with a password and then a second factor; sign-out."""
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic.accounts import actions, lockout, queries
+from clinic.accounts.forms import LoginForm, SecondFactorForm
+
+
+class StaffLoginView(LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Known before the attempt, so a refusal during a lockout is told apart from the
+        # failure that starts one.
+        self.was_locked = lockout.is_locked(request, username=request.POST.get("username", ""))
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timed_out"] = self.request.GET.get("reason") == "idle"
+        return context
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        user = form.get_user()
+        auth_login(self.request, user)
+        if not settings.REQUIRE_SECOND_FACTOR:
+            actions.record_login(user=user, now=timezone.now(), second_factor="not required")
+            return HttpResponseRedirect(self.get_success_url())
+        step = "accounts:verify" if queries.has_second_factor(user) else "accounts:enrol"
+        return HttpResponseRedirect(with_next(reverse(step), self.get_redirect_url()))
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        username = self.request.POST.get("username", "")
+        now = timezone.now()
+        actions.record_login_failed(username=username, now=now,
+                                    reason="locked out" if self.was_locked else "password")
+        if not self.was_locked and lockout.locked_by_this_request(self.request):
+            _record_locked_out(username=username, now=now)
+        # When the account is locked, axes.middleware.AxesMiddleware answers with the lockout page.
+        return super().form_invalid(form)
+
+
+@never_cache
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    """Second step of sign-in: a code from the authenticator app or a single-use recovery code."""
+    user = request.user
+    if user.is_verified():
+        return HttpResponseRedirect(safe_next(request))
+    if lockout.is_locked(request, username=user.get_username()):
+        auth_logout(request)
+        return lockout.lockout_page(request, username=user.get_username())
+    if not queries.has_second_factor(user):
+        return HttpResponseRedirect(with_next(reverse("accounts:enrol"), request.GET.get("next", "")))
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = actions.check_second_factor(user=user, code=form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            actions.record_login(user=user, now=timezone.now(), second_factor=_kind(device))
+            return HttpResponseRedirect(safe_next(request))
+        return _wrong_code(request, form)
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+def _wrong_code(request: HttpRequest, form: SecondFactorForm) -> HttpResponse:
+    username = request.user.get_username()
+    now = timezone.now()
+    actions.record_login_failed(username=username, now=now, reason="second factor")
+    lockout.count_failed_code(request, username=username)
+    if lockout.locked_by_this_request(request):
+        _record_locked_out(username=username, now=now)
+        auth_logout(request)
+        return lockout.lockout_page(request, username=username)
+    form.add_error("code", "That code is not right or has expired. Enter the newest code from your "
+                           "app, or one of your recovery codes.")
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+def _record_locked_out(*, username: str, now: datetime) -> None:
+    actions.record_locked_out(username=username, now=now, failures=settings.AXES_FAILURE_LIMIT,
+                              cooloff_minutes=settings.AXES_COOLOFF_MINUTES)
+
+
+def _kind(device: TOTPDevice | StaticDevice) -> str:
+    return "authenticator" if isinstance(device, TOTPDevice) else "recovery code"
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        actions.record_logout(user=request.user, now=timezone.now(), reason="signed out")
+    auth_logout(request)
+    return HttpResponseRedirect(reverse("accounts:login"))
+
+
+def with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def safe_next(request: HttpRequest) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                                    require_https=request.is_secure()):
+        return next_url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)

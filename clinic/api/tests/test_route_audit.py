@@ -1,0 +1,157 @@
+"""Every API operation is classified from the OpenAPI document; each that touches patient data writes
+exactly one audit event naming actor, action and patients, and answers a user of another site as it
+answers a missing record (design §5 audit and security bars)."""
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from clinic.accounts.tests.factories import StaffUserFactory
+from clinic.api.v1.api import api
+from clinic.patients.models import (
+    Allergy,
+    BodyMeasurement,
+    Indication,
+    Medication,
+    Patient,
+    Result,
+    SafetyHistory,
+    TreatmentTrial,
+)
+from clinic.patients.tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+RECORDED_AT = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Case:
+    action: str | None  # None: the operation shows no patient data and writes no event
+    status: int = 200
+    role: str = "nurse"
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+def entry_cases(path: str, kind: str, body: dict[str, Any], change: dict[str, Any]) -> dict[str, Case]:
+    collection = f"/api/v1/patients/{{patient_id}}/intake/{path}"
+    return {
+        f"POST {collection}": Case(f"patients.{kind}_added", 201, body=body),
+        f"PATCH {collection}/{{item_id}}": Case(f"patients.{kind}_changed", body=change),
+        f"DELETE {collection}/{{item_id}}": Case(f"patients.{kind}_removed", 204),
+    }
+
+
+CASES: dict[str, Case] = {
+    "GET /api/v1/sites": Case(None),
+    "GET /api/v1/instruments": Case(None),
+    "POST /api/v1/instruments/{code}/score": Case(None, body={"answers": [0, 0, 0, 0, 0, 0, 0, 0, 0]}),
+    "POST /api/v1/dosing/calculate": Case(None, body={"weight_kg": 70.0, "dose_mg_per_kg": 0.5,
+                                                      "vial_mg_per_ml": 50, "bag_ml": 100, "duration_min": 40}),
+    "POST /api/v1/patients": Case("patients.registered", 201, role="front_desk", body={
+        "given_name": "Ines", "family_name": "Marlow", "birth_date": "1979-03-14", "sex": "female",
+        "site_id": "{site_id}"}),
+    "GET /api/v1/patients": Case("api.patients.listed", role="front_desk"),
+    "GET /api/v1/patients/{patient_id}": Case("api.patients.read", role="front_desk"),
+    "PATCH /api/v1/patients/{patient_id}": Case("patients.updated", role="front_desk",
+                                                body={"phone": "555-0199"}),
+    "GET /api/v1/patients/{patient_id}/intake": Case("api.patients.intake_read"),
+    "PUT /api/v1/patients/{patient_id}/safety-history": Case("patients.safety_history_saved",
+                                                             body={"answers": {"pregnant": True}}),
+    **entry_cases("indications", "indication",
+                  {"code": "PTSD", "icd10_code": "F43.10", "noted_on": "2026-10-01"}, {"active": False}),
+    **entry_cases("medications", "medication", {"name": "Bupropion", "drug_class": "antidepressant_other"},
+                  {"dose_text": "150 mg daily"}),
+    **entry_cases("allergies", "allergy", {"substance": "Latex"}, {"severity": "mild"}),
+    **entry_cases("measurements", "measurement", {"measured_on": "2026-11-20", "heart_rate_bpm": 64},
+                  {"weight_kg": 70.1}),
+    **entry_cases("treatment-trials", "treatment_trial",
+                  {"kind": "tms", "name": "rTMS", "outcome": "partial_response", "current_episode": True,
+                   "adequate_dose": True}, {"sessions_count": 36}),
+    **entry_cases("results", "result", {"kind": "liver_tests", "taken_on": "2026-11-18",
+                                        "outcome": "negative"}, {"summary": "ALT 32 U/L"}),
+}
+
+
+def operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, methods in schema["paths"].items() for method in methods}
+
+
+@pytest.fixture
+def record(main_site, nurse):
+    """A patient with one entry of every intake kind and a safety history: the URL arguments."""
+    patient = PatientFactory(site=main_site, phone="555-0100")
+    entries = {
+        "indications": Indication.objects.create(patient=patient, code="TRD_UNIPOLAR", icd10_code="F33.2",
+                                                 noted_on=dt.date(2026, 10, 1)),
+        "medications": Medication.objects.create(patient=patient, name="Sertraline", drug_class="ssri"),
+        "allergies": Allergy.objects.create(patient=patient, substance="Penicillin"),
+        "measurements": BodyMeasurement.objects.create(patient=patient, measured_on=dt.date(2026, 11, 2),
+                                                       weight_kg=71, recorded_by=nurse,
+                                                       recorded_at=RECORDED_AT),
+        "treatment-trials": TreatmentTrial.objects.create(patient=patient, kind="medication", name="Sertraline",
+                                                          outcome="no_response", current_episode=True,
+                                                          adequate_dose=True),
+        "results": Result.objects.create(patient=patient, kind="ecg", taken_on=dt.date(2026, 11, 2),
+                                         outcome="negative", recorded_by=nurse, recorded_at=RECORDED_AT),
+    }
+    SafetyHistory.objects.create(patient=patient, updated_at=RECORDED_AT, updated_by=nurse)
+    return patient, entries
+
+
+def call(client: Client, operation: str, case: Case, *, patient: Patient, entries: dict[str, Any]):
+    method, template = operation.split(" ")
+    kind = template.split("/intake/")[-1].split("/")[0]
+    url = template.format(patient_id=patient.pk, item_id=getattr(entries.get(kind), "pk", 0), code="phq9")
+    body = {key: value.format(site_id=patient.site_id) if isinstance(value, str) else value
+            for key, value in case.body.items()}
+    return client.generic(method, url, data=json.dumps(body) if body else "",
+                          content_type="application/json")
+
+
+def test_every_operation_is_classified():
+    assert operations() == set(CASES)
+
+
+@pytest.mark.parametrize("operation", sorted(CASES))
+def test_operation_writes_one_audit_event_naming_actor_and_patient(operation, request, api_client, record,
+                                                                   audit_log):
+    case = CASES[operation]
+    patient, entries = record
+    user = request.getfixturevalue(case.role)
+    client = api_client(user)
+    audit_log.mark()
+
+    response = call(client, operation, case, patient=patient, entries=entries)
+
+    assert response.status_code == case.status, response.content[:500]
+    events = audit_log.new_events()
+    if case.action is None:
+        assert events == []
+        return
+    [event] = events
+    expected_patient = int(response.json()["id"]) if operation == "POST /api/v1/patients" else patient.pk
+    assert (event.action, event.actor, event.role, event.actor_kind) == (case.action, user, user.role, "staff")
+    assert audit_log.patient_ids(event) == [expected_patient]
+
+
+@pytest.mark.parametrize("operation", sorted(op for op in CASES if "{patient_id}" in op))
+def test_operation_answers_another_sites_patient_as_missing(operation, api_client, record, other_site,
+                                                            audit_log):
+    case = CASES[operation]
+    patient, entries = record
+    outsider = StaffUserFactory(username=f"outside-{case.role}", role=case.role,
+                                organisation=other_site.organisation, sites=[other_site])
+    client = api_client(outsider)
+    audit_log.mark()
+
+    response = call(client, operation, case, patient=patient, entries=entries)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "NOT_FOUND")
+    assert audit_log.new_events() == []
+    assert Patient.objects.get(pk=patient.pk).phone == "555-0100"

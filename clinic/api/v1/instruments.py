@@ -1,0 +1,171 @@
+"""GET /api/v1/instruments and POST /api/v1/instruments/{code}/score: thin wrappers over
+clinic.rules.scales (design §4.4). No patient data passes through them, so no audit event."""
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Router, Schema
+from pydantic import Field
+
+from clinic.api.v1.errors import error_response, responses
+from clinic.api.v1.fields import whole_number
+from clinic.api.v1.schemas import In
+from clinic.rules import scales
+from clinic.rules.scales.base import AnswerError, Instrument, Item, Score
+
+router = Router(tags=["instruments"])
+
+Number = float | int
+# Strict: "2" or 2.0 is not an answer; the scale needs the index or the number itself.
+Answer = Annotated[int, Field(strict=True)] | None
+
+
+class OptionOut(Schema):
+    index: int = Field(description="What to send as the answer for this option.")
+    label: str
+    points: int = Field(description="What the option scores.")
+
+
+class NumberRangeOut(Schema):
+    min: int
+    max: int
+    unit: str
+
+
+class ItemOut(Schema):
+    number: int
+    label: str
+    text: str | None = Field(description="Item wording where its licence allows; otherwise null.")
+    options: list[OptionOut]
+    number_range: NumberRangeOut | None = Field(description="Set when the answer is a number, not an option.")
+    recall_period: str | None
+    asked_if: dict[str, int] | None = Field(
+        description="Asked only when item `item` got option `option`; otherwise send null.")
+    loinc: str | None
+
+
+class BandOut(Schema):
+    low: Number
+    high: Number | None
+    code: str
+    label: str
+
+
+class InstrumentOut(Schema):
+    code: str
+    name: str
+    items: list[ItemOut]
+    total_min: Number | None
+    total_max: Number | None
+    bands: list[BandOut]
+    recall_period: str
+    completed_by: str
+    licence: str
+    source: str
+    loinc_panel: str | None
+    loinc_total: str | None
+    notes: list[str]
+
+
+class ScoreContext(In):
+    sex: Literal["female", "male", "other", "unknown"] | None = Field(
+        default=None, description="AUDIT-C cut-off (≥ 3 women, ≥ 4 men; the lower one when not female or male).")
+    pre_dose_total: whole_number(ge=0, le=92) | None = Field(default=None, description="CADSS: the pre-dose total.")
+    midas_a: whole_number(ge=0, le=92) | None = Field(
+        default=None, description="MIDAS item A: headache days in the last 3 months.")
+    midas_b: whole_number(ge=0, le=10) | None = Field(default=None, description="MIDAS item B: usual pain, 0–10.")
+
+
+class ScoreIn(In):
+    model_config = {"json_schema_extra": {"example": {"answers": [1, 2, 1, 2, 1, 1, 1, 1, 0], "context": {}}}}
+
+    answers: list[Answer] = Field(max_length=100, description=(
+        "One answer per item in the published order: the option's index (0 = first option), the number "
+        "where the item asks for one, or null for an item not asked."))
+    context: ScoreContext = Field(default_factory=ScoreContext)
+
+
+class AlertOut(Schema):
+    code: str
+    item: int | None
+    message: str
+
+
+class ScoreOut(Schema):
+    instrument: str
+    total: Number | None
+    severity: str | None
+    risk: str | None
+    alerts: list[AlertOut]
+    subscores: dict[str, Number]
+    flags: list[str]
+
+
+def _number(value: int | Decimal | None) -> Number | None:
+    if value is None or isinstance(value, int):
+        return value
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _item(item: Item) -> dict:
+    low_high = item.number_range
+    return {
+        "number": item.number, "label": item.label, "text": item.text, "loinc": item.loinc,
+        "options": [{"index": index, "label": option.label, "points": option.points}
+                    for index, option in enumerate(item.options)],
+        "number_range": {"min": low_high[0], "max": low_high[1], "unit": item.unit} if low_high else None,
+        "recall_period": item.recall_period,
+        "asked_if": {"item": item.asked_if[0], "option": item.asked_if[1]} if item.asked_if else None,
+    }
+
+
+def _instrument(instrument: Instrument) -> dict:
+    total_min, total_max = instrument.total_range or (None, None)
+    return {
+        "code": instrument.code, "name": instrument.name, "items": [_item(item) for item in instrument.items],
+        "total_min": _number(total_min), "total_max": _number(total_max),
+        "bands": [{"low": _number(band.low), "high": _number(band.high), "code": band.code, "label": band.label}
+                  for band in instrument.bands],
+        "recall_period": instrument.recall_period, "completed_by": instrument.completed_by,
+        "licence": instrument.licence, "source": instrument.source, "loinc_panel": instrument.loinc_panel,
+        "loinc_total": instrument.loinc_total, "notes": list(instrument.notes),
+    }
+
+
+def _score(score: Score) -> dict:
+    return {
+        "instrument": score.instrument, "total": _number(score.total), "severity": score.severity,
+        "risk": score.risk, "alerts": [{"code": a.code, "item": a.item, "message": a.message} for a in score.alerts],
+        "subscores": {name: _number(value) for name, value in score.subscores.items()},
+        "flags": list(score.flags),
+    }
+
+
+@router.get("/instruments", response={200: list[InstrumentOut], **responses(401)}, operation_id="list_instruments")
+def list_instruments(request: HttpRequest) -> list[dict]:
+    """Every instrument the clinic scores, with its items, options, bands and licence note."""
+    return [_instrument(instrument) for _, instrument in sorted(scales.INSTRUMENTS.items())]
+
+
+@router.post("/instruments/{code}/score", response={200: ScoreOut, **responses(400, 401, 404)},
+             operation_id="score_instrument")
+def score_instrument(request: HttpRequest, code: str, payload: ScoreIn) -> dict | JsonResponse:
+    """Score one completed questionnaire. 400 names the item on a wrong length, an out-of-range answer or
+    a missing required item."""
+    if code not in scales.INSTRUMENTS:
+        return error_response(status=404, code="UNKNOWN_INSTRUMENT",
+                              message=f"No instrument has the code {code!r}. GET /api/v1/instruments lists them.")
+    context = payload.context.model_dump(exclude_none=True)
+    try:
+        return _score(scales.INSTRUMENTS[code].score(payload.answers, context))
+    except AnswerError as error:
+        return error_response(status=400, code=error.code, message=error.message,
+                              details=[_answer_detail(error)])
+
+
+def _answer_detail(error: AnswerError) -> dict[str, str]:
+    where = error.field or "answers"
+    if where.startswith("item "):
+        return {"item": where.removeprefix("item "), "message": error.message}
+    return {"field": where, "message": error.message}

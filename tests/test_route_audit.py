@@ -1,0 +1,188 @@
+"""Every URL is classified; every one that touches patient data writes an audit event naming the
+actor, the action and the patients, and answers a user of another site exactly as a missing record
+(design §5 audit and security bars)."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clinic.audit.models import AuditEvent
+from clinic.patients.models import Document, Medication, ReferringClinician
+from clinic.patients.tests.factories import PatientFactory
+
+# Routes that show or change no patient's data, with the reason.
+NO_PATIENT_DATA = {
+    "healthz": "health check",
+    "accounts:home": "redirect to the patient list",
+    "accounts:login": "sign-in",
+    "accounts:verify": "second sign-in step",
+    "accounts:logout": "sign-out",
+    "accounts:enrol": "second-factor set-up",
+    "accounts:second_factor": "own second factor and recovery codes",
+    "accounts:tokens": "own API tokens",
+    "accounts:token_revoke": "own API tokens",
+    "accounts:password_reset": "password reset",
+    "accounts:password_reset_done": "password reset",
+    "accounts:password_reset_confirm": "password reset",
+    "accounts:password_reset_complete": "password reset",
+    "accounts:staff_list": "staff administration; tested in clinic/accounts",
+    "accounts:staff_invite": "staff administration",
+    "accounts:staff_edit": "staff administration",
+    "accounts:staff_deactivate": "staff administration",
+    "accounts:staff_reactivate": "staff administration",
+    "accounts:staff_reset_second_factor": "staff administration",
+    "accounts:staff_send_password_link": "staff administration",
+    "sites:list": "site administration; tested in clinic/sites",
+    "sites:create": "site administration",
+    "sites:detail": "site administration",
+    "sites:edit": "site administration",
+    "sites:opening_hours": "site administration",
+    "sites:closed_date_add": "site administration",
+    "sites:closed_date_remove": "site administration",
+    "sites:chair_add": "site administration",
+    "sites:chair_rename": "site administration",
+    "sites:chair_deactivate": "site administration",
+    "sites:chair_reactivate": "site administration",
+    "patients:referrers": "directory of outside clinicians",
+    "patients:referrer_add": "directory of outside clinicians",
+    "patients:referrer_edit": "directory of outside clinicians",
+    "audit:search": "audit trail; tested in clinic/audit",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request to a patient route and the audit action it must write."""
+
+    url_name: str
+    action: str
+    method: str = "get"
+    role: str = "nurse"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+MEDICATION = {"name": "Bupropion", "drug_class": "antidepressant_other", "dose_text": "300 mg daily"}
+PATIENT_FIELDS = {"site": "@site_id", "given_name": "Ines", "family_name": "Marlow", "birth_date": "1979-03-14",
+                  "sex": "female", "phone": "555-0190", "preferred_channel": "phone", "referral_source": "self"}
+
+CASES = [
+    Case("patients:chart", "patients.chart_viewed", role="front_desk"),
+    Case("patients:edit", "patients.edit_form_viewed", role="front_desk"),
+    Case("patients:edit", "patients.updated", "post", role="front_desk", data=PATIENT_FIELDS),
+    Case("patients:intake", "patients.intake_viewed"),
+    Case("patients:safety_history", "patients.safety_history_form_viewed"),
+    Case("patients:safety_history", "patients.safety_history_saved", "post", data={"pregnant": "no"}),
+    Case("patients:intake_add", "patients.medication_form_viewed"),
+    Case("patients:intake_add", "patients.medication_added", "post", data=MEDICATION),
+    Case("patients:intake_edit", "patients.medication_form_viewed"),
+    Case("patients:intake_edit", "patients.medication_changed", "post",
+         data={**MEDICATION, "dose_text": "150 mg daily"}),
+    Case("patients:intake_remove", "patients.medication_removed", "post"),
+    Case("patients:document_upload", "patients.document_form_viewed"),
+    Case("patients:document_upload", "patients.document_uploaded", "post",
+         data={"kind": "outside_records", "title": "Discharge summary", "document_date": "2026-10-01"}),
+    Case("patients:document", "patients.document_viewed"),
+    Case("patients:history", "patients.history_viewed"),
+    Case("audit:patient", "audit.patient_trail_viewed", role="director"),
+]
+# Routes that list or create patients rather than open one by id; tested on their own below.
+LIST_AND_CREATE = {"patients:list", "patients:register"}
+
+
+def all_routes(patterns=None, namespace: str | None = None, prefix: str = "") -> dict[str, str]:
+    """Every URL name outside the API, with its route (the API is walked through its OpenAPI
+    document in clinic/api/tests)."""
+    routes = {}
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part) or None
+            if not str(pattern.pattern).startswith("api/"):
+                routes |= all_routes(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            routes[f"{namespace}:{pattern.name}" if namespace else str(pattern.name)] = prefix + str(pattern.pattern)
+    return routes
+
+
+def test_every_route_is_classified():
+    classified = set(NO_PATIENT_DATA) | {case.url_name for case in CASES} | LIST_AND_CREATE
+
+    unknown = set(all_routes()) - classified
+    stale = classified - set(all_routes())
+
+    assert unknown == set(), f"classify these routes in {__name__}: {sorted(unknown)}"
+    assert stale == set(), f"these classified routes no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def chart_with_records(main_site, nurse, settings, tmp_path):
+    """A patient with a medicine and a document, and the URL arguments that reach them."""
+    settings.MEDIA_ROOT = tmp_path
+    patient = PatientFactory(site=main_site)
+    medication = Medication.objects.create(patient=patient, name="Sertraline", drug_class="ssri")
+    document = Document.objects.create(
+        patient=patient, kind="referral_letter", document_date=dt.date(2026, 10, 1), title="Referral",
+        original_name="referral.pdf", content_type="application/pdf", size_bytes=8, storage_key="k" * 32,
+        file=SimpleUploadedFile("k" * 32, b"%PDF-1.4"), uploaded_by=nurse, uploaded_at=dt.datetime.now(dt.UTC))
+    return patient, {"site_id": main_site.pk, "patient_id": patient.pk, "kind": "medication", "item_id": medication.pk,
+                     "document_id": document.pk}
+
+
+def url_for(case: Case, arguments: dict[str, Any]) -> str:
+    wanted = set(re.findall(r"<(?:\w+:)?(\w+)>", all_routes()[case.url_name]))
+    return reverse(case.url_name, kwargs={key: value for key, value in arguments.items() if key in wanted})
+
+
+def send(client, case: Case, url: str, arguments: dict[str, Any]):
+    """Send the case's request; "@name" values in its data are taken from the arguments."""
+    data = {key: arguments[value[1:]] if str(value).startswith("@") else value for key, value in case.data.items()}
+    if case.url_name == "patients:document_upload" and case.method == "post":
+        data["file"] = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    return getattr(client, case.method)(url, data) if case.method == "post" else client.get(url)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.method}-{case.url_name}-{case.action}")
+def test_patient_route_writes_one_audit_event_naming_actor_and_patient(case, request, signed_in, chart_with_records):
+    patient, arguments = chart_with_records
+    user = request.getfixturevalue(case.role)
+    client = signed_in(user)
+    before = AuditEvent.objects.count()
+
+    response = send(client, case, url_for(case, arguments), arguments)
+
+    assert response.status_code in {200, 302}, response.content[:500]
+    events = list(AuditEvent.objects.order_by("seq")[before:])
+    matching = [event for event in events if event.action == case.action]
+    assert len(matching) == 1, [event.action for event in events]
+    event = matching[0]
+    assert (event.actor, event.role, event.actor_kind) == (user, user.role, "staff")
+    assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.method}-{case.url_name}-{case.action}")
+def test_patient_route_answers_another_site_as_not_found(case, request, signed_in, chart_with_records, other_site):
+    from clinic.accounts.tests.factories import StaffUserFactory
+
+    patient, arguments = chart_with_records
+    outsider = StaffUserFactory(username=f"outside-{case.role}", role=case.role,
+                                organisation=other_site.organisation, sites=[other_site])
+    client = signed_in(outsider)
+
+    response = send(client, case, url_for(case, arguments), arguments)
+
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(patient_links__patient_id=patient.pk, actor=outsider).exists()
+
+
+def test_referrer_directory_is_per_organisation(signed_in, front_desk, outsider, organisation):
+    from clinic.sites.tests.factories import OrganisationFactory
+
+    elsewhere = ReferringClinician.objects.create(organisation=OrganisationFactory(), name="Dr Elsewhere")
+
+    response = signed_in(front_desk).get(reverse("patients:referrer_edit", args=[elsewhere.pk]))
+
+    assert response.status_code == 404
