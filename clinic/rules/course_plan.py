@@ -19,7 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from clinic.rules.errors import DomainError
-from clinic.rules.maintenance import DatesOutOfOrder, InvalidProtocol
+from clinic.rules.maintenance import DatesOutOfOrder
+from clinic.rules.protocol import InvalidProtocol, tagged
 from clinic.rules.response import checked_score, percent_improvement
 
 SOURCE = "clinical-reference §6.1 (induction settings [D]; published schedules [5, 6, 17, 22, 31, 32])"
@@ -47,29 +48,24 @@ class WindowPassed(DomainError):
     code = "WINDOW_PASSED"
 
 
-def _tagged(tag: str, source: str) -> dict[str, Any]:
-    """Field metadata a settings page shows: the evidence tag, its source, and whether verified."""
-    return {"tag": tag, "source": source, "verified": tag != "U"}
-
-
 @dataclass(frozen=True)
 class InductionProtocol:
     """The clinic's induction settings, defaults from clinical-reference §6.1."""
 
-    induction_count: int = field(default=6, metadata=_tagged("D", "§6.1 induction_count"))
+    induction_count: int = field(default=6, metadata=tagged("D", "§6.1 induction_count"))
     allowed_sessions_per_week: tuple[int, ...] = field(
-        default=(2, 3), metadata=_tagged("L", "§6.1: twice [5, 6] or thrice weekly [17, 22, 31]; similar results [32]"))
+        default=(2, 3), metadata=tagged("L", "§6.1: twice [5, 6] or thrice weekly [17, 22, 31]; similar results [32]"))
     min_gap_calendar_days: int = field(
-        default=2, metadata=_tagged("D", "§6.1 min_gap_calendar_days (never consecutive days)"))
-    max_gap_days: int = field(default=7, metadata=_tagged("D", "§6.1 max_gap_days: beyond this, flag \"interrupted\""))
-    max_per_rolling_7_days: int = field(default=3, metadata=_tagged("D", "§6.1 max_per_rolling_7_days"))
-    target_window_min_days: int = field(default=12, metadata=_tagged("D", "§6.1 induction_window_days: target 12–21"))
-    target_window_max_days: int = field(default=21, metadata=_tagged("D", "§6.1 induction_window_days: target 12–21"))
-    late_after_day: int = field(default=28, metadata=_tagged("D", "§6.1: flag if infusion 6 falls after day 28"))
+        default=2, metadata=tagged("D", "§6.1 min_gap_calendar_days (never consecutive days)"))
+    max_gap_days: int = field(default=7, metadata=tagged("D", "§6.1 max_gap_days: beyond this, flag \"interrupted\""))
+    max_per_rolling_7_days: int = field(default=3, metadata=tagged("D", "§6.1 max_per_rolling_7_days"))
+    target_window_min_days: int = field(default=12, metadata=tagged("D", "§6.1 induction_window_days: target 12–21"))
+    target_window_max_days: int = field(default=21, metadata=tagged("D", "§6.1 induction_window_days: target 12–21"))
+    late_after_day: int = field(default=28, metadata=tagged("D", "§6.1: flag if infusion 6 falls after day 28"))
     futility_check_after_infusion: int = field(
-        default=3, metadata=_tagged("D", "§6.1 futility_check_after; APA consensus [1]"))
+        default=3, metadata=tagged("D", "§6.1 futility_check_after; APA consensus [1]"))
     futility_min_improvement_pct: Decimal = field(
-        default=Decimal(25), metadata=_tagged("D", "§6.1: improvement < 25 % → prompt prescriber review [1]"))
+        default=Decimal(25), metadata=tagged("D", "§6.1: improvement < 25 % → prompt prescriber review [1]"))
 
     def __post_init__(self) -> None:
         if self.induction_count < 1:

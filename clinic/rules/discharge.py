@@ -13,27 +13,18 @@ because its threshold is unset, or a finding not yet charted, counts as unmet an
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from clinic.rules import vitals
 from clinic.rules.errors import DomainError
+from clinic.rules.protocol import InvalidProtocol, tagged
 from clinic.rules.vitals import Reading, VitalsProtocol
 
 SOURCE = "clinical-reference §5.5 [D]; procedural-sedation discharge model, RCEM 2018 [16]"
 NAUSEA_LEVELS = ("none", "mild", "moderate", "severe")
 
 
-class InvalidProtocol(DomainError):
-    code = "INVALID_PROTOCOL"
-
-
 class InvalidAssessment(DomainError):
     code = "INVALID_DISCHARGE_ASSESSMENT"
-
-
-def _tagged(tag: str, source: str) -> dict[str, Any]:
-    """Field metadata a settings page shows: the evidence tag, its source, and whether verified."""
-    return {"tag": tag, "source": source, "verified": tag != "U"}
 
 
 @dataclass(frozen=True)
@@ -41,16 +32,16 @@ class DischargeProtocol:
     """The clinic's discharge settings, defaults from clinical-reference §5.5."""
 
     min_observation_min: int = field(
-        default=60, metadata=_tagged("D", "§5.5: ≥ 60 min after the infusion ends (esketamine ≥ 2 h [11])"))
-    systolic_below_baseline_plus_mmhg: int = field(default=20, metadata=_tagged("D", "§5.5 [16]; margin a product "
+        default=60, metadata=tagged("D", "§5.5: ≥ 60 min after the infusion ends (esketamine ≥ 2 h [11])"))
+    systolic_below_baseline_plus_mmhg: int = field(default=20, metadata=tagged("D", "§5.5 [16]; margin a product "
+                                                                                    "choice"))
+    diastolic_below_baseline_plus_mmhg: int = field(default=10, metadata=tagged("D", "§5.5 [16]; margin a product "
                                                                                      "choice"))
-    diastolic_below_baseline_plus_mmhg: int = field(default=10, metadata=_tagged("D", "§5.5 [16]; margin a product "
-                                                                                      "choice"))
-    heart_rate_within_bpm: int = field(default=20, metadata=_tagged("D", "§5.5 [16]; margin a product choice"))
-    max_nausea: str = field(default="mild", metadata=_tagged("D", "§5.5: no more than mildly nauseated"))
+    heart_rate_within_bpm: int = field(default=20, metadata=tagged("D", "§5.5 [16]; margin a product choice"))
+    max_nausea: str = field(default="mild", metadata=tagged("D", "§5.5: no more than mildly nauseated"))
     vitals_fresh_within_min: int = field(
-        default=15, metadata=_tagged("U", "product choice: §5.2 charts vitals every 15 min until discharge"))
-    no_driving_hours: int = field(default=24, metadata=_tagged("D", "§5.5; clinic discharge sheet [14]"))
+        default=15, metadata=tagged("U", "product choice: §5.2 charts vitals every 15 min until discharge"))
+    no_driving_hours: int = field(default=24, metadata=tagged("D", "§5.5; clinic discharge sheet [14]"))
 
     def __post_init__(self) -> None:
         for name in ("min_observation_min", "systolic_below_baseline_plus_mmhg", "diastolic_below_baseline_plus_mmhg",
@@ -131,22 +122,25 @@ def _fresh_vitals(a: Assessment, p: DischargeProtocol, _: VitalsProtocol) -> Unm
     return None
 
 
+def _below_baseline_plus(code: str, *, pressure: str, latest_mmhg: int, baseline_mmhg: int,
+                         margin_mmhg: int) -> Unmet | None:
+    limit = baseline_mmhg + margin_mmhg
+    if latest_mmhg < limit:
+        return None
+    return Unmet(code, f"{pressure} {latest_mmhg} mmHg is not below {limit} (baseline {baseline_mmhg} + "
+                 f"{margin_mmhg}). Keep observing and recheck in 15 min.")
+
+
 def _systolic(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
-    limit = a.baseline.systolic_mmhg + p.systolic_below_baseline_plus_mmhg
-    if a.latest.systolic_mmhg >= limit:
-        return Unmet("SYSTOLIC_ABOVE_BASELINE", f"Systolic {a.latest.systolic_mmhg} mmHg is not below {limit} "
-                     f"(baseline {a.baseline.systolic_mmhg} + {p.systolic_below_baseline_plus_mmhg}). Keep observing "
-                     "and recheck in 15 min.")
-    return None
+    return _below_baseline_plus("SYSTOLIC_ABOVE_BASELINE", pressure="Systolic", latest_mmhg=a.latest.systolic_mmhg,
+                                baseline_mmhg=a.baseline.systolic_mmhg,
+                                margin_mmhg=p.systolic_below_baseline_plus_mmhg)
 
 
 def _diastolic(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
-    limit = a.baseline.diastolic_mmhg + p.diastolic_below_baseline_plus_mmhg
-    if a.latest.diastolic_mmhg >= limit:
-        return Unmet("DIASTOLIC_ABOVE_BASELINE", f"Diastolic {a.latest.diastolic_mmhg} mmHg is not below {limit} "
-                     f"(baseline {a.baseline.diastolic_mmhg} + {p.diastolic_below_baseline_plus_mmhg}). Keep "
-                     "observing and recheck in 15 min.")
-    return None
+    return _below_baseline_plus("DIASTOLIC_ABOVE_BASELINE", pressure="Diastolic", latest_mmhg=a.latest.diastolic_mmhg,
+                                baseline_mmhg=a.baseline.diastolic_mmhg,
+                                margin_mmhg=p.diastolic_below_baseline_plus_mmhg)
 
 
 def _below_hold(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from clinic.rules.errors import DomainError
+from clinic.rules.protocol import InvalidProtocol, require_at_least_one, tagged
 from clinic.rules.response import checked_score
 
 SOURCE = "clinical-reference §8 long-term and repeated-treatment safety"
@@ -30,10 +31,6 @@ class InvalidDose(DomainError):
     code = "INVALID_DOSE"
 
 
-class InvalidProtocol(DomainError):
-    code = "INVALID_PROTOCOL"
-
-
 class BladderAnswerMissing(DomainError):
     code = "BLADDER_ANSWER_MISSING"
 
@@ -42,37 +39,30 @@ class InvalidMonitoringInput(DomainError):
     code = "INVALID_MONITORING_INPUT"
 
 
-def _tagged(tag: str, source: str) -> dict[str, Any]:
-    """Field metadata a settings page shows: the evidence tag, its source, and whether verified."""
-    return {"tag": tag, "source": source, "verified": tag != "U"}
-
-
 @dataclass(frozen=True)
 class LongTermProtocol:
     """The clinic's long-term settings, defaults from clinical-reference §8."""
 
-    window_days: tuple[int, ...] = field(default=(30, 90, 365), metadata=_tagged("D", "§8: last 30, 90 and 365 days"))
+    window_days: tuple[int, ...] = field(default=(30, 90, 365), metadata=tagged("D", "§8: last 30, 90 and 365 days"))
     cap_total_mg: Decimal | None = field(
-        default=None, metadata=_tagged("D", "§8: no cap unless the clinic sets one; no limit exists [U]"))
+        default=None, metadata=tagged("D", "§8: no cap unless the clinic sets one; no limit exists [U]"))
     cap_total_infusions: int | None = field(
-        default=None, metadata=_tagged("D", "§8: no cap unless the clinic sets one; no limit exists [U]"))
+        default=None, metadata=tagged("D", "§8: no cap unless the clinic sets one; no limit exists [U]"))
     bladder_symptoms: tuple[str, ...] = field(
-        default=BLADDER_SYMPTOMS, metadata=_tagged("D", "§8: dysuria, urgency, frequency, nocturia, haematuria and "
-                                                        "bladder pain [8, 11, 52]"))
-    lft_every_months: int = field(default=6, metadata=_tagged("D", "§8: product default, not evidence"))
+        default=BLADDER_SYMPTOMS, metadata=tagged("D", "§8: dysuria, urgency, frequency, nocturia, haematuria and "
+                                                       "bladder pain [8, 11, 52]"))
+    lft_every_months: int = field(default=6, metadata=tagged("D", "§8: product default, not evidence"))
     lft_in_maintenance_only_if_ca_hepatic: bool = field(
-        default=False, metadata=_tagged("D", "§8 reads either way; by default every maintenance patient is tested"))
-    cognition_screen_every_months: int = field(default=6, metadata=_tagged("D", "§8; esketamine label warning [11]"))
-    misuse_screen_every_months: int = field(default=6, metadata=_tagged("D", "§8: AUDIT-C and DAST-10 [11, 12]"))
-    ymrs_hold_at_or_above: int = field(default=12, metadata=_tagged("D", "§8; §7.2 YMRS ≥ 12 hypomanic [41]"))
+        default=False, metadata=tagged("D", "§8 reads either way; by default every maintenance patient is tested"))
+    cognition_screen_every_months: int = field(default=6, metadata=tagged("D", "§8; esketamine label warning [11]"))
+    misuse_screen_every_months: int = field(default=6, metadata=tagged("D", "§8: AUDIT-C and DAST-10 [11, 12]"))
+    ymrs_hold_at_or_above: int = field(default=12, metadata=tagged("D", "§8; §7.2 YMRS ≥ 12 hypomanic [41]"))
 
     def __post_init__(self) -> None:
         if not self.window_days or any(days < 1 for days in self.window_days):
             raise InvalidProtocol("Exposure windows are whole numbers of days, 1 or more.", field="window_days")
-        for name in ("lft_every_months", "cognition_screen_every_months", "misuse_screen_every_months",
-                     "ymrs_hold_at_or_above"):
-            if getattr(self, name) < 1:
-                raise InvalidProtocol(f"{name} must be at least 1.", field=name)
+        require_at_least_one(self, ("lft_every_months", "cognition_screen_every_months", "misuse_screen_every_months",
+                                    "ymrs_hold_at_or_above"))
         if self.cap_total_mg is not None and self.cap_total_mg <= 0:
             raise InvalidProtocol("A cumulative mg cap must be above 0, or unset.", field="cap_total_mg")
         if self.cap_total_infusions is not None and self.cap_total_infusions < 1:

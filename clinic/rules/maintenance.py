@@ -17,15 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from clinic.rules.errors import DomainError
+from clinic.rules.protocol import InvalidProtocol, require_at_least_one, tagged
 
 SOURCE = "clinical-reference §6.4 (maintenance rules [D]); relapse timing [17]; ASA review call [12]"
 LENGTHEN, KEEP, SHORTEN = "lengthen", "keep", "shorten"
 PROPOSAL_NOTE = ("A proposal only: the prescriber and the patient decide, and the system books "
                  "nothing until they do.")
-
-
-class InvalidProtocol(DomainError):
-    code = "INVALID_PROTOCOL"
 
 
 class IntervalOutOfRange(DomainError):
@@ -40,25 +37,20 @@ class InvalidImprovement(DomainError):
     code = "INVALID_IMPROVEMENT"
 
 
-def _tagged(tag: str, source: str) -> dict[str, Any]:
-    """Field metadata a settings page shows: the evidence tag, its source, and whether verified."""
-    return {"tag": tag, "source": source, "verified": tag != "U"}
-
-
 @dataclass(frozen=True)
 class MaintenanceProtocol:
     """The clinic's maintenance settings [D], defaults from clinical-reference §6.4."""
 
-    min_interval_weeks: int = field(default=2, metadata=_tagged("D", "§6.4 maint_min_weeks"))
-    max_interval_weeks: int = field(default=6, metadata=_tagged("D", "§6.4 maint_max_weeks"))
-    step_weeks: int = field(default=1, metadata=_tagged("D", "§6.4: propose the interval ± 1 week"))
+    min_interval_weeks: int = field(default=2, metadata=tagged("D", "§6.4 maint_min_weeks"))
+    max_interval_weeks: int = field(default=6, metadata=tagged("D", "§6.4 maint_max_weeks"))
+    step_weeks: int = field(default=1, metadata=tagged("D", "§6.4: propose the interval ± 1 week"))
     first_visit_days_after_induction: int = field(
-        default=14, metadata=_tagged("D", "§6.4: day 14 after infusion 6, ahead of the 18-day median relapse [17]"))
+        default=14, metadata=tagged("D", "§6.4: day 14 after infusion 6, ahead of the 18-day median relapse [17]"))
     starting_interval_weeks: int = field(
-        default=2, metadata=_tagged("D", "§6.4: the day-14 first visit is a 2-week interval"))
+        default=2, metadata=tagged("D", "§6.4: the day-14 first visit is a 2-week interval"))
     responder_min_improvement_pct: Decimal = field(
-        default=Decimal(50), metadata=_tagged("D", "§6.4: improvement below 50 % shortens; response ≥ 50 % (§6.2)"))
-    benefit_risk_review_every_days: int = field(default=90, metadata=_tagged("D", "§6.4; ASA guidance 2025 [12]"))
+        default=Decimal(50), metadata=tagged("D", "§6.4: improvement below 50 % shortens; response ≥ 50 % (§6.2)"))
+    benefit_risk_review_every_days: int = field(default=90, metadata=tagged("D", "§6.4; ASA guidance 2025 [12]"))
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_interval_weeks <= self.max_interval_weeks:
@@ -69,9 +61,7 @@ class MaintenanceProtocol:
             raise InvalidProtocol(f"The starting interval of {self.starting_interval_weeks} weeks lies outside "
                                   f"{self.min_interval_weeks}–{self.max_interval_weeks} weeks. Set it inside them.",
                                   field="starting_interval_weeks")
-        for name in ("step_weeks", "first_visit_days_after_induction", "benefit_risk_review_every_days"):
-            if getattr(self, name) < 1:
-                raise InvalidProtocol(f"{name} must be at least 1.", field=name)
+        require_at_least_one(self, ("step_weeks", "first_visit_days_after_induction", "benefit_risk_review_every_days"))
         if not 0 < self.responder_min_improvement_pct <= 100:
             raise InvalidProtocol("The responder improvement must be above 0 % and at most 100 %.",
                                   field="responder_min_improvement_pct")

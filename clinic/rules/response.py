@@ -18,6 +18,7 @@ from clinic.rules import scales
 from clinic.rules.errors import DomainError
 from clinic.rules.maintenance import DEFAULT_PROTOCOL as DEFAULT_MAINTENANCE
 from clinic.rules.maintenance import MaintenanceProtocol, first_visit_date
+from clinic.rules.protocol import InvalidProtocol, Tagged, tagged
 
 SOURCE = "clinical-reference §6.2 classification"
 REMISSION, RESPONSE, PARTIAL, NON_RESPONSE = "remission", "response", "partial", "non_response"
@@ -48,35 +49,23 @@ class NoEndOfInductionScore(DomainError):
     code = "NO_END_OF_INDUCTION_SCORE"
 
 
-class InvalidProtocol(DomainError):
-    code = "INVALID_PROTOCOL"
-
-
 @dataclass(frozen=True)
-class Threshold:
+class Threshold(Tagged):
     """A cut-off with its evidence tag ("L", "D" or "U") and source; "U" is never shown as fact."""
 
     value: Decimal
     tag: str
     source: str
 
-    @property
-    def verified(self) -> bool:
-        return self.tag != "U"
-
 
 @dataclass(frozen=True)
-class Remission:
+class Remission(Tagged):
     """Remission when the score is below `score` (or at or below it when `inclusive`)."""
 
     score: Decimal
     inclusive: bool
     tag: str
     source: str
-
-    @property
-    def verified(self) -> bool:
-        return self.tag != "U"
 
     def met(self, current: Decimal) -> bool:
         return current <= self.score if self.inclusive else current < self.score
@@ -137,11 +126,6 @@ DEFAULT_CRITERIA = (
 )
 
 
-def _tagged(tag: str, source: str) -> dict[str, Any]:
-    """Field metadata a settings page shows: the evidence tag, its source, and whether verified."""
-    return {"tag": tag, "source": source, "verified": tag != "U"}
-
-
 @dataclass(frozen=True)
 class ResponseProtocol:
     """The clinic's classification settings; defaults from clinical-reference §6.2–§6.3.
@@ -150,18 +134,18 @@ class ResponseProtocol:
     threshold the reference leaves open (e.g. PCL-5 points) and tag it "D" as its own choice.
     """
 
-    partial_pct: Decimal = field(default=Decimal(25), metadata=_tagged("D", "§6.2: partial ≥ 25 % [D] convention"))
-    remission_requires_response: bool = field(default=False, metadata=_tagged("D", "§6.2"))
+    partial_pct: Decimal = field(default=Decimal(25), metadata=tagged("D", "§6.2: partial ≥ 25 % [D] convention"))
+    remission_requires_response: bool = field(default=False, metadata=tagged("D", "§6.2"))
     baseline_max_days_before_first_infusion: int = field(
-        default=7, metadata=_tagged("D", "§6.2: last score ≤ 7 days before infusion 1"))
+        default=7, metadata=tagged("D", "§6.2: last score ≤ 7 days before infusion 1"))
     end_score_min_days_after_sixth: int = field(
-        default=1, metadata=_tagged("D", "§6.2: taken 1–7 days after infusion 6"))
+        default=1, metadata=tagged("D", "§6.2: taken 1–7 days after infusion 6"))
     end_score_max_days_after_sixth: int = field(
-        default=7, metadata=_tagged("D", "§6.2: taken 1–7 days after infusion 6"))
-    titration_from_mg_per_kg: Decimal = field(default=Decimal("0.5"), metadata=_tagged("L", "§6.3; Cusin 2017 [5]"))
-    titration_to_mg_per_kg: Decimal = field(default=Decimal("0.75"), metadata=_tagged("L", "§6.3; Cusin 2017 [5]"))
+        default=7, metadata=tagged("D", "§6.2: taken 1–7 days after infusion 6"))
+    titration_from_mg_per_kg: Decimal = field(default=Decimal("0.5"), metadata=tagged("L", "§6.3; Cusin 2017 [5]"))
+    titration_to_mg_per_kg: Decimal = field(default=Decimal("0.75"), metadata=tagged("L", "§6.3; Cusin 2017 [5]"))
     criteria: tuple[ScaleCriteria, ...] = field(
-        default=DEFAULT_CRITERIA, metadata=_tagged("D", "§6.2 table; each threshold carries its own tag"))
+        default=DEFAULT_CRITERIA, metadata=tagged("D", "§6.2 table; each threshold carries its own tag"))
 
     def __post_init__(self) -> None:
         if not 0 < self.partial_pct <= 100:
@@ -313,7 +297,7 @@ def select_baseline(scores: Sequence[DatedScore], *, first_infusion_at: datetime
         raise NoBaselineScore(f"No {scales.instrument(scale).name} score was taken in the {window_days} days before "
                               f"infusion 1 ({first_infusion_at:%Y-%m-%d}). Have the patient complete it before the "
                               "first infusion.", field="scores")
-    return max(reversed(eligible), key=lambda score: score.taken_at)
+    return _latest(eligible)
 
 
 def select_end_of_induction_score(scores: Sequence[DatedScore], *, sixth_infusion_at: datetime, scale: str,
@@ -327,7 +311,12 @@ def select_end_of_induction_score(scores: Sequence[DatedScore], *, sixth_infusio
         raise NoEndOfInductionScore(f"No {scales.instrument(scale).name} score was taken {low}–{high} days after "
                                     f"infusion 6 ({sixth_infusion_at:%Y-%m-%d}). Ask the patient to complete it.",
                                     field="scores")
-    return max(reversed(eligible), key=lambda score: score.taken_at)
+    return _latest(eligible)
+
+
+def _latest(scores: Sequence[DatedScore]) -> DatedScore:
+    # max() keeps the first of equal times, so reversed the later-listed score wins a tie.
+    return max(reversed(scores), key=lambda score: score.taken_at)
 
 
 MAINTENANCE, PRESCRIBER_REVIEW, STOP = "maintenance", "prescriber_review", "stop"

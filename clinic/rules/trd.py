@@ -9,6 +9,7 @@ or did not count. The result is a finding for the prescriber, not an eligibility
 from dataclasses import dataclass
 
 from clinic.rules.errors import DomainError
+from clinic.rules.protocol import ProtocolInvalid as TrdProtocolInvalid
 
 SOURCE = ("clinical-reference §2.2: Gaynes 2020 [26] (≥ 2 failures unipolar, ≥ 1 bipolar); Depress Anxiety "
           "2021 [27] (minimum trial 4–6 weeks); Shiroma 2020 [22] and [3] (current episode, ATHF classes)")
@@ -23,10 +24,6 @@ MIN_WEEKS_ALLOWED = range(4, 9)
 
 class TrialInvalid(DomainError):
     code = "TRIAL_INVALID"
-
-
-class TrdProtocolInvalid(DomainError):
-    code = "PROTOCOL_INVALID"
 
 
 @dataclass(frozen=True)

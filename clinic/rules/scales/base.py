@@ -9,9 +9,10 @@ published scoring weighs options differently.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from clinic.rules.errors import DomainError
+from clinic.rules.protocol import InvalidProtocol
 
 Number = int | Decimal
 
@@ -24,12 +25,6 @@ class AnswerError(DomainError):
 
 class UnknownInstrument(DomainError):
     code = "UNKNOWN_INSTRUMENT"
-
-
-class InvalidProtocol(DomainError):
-    """Scale settings the rules cannot apply (an unknown band set, an impossible limit)."""
-
-    code = "INVALID_PROTOCOL"
 
 
 @dataclass(frozen=True)
@@ -199,3 +194,29 @@ def protocol_from(context: dict[str, Any], default: ProtocolT) -> ProtocolT:
                               "Leave `protocol` out of the context to use the clinic's defaults.",
                               field="context.protocol")
     return protocol
+
+
+@dataclass(frozen=True)
+class SuicideItemProtocol:
+    """[D] The suicide alert fires when the scale's suicide item scores above `suicide_alert_above`
+    (clinical-reference §7.2: above 0); None turns it off. Each scale's subclass names the item and
+    its highest score: a threshold at that score could never fire, so it is refused."""
+
+    scale: ClassVar[str]
+    item_number: ClassVar[int]
+    item_max_points: ClassVar[int]
+
+    suicide_alert_above: int | None = 0
+
+    def __post_init__(self) -> None:
+        threshold = self.suicide_alert_above
+        if threshold is not None and threshold not in range(self.item_max_points):
+            raise InvalidProtocol(f"The {self.scale} item {self.item_number} alert threshold must be 0 to "
+                                  f"{self.item_max_points - 1}, or None to turn the alert off; not {threshold!r}. "
+                                  "The reference's default is 0.", field="suicide_alert_above")
+
+    def alerts(self, item_points: int, message: str) -> tuple[Alert, ...]:
+        """The SUICIDE_RISK alert, saying `message`, when the item scores above the threshold."""
+        if self.suicide_alert_above is None or item_points <= self.suicide_alert_above:
+            return ()
+        return (Alert("SUICIDE_RISK", self.item_number, message),)

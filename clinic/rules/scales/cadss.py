@@ -19,6 +19,9 @@ RATING = options("0", "1", "2", "3", "4")
 ITEM_COUNT = 23
 MAX_TOTAL = 4 * ITEM_COUNT
 MARKED_ABOVE = 4  # [L] Spravato label: CADSS total > 4 and above pre-dose.
+RECALL_PERIOD = "current state, about 40 minutes after the start of the infusion"
+LICENCE = ("Licence not checked [U]. The items carry numbered labels only; the clinic adds the wording and anchors "
+           "once it holds a licence or has confirmed the terms.")
 
 
 def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
@@ -52,11 +55,10 @@ INSTRUMENT = Instrument(
     items=tuple(Item(number, f"CADSS item {number}", RATING) for number in range(1, ITEM_COUNT + 1)),
     total_range=(0, MAX_TOTAL),
     bands=(),
-    recall_period="current state, about 40 minutes after the start of the infusion",
+    recall_period=RECALL_PERIOD,
     completed_by="clinician",
     source=SOURCE,
-    licence="Licence not checked [U]. The items carry numbered labels only; the clinic adds the wording and "
-            "anchors once it holds a licence or has confirmed the terms.",
+    licence=LICENCE,
     scorer=score,
     notes=("No severity bands. Mean 7.7 (SD 9.2) during mood-disorder infusions [40].",
            "Marked dissociation: total above 4 and above the pre-dose total (context pre_dose_total). Without a "

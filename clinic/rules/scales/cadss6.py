@@ -13,10 +13,12 @@ CADSS item it is.
 from collections.abc import Sequence
 from typing import Any
 
-from clinic.rules.scales.base import Instrument, Item, Score, item_points, options
+from clinic.rules.scales.base import Instrument, Item, Score, item_points
+
+# Six items of the full CADSS: the same ratings, timing and licence.
+from clinic.rules.scales.cadss import LICENCE, RATING, RECALL_PERIOD
 
 SOURCE = "Rodrigues et al., J Affect Disord 2021;282:160-164 (from Bremner et al. 1998)"
-RATING = options("0", "1", "2", "3", "4")
 CADSS_ITEMS = (1, 2, 6, 7, 15, 22)
 
 
@@ -32,11 +34,10 @@ INSTRUMENT = Instrument(
                 for number, cadss_item in enumerate(CADSS_ITEMS, start=1)),
     total_range=(0, 24),
     bands=(),
-    recall_period="current state, about 40 minutes after the start of the infusion",
+    recall_period=RECALL_PERIOD,
     completed_by="clinician",
     source=SOURCE,
-    licence="Licence not checked [U]. The items carry numbered labels only; the clinic adds the wording and "
-            "anchors once it holds a licence or has confirmed the terms.",
+    licence=LICENCE,
     scorer=score,
     notes=("Derived retrospectively from the full CADSS and not validated (Spearman r 0.91–0.95 with the full "
            "scale at infusions 1–4). No bands; the full CADSS's marked-dissociation flag does not apply.",

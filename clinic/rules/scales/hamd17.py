@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic.rules.scales.base import (
-    Alert,
     Band,
     Instrument,
-    InvalidProtocol,
     Item,
     Score,
+    SuicideItemProtocol,
     band_for,
     item_points,
     options,
@@ -42,17 +41,13 @@ SUICIDE_ITEM = 3
 
 
 @dataclass(frozen=True)
-class Hamd17Protocol:
+class Hamd17Protocol(SuicideItemProtocol):
     """[D] The suicide alert fires when item 3 scores above `suicide_alert_above` (reference: above 0);
     None turns it off."""
 
-    suicide_alert_above: int | None = 0
-
-    def __post_init__(self) -> None:
-        if self.suicide_alert_above is not None and self.suicide_alert_above not in range(4):
-            raise InvalidProtocol(f"The HAM-D item 3 alert threshold must be 0 to 3, or None to turn the alert "
-                                  f"off; not {self.suicide_alert_above!r}. The reference's default is 0.",
-                                  field="suicide_alert_above")
+    scale = "HAM-D"
+    item_number = SUICIDE_ITEM
+    item_max_points = 4
 
 
 DEFAULT_PROTOCOL = Hamd17Protocol()
@@ -64,10 +59,8 @@ def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
     points = item_points(INSTRUMENT, answers)
     total = sum(points)
     suicide_points = points[SUICIDE_ITEM - 1]
-    alerts = ()
-    if protocol.suicide_alert_above is not None and suicide_points > protocol.suicide_alert_above:
-        alerts = (Alert("SUICIDE_RISK", SUICIDE_ITEM, f"HAM-D item 3 (suicide) is {suicide_points}: a clinician "
-                        "reviews suicide risk with the patient today."),)
+    alerts = protocol.alerts(suicide_points, f"HAM-D item 3 (suicide) is {suicide_points}: a clinician reviews "
+                             "suicide risk with the patient today.")
     return Score("hamd17", total, band_for(total, SEVERITY_BANDS), alerts=alerts)
 
 

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic.rules.scales.base import (
-    Alert,
     Band,
     Instrument,
-    InvalidProtocol,
     Item,
     Score,
+    SuicideItemProtocol,
     band_for,
     item_points,
     options,
@@ -44,17 +43,13 @@ SUICIDE_ITEM = 9
 
 
 @dataclass(frozen=True)
-class Phq9Protocol:
+class Phq9Protocol(SuicideItemProtocol):
     """[D] The suicide-risk alert fires when item 9 scores above `suicide_alert_above` (reference §7.2:
     above 0; one-year attempt risk rose from 0.4 % to 4 % across item 9 answers [29]). None turns it off."""
 
-    suicide_alert_above: int | None = 0
-
-    def __post_init__(self) -> None:
-        if self.suicide_alert_above is not None and self.suicide_alert_above not in range(3):
-            raise InvalidProtocol(f"The PHQ-9 item 9 alert threshold must be 0 to 2, or None to turn the alert "
-                                  f"off; not {self.suicide_alert_above!r}. The reference's default is 0.",
-                                  field="suicide_alert_above")
+    scale = "PHQ-9"
+    item_number = SUICIDE_ITEM
+    item_max_points = 3
 
 
 DEFAULT_PROTOCOL = Phq9Protocol()
@@ -66,10 +61,8 @@ def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
     protocol = protocol_from(context, DEFAULT_PROTOCOL)
     points = item_points(INSTRUMENT, answers)
     total = sum(points)
-    alerts = ()
-    if protocol.suicide_alert_above is not None and points[SUICIDE_ITEM - 1] > protocol.suicide_alert_above:
-        alerts = (Alert("SUICIDE_RISK", SUICIDE_ITEM, "PHQ-9 item 9 is positive: a clinician reviews the "
-                        "patient today and completes a C-SSRS screener."),)
+    alerts = protocol.alerts(points[SUICIDE_ITEM - 1], "PHQ-9 item 9 is positive: a clinician reviews the "
+                             "patient today and completes a C-SSRS screener.")
     return Score("phq9", total, band_for(total, SEVERITY_BANDS), alerts=alerts)
 
 

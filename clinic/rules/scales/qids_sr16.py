@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic.rules.scales.base import (
-    Alert,
     Band,
     Instrument,
-    InvalidProtocol,
     Item,
     Score,
+    SuicideItemProtocol,
     band_for,
     item_points,
     options,
@@ -42,17 +41,13 @@ SUICIDE_ITEM = 12
 
 
 @dataclass(frozen=True)
-class QidsSr16Protocol:
+class QidsSr16Protocol(SuicideItemProtocol):
     """[D] The suicide alert fires when item 12 scores above `suicide_alert_above` (reference: above 0);
     None turns it off."""
 
-    suicide_alert_above: int | None = 0
-
-    def __post_init__(self) -> None:
-        if self.suicide_alert_above is not None and self.suicide_alert_above not in range(3):
-            raise InvalidProtocol(f"The QIDS-SR16 item 12 alert threshold must be 0 to 2, or None to turn the alert "
-                                  f"off; not {self.suicide_alert_above!r}. The reference's default is 0.",
-                                  field="suicide_alert_above")
+    scale = "QIDS-SR16"
+    item_number = SUICIDE_ITEM
+    item_max_points = 3
 
 
 DEFAULT_PROTOCOL = QidsSr16Protocol()
@@ -65,10 +60,8 @@ def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
     domains = {name: max(points[number - 1] for number in numbers) for name, numbers in DOMAINS}
     total = sum(domains.values())
     suicide_points = points[SUICIDE_ITEM - 1]
-    alerts = ()
-    if protocol.suicide_alert_above is not None and suicide_points > protocol.suicide_alert_above:
-        alerts = (Alert("SUICIDE_RISK", SUICIDE_ITEM, f"QIDS-SR16 item 12 (thoughts of death or suicide) is "
-                        f"{suicide_points}: a clinician reviews suicide risk with the patient today."),)
+    alerts = protocol.alerts(suicide_points, f"QIDS-SR16 item 12 (thoughts of death or suicide) is {suicide_points}: "
+                             "a clinician reviews suicide risk with the patient today.")
     return Score("qids_sr16", total, band_for(total, SEVERITY_BANDS), alerts=alerts, subscores=domains)
 
 

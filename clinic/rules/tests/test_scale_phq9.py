@@ -1,7 +1,7 @@
 import pytest
 
 from clinic.rules.scales import phq9
-from clinic.rules.scales.base import AnswerError
+from clinic.rules.scales.base import AnswerError, InvalidProtocol
 
 SCORE = phq9.INSTRUMENT.score
 
@@ -61,7 +61,7 @@ def test_item_9_alert_threshold_is_a_clinic_setting():
 
 
 def test_impossible_item_9_threshold_is_refused():
-    with pytest.raises(phq9.InvalidProtocol) as error:
+    with pytest.raises(InvalidProtocol) as error:
         phq9.Phq9Protocol(suicide_alert_above=3)
 
     assert error.value.field == "suicide_alert_above"

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic.rules import vitals
+from clinic.rules.errors import DomainError
 from clinic.rules.vitals import INFUSION, POST, PRE, Pause, Reading, VitalsProtocol
 
 START = datetime(2026, 11, 24, 9, 0)
@@ -184,7 +185,7 @@ def test_sedation_and_marked_dissociation_notify_the_prescriber():
     (dict(systolic=80, diastolic=80), "diastolic_mmhg"), (dict(rate=12.5), "respiratory_rate_per_min"),
     (dict(symptoms=frozenset({"HEADACHE"})), "symptoms")])
 def test_refuses_impossible_readings(values, field):
-    with pytest.raises(vitals.DomainError) as error:
+    with pytest.raises(DomainError) as error:
         vitals.alerts_for_reading(reading(**values), phase=INFUSION, protocol=SET, baseline=BASELINE)
 
     assert error.value.field == field

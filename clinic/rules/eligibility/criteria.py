@@ -1,169 +1,43 @@
-"""Eligibility screening: every finding for one intake (clinical-reference §3; style habit 6).
+"""The screening criteria of clinical-reference §3: one check per row of the table, and the table
+itself with each row's default kind, title and sources.
 
-Rules run at intake and again before every infusion. Each finding has a stable code — the §3
-table's (HS_AGE … CA_MANIA_SCORE) and three information codes of this module (IN_TRD,
-IN_PREGNANCY_TEST, IN_INTAKE_INCOMPLETE) — a kind, the data that triggered it and its source. The
-kind is a clinic setting [D] whose default is the table's: a hard stop blocks scheduling; a caution
-needs the prescriber's documented decision (proceed / proceed with conditions / decline).
-
-Unknown answers are never read as "no". A safety question left unanswered (None, or absent from
-`Intake.safety`) triggers nothing by itself; IN_INTAKE_INCOMPLETE lists it with the rules it feeds,
-together with the intake screens, blood pressure and benzodiazepine doses not yet recorded, so
-the clinician sees what is still to ask. A clinic that wants unknowns to block sets that finding's
-kind to hard_stop.
-
-The screening scales are read from their scores (clinic.rules.scales): AUDIT-C and DAST-10 raise
+A check reads one intake and returns what triggered its row, or None. Unknown answers are never
+read as "no": an unanswered safety question triggers nothing by itself, and IN_INTAKE_INCOMPLETE
+lists it. The screening scales are read from their scores: AUDIT-C and DAST-10 raise
 CA_SUD_HISTORY and YMRS raises CA_MANIA_SCORE through the `flags` their modules set at the clinic's
 cut-offs; the C-SSRS screener gives its risk level; PHQ-9 item 9 its alert.
 """
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
-from clinic.rules import scales
-from clinic.rules.errors import DomainError
+from clinic.rules.eligibility.intake import (
+    SAFETY_ITEMS,
+    SAFETY_LABELS,
+    SCREENS,
+    CurrentMedication,
+    Intake,
+    PregnancyTest,
+    age_years,
+)
 from clinic.rules.scales import phq9
 from clinic.rules.scales.base import Score
-from clinic.rules.trd import (
-    DEFAULT_TRD_PROTOCOL,
-    TRD_INDICATIONS,
-    TrdAssessment,
-    TrdProtocol,
-    TreatmentTrial,
-    check_trials,
-    trd_criteria_met,
-)
+from clinic.rules.trd import TRD_INDICATIONS, TrdAssessment, trd_criteria_met
+
+if TYPE_CHECKING:
+    # For annotations only: the settings check their `kinds` against RULE_CODES, so importing them here at
+    # run time would be circular.
+    from clinic.rules.eligibility.screening import EligibilityProtocol
 
 HARD_STOP, CAUTION, INFORMATION = "hard_stop", "caution", "information"
 KINDS = (HARD_STOP, CAUTION, INFORMATION)
-SEXES = ("female", "male", "other", "unknown")
-CSSRS_RISKS = frozenset({"low", "moderate", "high"})
-INDICATIONS = ("TRD_UNIPOLAR", "TRD_BIPOLAR", "ANXIETY", "PTSD", "OCD", "FIBROMYALGIA", "MIGRAINE_CHRONIC")
-# The patients app's DrugClass values (clinic/patients/models/intake.py).
-DRUG_CLASSES = ("ssri", "snri", "tca", "maoi", "antidepressant_other", "antipsychotic", "mood_stabiliser",
-                "benzodiazepine", "sedative_hypnotic", "opioid", "stimulant", "antihypertensive", "other")
 # §3 CA_CNS_MEDS: benzodiazepines, sedative-hypnotics, opioids, stimulants, MAOIs [28, 11, 14].
 CNS_CLASSES = ("benzodiazepine", "sedative_hypnotic", "opioid", "stimulant", "maoi")
 # §2.1: F31.5, bipolar depression with psychotic features, meets HS_PSYCHOSIS_ACTIVE.
 PSYCHOTIC_BIPOLAR_ICD10 = "F31.5"
-
-# The intake's safety history (the patients app's SAFETY_ITEMS, same names and order) and the rule
-# each answer feeds.
-SAFETY_ITEMS: tuple[tuple[str, str, str], ...] = (
-    ("psychosis_current", "Current psychosis", "HS_PSYCHOSIS_ACTIVE"),
-    ("psychotic_features_this_episode", "Psychotic features in this episode", "HS_PSYCHOSIS_ACTIVE"),
-    ("psychosis_past", "Past psychosis or psychotic disorder", "CA_PSYCHOSIS_PAST"),
-    ("mania_current", "Current manic or mixed episode", "HS_MANIA"),
-    ("hypomania_current", "Current hypomania", "HS_MANIA"),
-    ("bipolar_disorder", "Bipolar disorder", "CA_BIPOLAR"),
-    ("cardiovascular_unstable", "Poorly controlled cardiovascular disease", "HS_CV_UNSTABLE"),
-    ("hypertension_uncontrolled", "Uncontrolled hypertension", "HS_HTN_UNCONTROLLED"),
-    ("hypertension_controlled", "Controlled hypertension", "CA_HTN"),
-    ("aneurysm", "Aneurysmal vascular disease", "HS_ANEURYSM"),
-    ("arteriovenous_malformation", "Arteriovenous malformation", "HS_AVM"),
-    ("intracerebral_haemorrhage_past", "Past intracerebral haemorrhage", "HS_ICH"),
-    ("pregnant", "Pregnant (reported or positive test)", "HS_PREGNANT"),
-    ("could_become_pregnant", "Could become pregnant", "IN_PREGNANCY_TEST"),
-    ("breastfeeding", "Breastfeeding", "CA_LACTATION"),
-    ("ketamine_hypersensitivity", "Hypersensitivity to ketamine or esketamine", "HS_HYPERSENS"),
-    ("substance_use_disorder_current", "Current moderate or severe substance use disorder", "HS_SUD_ACTIVE"),
-    ("ketamine_non_medical_current", "Current non-medical ketamine use", "HS_SUD_ACTIVE"),
-    ("substance_use_disorder_past", "Past substance use disorder", "CA_SUD_HISTORY"),
-    ("ketamine_misuse_past", "Past ketamine misuse", "CA_SUD_HISTORY"),
-    ("hepatic_impairment_severe", "Severe hepatic impairment", "HS_HEPATIC_SEVERE"),
-    ("liver_disease", "Liver disease, moderate impairment or abnormal liver tests", "CA_HEPATIC"),
-    ("urinary_symptoms_current", "Current urinary symptoms", "CA_BLADDER"),
-    ("cystitis_past", "Past cystitis", "CA_BLADDER"),
-    ("raised_intracranial_or_intraocular_pressure", "Raised intracranial or intraocular pressure", "CA_ICP_IOP"),
-    ("neurocognitive_disorder", "Neurocognitive disorder", "CA_COGNITIVE"),
-    ("traumatic_brain_injury_symptomatic", "Symptomatic traumatic brain injury", "CA_COGNITIVE"),
-    ("dissociative_disorder", "Primary dissociative disorder", "CA_DISSOCIATIVE"),
-)
-SAFETY_LABELS = {name: label for name, label, _ in SAFETY_ITEMS}
-# Intake screens (§3 intake set [D]): instrument code → the IntakeScreens field holding its score.
-SCREENS = ("audit_c", "dast10", "cssrs_screener", "phq9", "ymrs")
 SUD_SCREEN_NAMES = {"audit_c": "AUDIT-C", "dast10": "DAST-10"}
-
-
-class IntakeInvalid(DomainError):
-    code = "INTAKE_INVALID"
-
-
-class EligibilityProtocolInvalid(DomainError):
-    code = "PROTOCOL_INVALID"
-
-
-@dataclass(frozen=True)
-class CurrentMedication:
-    name: str
-    drug_class: str
-    lorazepam_equivalent_mg_per_day: Decimal | None = None  # benzodiazepines
-
-
-@dataclass(frozen=True)
-class PregnancyTest:
-    taken_on: date
-    positive: bool
-
-
-@dataclass(frozen=True)
-class IntakeScreens:
-    """Scores from clinic.rules.scales (or plain Score values); None = not done.
-
-    A C-SSRS screener with every answer No is done and has risk None; `cssrs_screener=None` means
-    the screener was not done.
-    """
-
-    audit_c: Score | None = None
-    dast10: Score | None = None
-    cssrs_screener: Score | None = None
-    phq9: Score | None = None
-    ymrs: Score | None = None
-
-
-@dataclass(frozen=True)
-class Intake:
-    """One patient's intake as plain values.
-
-    `first_infusion_date` is the course's first infusion (planned or given); `infusion_date` the
-    infusion this screening precedes (the same date at intake). `safety` maps SAFETY_ITEMS names to
-    True, False or None (not asked); a name left out is not asked. `medications` are the current ones.
-    `systolic_mmhg`/`diastolic_mmhg` are the latest seated intake blood pressure.
-    """
-
-    birth_date: date
-    first_infusion_date: date
-    infusion_date: date
-    sex: str
-    indications: tuple[str, ...]
-    safety: Mapping[str, bool | None]
-    diagnosis_codes: tuple[str, ...] = ()
-    medications: tuple[CurrentMedication, ...] = ()
-    systolic_mmhg: int | None = None
-    diastolic_mmhg: int | None = None
-    screens: IntakeScreens = IntakeScreens()
-    pregnancy_tests: tuple[PregnancyTest, ...] = ()
-    treatment_trials: tuple[TreatmentTrial, ...] = ()
-
-    def said_yes(self, name: str) -> bool:
-        return self.safety.get(name) is True
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One screening result. `data` holds only JSON-plain values (dates as ISO text, decimals as text)."""
-
-    code: str
-    kind: str
-    title: str
-    message: str
-    data: dict[str, Any]
-    source: str
-    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,78 +56,6 @@ class Rule:
     urgent: bool = False
 
 
-@dataclass(frozen=True)
-class EligibilityProtocol:
-    """Screening settings [D]; defaults from clinical-reference §3.
-
-    `kinds` overrides the kind of any rule by code (e.g. {"CA_HTN": "hard_stop"}). The AUDIT-C,
-    DAST-10 and YMRS cut-offs belong to those scales' own settings (clinic.rules.scales).
-    """
-
-    kinds: Mapping[str, str] = field(default_factory=dict)
-    adult_age_years: int = 18  # HS_AGE
-    older_adult_age_years: int = 65  # CA_AGE_65
-    mania_includes_hypomania: bool = True  # HS_MANIA: hypomania included by default [D]
-    htn_systolic_above_mmhg: int = 140  # CA_HTN: intake BP > 140/90
-    htn_diastolic_above_mmhg: int = 90
-    cssrs_caution_risks: frozenset[str] = frozenset({"moderate", "high"})  # CA_SUICIDE_RISK
-    # CA_CNS_MEDS: trials excluded > 2–3 mg/day lorazepam-equivalent [28]; the lower end by default.
-    benzodiazepine_trial_limit_mg_per_day: Decimal = Decimal(2)
-    pregnancy_test_max_age_days: int = 7  # §3 intake set [D]: negative and ≤ 7 days old at infusion 1
-    trd: TrdProtocol = DEFAULT_TRD_PROTOCOL
-
-    def __post_init__(self) -> None:
-        if not self.cssrs_caution_risks <= CSSRS_RISKS:
-            raise EligibilityProtocolInvalid(f"C-SSRS risk levels are {', '.join(sorted(CSSRS_RISKS))}.",
-                                             field="cssrs_caution_risks")
-        if self.kinds.get("IN_TRD") == HARD_STOP:
-            raise EligibilityProtocolInvalid("The TRD result is a flag for the prescriber, not an eligibility gate "
-                                             "(clinical-reference §2.2); it cannot be a hard stop.", field="kinds")
-        for code, kind in self.kinds.items():
-            if code not in RULE_CODES:
-                raise EligibilityProtocolInvalid(f"No screening rule has the code {code!r}.", field="kinds")
-            if kind not in KINDS:
-                raise EligibilityProtocolInvalid(f"Kind {kind!r} for {code} is not one of {', '.join(KINDS)}.",
-                                                 field="kinds")
-        object.__setattr__(self, "kinds", MappingProxyType(dict(self.kinds)))
-
-    def kind_of(self, rule: Rule) -> str:
-        return self.kinds.get(rule.code, rule.kind)
-
-
-def age_years(birth_date: date, on_date: date) -> int:
-    """Whole years of age on `on_date`.
-
-    A birthday is reached when (month, day) reaches the birth's (month, day); someone born on 29
-    February therefore turns a year older on 1 March in common years (a product choice; the
-    reference is silent, and legal conventions differ).
-    """
-    before_birthday = (on_date.month, on_date.day) < (birth_date.month, birth_date.day)
-    return on_date.year - birth_date.year - before_birthday
-
-
-def score_screens(*, answers: Mapping[str, Sequence[Any]], sex: str,
-                  contexts: Mapping[str, dict[str, Any]] | None = None) -> IntakeScreens:
-    """Score the intake screens (§3 intake set) through clinic.rules.scales.
-
-    `answers` maps instrument codes (audit_c, dast10, cssrs_screener, phq9, ymrs) to answer lists as
-    design §4.4 defines them; `contexts` may carry each scale's clinic settings ("protocol"). AUDIT-C
-    is given the patient's sex for its cut-off. Bad answers raise the scale's error naming the item.
-    """
-    scores = {}
-    for code, given in answers.items():
-        if code not in SCREENS:
-            raise IntakeInvalid(f"{code!r} is not an intake screen; expected one of {', '.join(SCREENS)}.",
-                                field="answers")
-        context = dict((contexts or {}).get(code, {}))
-        if code == "audit_c":
-            context["sex"] = sex
-        scores[code] = scales.score(code, given, context)
-    return IntakeScreens(**scores)
-
-
-# --- rules -----------------------------------------------------------------------------------------
-
 def _yes_items(intake: Intake, code: str) -> list[str]:
     return [name for name, _, rule in SAFETY_ITEMS if rule == code and intake.said_yes(name)]
 
@@ -262,15 +64,15 @@ def _answered(names: Sequence[str]) -> str:
     return "Answered yes: " + "; ".join(SAFETY_LABELS[name] for name in names) + "."
 
 
-def _items_rule(code: str) -> Callable[[Intake, EligibilityProtocol], Trigger | None]:
+def _items_rule(code: str) -> Callable[[Intake, "EligibilityProtocol"], Trigger | None]:
     """A rule met by a yes to any safety item that feeds `code` (the §3 row's trigger; its sources in RULES)."""
-    def check(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+    def check(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
         names = _yes_items(intake, code)
         return Trigger(_answered(names), {"items": names}) if names else None
     return check
 
 
-def _age(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _age(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 HS_AGE: age < 18 years at the first infusion (adult trials; esketamine not approved < 18 [11])."""
     age = age_years(intake.birth_date, intake.first_infusion_date)
     if age >= protocol.adult_age_years:
@@ -280,7 +82,7 @@ def _age(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
                                                     "first_infusion_date": intake.first_infusion_date.isoformat()})
 
 
-def _psychosis(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _psychosis(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 HS_PSYCHOSIS_ACTIVE: current psychosis or psychotic features this episode [1, 15, 28, 14]; F31.5 (§2.1)."""
     names = _yes_items(intake, "HS_PSYCHOSIS_ACTIVE")
     codes = [code for code in intake.diagnosis_codes if code.upper().startswith(PSYCHOTIC_BIPOLAR_ICD10)]
@@ -291,7 +93,7 @@ def _psychosis(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
     return Trigger(" ".join(parts), {"items": names, "diagnosis_codes": codes})
 
 
-def _mania(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _mania(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 HS_MANIA: current manic or mixed episode [L]; current hypomania included by default [D] [28, 14]."""
     names = [name for name in _yes_items(intake, "HS_MANIA")
              if name == "mania_current" or protocol.mania_includes_hypomania]
@@ -302,7 +104,7 @@ def _latest_test(intake: Intake) -> PregnancyTest | None:
     return max(intake.pregnancy_tests, key=lambda test: test.taken_on, default=None)
 
 
-def _pregnant(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _pregnant(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 HS_PREGNANT: positive test (the latest one) or reported pregnancy [28, 11]."""
     latest = _latest_test(intake)
     positive_test = latest is not None and latest.positive
@@ -315,7 +117,7 @@ def _pregnant(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
                              "positive_test_on": latest.taken_on.isoformat() if positive_test else None})
 
 
-def _sud_history(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _sud_history(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 CA_SUD_HISTORY: past SUD or ketamine misuse; AUDIT-C positive [49]; DAST-10 ≥ 3 [50] ([1, 11, 15]).
 
     Past non-medical ketamine recorded as a prior treatment also feeds it (§2.2 intake history)."""
@@ -333,7 +135,7 @@ def _sud_history(intake: Intake, protocol: EligibilityProtocol) -> Trigger | Non
     return Trigger(" ".join(parts), {"items": names, "non_medical_ketamine": ketamine, "positive_screens": screens})
 
 
-def _bipolar(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _bipolar(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 CA_BIPOLAR: bipolar disorder; record mood stabiliser and baseline YMRS (excluded by some trials [28])."""
     if not _is_bipolar(intake):
         return None
@@ -348,7 +150,7 @@ def _is_bipolar(intake: Intake) -> bool:
     return intake.said_yes("bipolar_disorder") or "TRD_BIPOLAR" in intake.indications
 
 
-def _hypertension(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _hypertension(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 CA_HTN: controlled hypertension, or intake BP > 140/90 mmHg (BP surges [18, 19]; [11])."""
     controlled = intake.said_yes("hypertension_controlled")
     high_bp = ((intake.systolic_mmhg or 0) > protocol.htn_systolic_above_mmhg
@@ -362,7 +164,7 @@ def _hypertension(intake: Intake, protocol: EligibilityProtocol) -> Trigger | No
                                      "diastolic_mmhg": intake.diastolic_mmhg})
 
 
-def _older_adult(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _older_adult(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 CA_AGE_65: age ≥ 65 on the infusion screened for (BP surges [18]; EU esketamine label [64])."""
     age = age_years(intake.birth_date, intake.infusion_date)
     if age < protocol.older_adult_age_years:
@@ -371,7 +173,7 @@ def _older_adult(intake: Intake, protocol: EligibilityProtocol) -> Trigger | Non
                    "(higher risk of blood pressure surges).", {"age_years": age})
 
 
-def _cns_medications(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _cns_medications(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 CA_CNS_MEDS: benzodiazepines (trials excluded > 2–3 mg/day lorazepam-equivalent), sedative-hypnotics,
     opioids, stimulants, MAOIs [28, 11, 14]."""
     medications = [_medication_data(med, protocol) for med in intake.medications if med.drug_class in CNS_CLASSES]
@@ -386,7 +188,7 @@ def _cns_medications(intake: Intake, protocol: EligibilityProtocol) -> Trigger |
     return Trigger(message, {"medications": medications})
 
 
-def _medication_data(med: CurrentMedication, protocol: EligibilityProtocol) -> dict[str, Any]:
+def _medication_data(med: CurrentMedication, protocol: "EligibilityProtocol") -> dict[str, Any]:
     data: dict[str, Any] = {"name": med.name, "drug_class": med.drug_class}
     if med.drug_class == "benzodiazepine":
         dose = med.lorazepam_equivalent_mg_per_day
@@ -395,7 +197,7 @@ def _medication_data(med: CurrentMedication, protocol: EligibilityProtocol) -> d
     return data
 
 
-def _suicide_risk(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _suicide_risk(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 CA_SUICIDE_RISK (caution + urgent alert): C-SSRS risk moderate or high [45], or PHQ-9 item 9 > 0 [29, 30]."""
     cssrs, phq = intake.screens.cssrs_screener, intake.screens.phq9
     risk = None if cssrs is None else cssrs.risk
@@ -409,7 +211,7 @@ def _suicide_risk(intake: Intake, protocol: EligibilityProtocol) -> Trigger | No
     return Trigger(" ".join(parts), {"cssrs_risk": risk, "phq9_item9_positive": item9_hit})
 
 
-def _mania_score(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _mania_score(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 CA_MANIA_SCORE: YMRS ≥ 12 [41], read from the YMRS score's flag (its threshold is the scale's setting)."""
     ymrs = intake.screens.ymrs
     if ymrs is None or "CA_MANIA_SCORE" not in ymrs.flags:
@@ -423,7 +225,7 @@ def _total(score: Score) -> int | None:
     return None if score.total is None else int(score.total)
 
 
-def _trd(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _trd(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§2.2: the TRD count for each TRD indication, as information for the prescriber [26, 27, 22]."""
     indications = [code for code in TRD_INDICATIONS if code in intake.indications]
     if not indications:
@@ -449,7 +251,7 @@ def _trd_data(assessment: TrdAssessment) -> dict[str, Any]:
                        for verdict in assessment.verdicts]}
 
 
-def _pregnancy_test(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _pregnancy_test(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 intake set [D]: when the patient could become pregnant (or that is not yet asked), a
     negative test ≤ 7 days old at the course's first infusion. Repeat tests "whenever pregnancy is
     possible" are the clinician's call; no source sets that schedule."""
@@ -471,7 +273,7 @@ def _pregnancy_test(intake: Intake, protocol: EligibilityProtocol) -> Trigger | 
                     "latest_test_positive": None if latest is None else latest.positive})
 
 
-def _incomplete(intake: Intake, protocol: EligibilityProtocol) -> Trigger | None:
+def _incomplete(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
     """§3 intake set [D]: safety questions not asked, screens not done, BP and benzodiazepine doses not recorded."""
     items = [{"item": name, "label": label, "rule": rule} for name, label, rule in SAFETY_ITEMS
              if intake.safety.get(name) is None]
@@ -558,79 +360,3 @@ RULES: tuple[Rule, ...] = (
          "clinical-reference §3 intake set [D]; unknown answers are listed, never read as no", _incomplete),
 )
 RULE_CODES = frozenset(rule.code for rule in RULES)
-DEFAULT_PROTOCOL = EligibilityProtocol()
-
-
-def screen(intake: Intake, protocol: EligibilityProtocol = DEFAULT_PROTOCOL) -> list[Finding]:
-    """Run every rule of clinical-reference §3 on one intake and return every finding, in table order."""
-    _check_intake(intake)
-    findings = []
-    for rule in RULES:
-        trigger = rule.check(intake, protocol)
-        if trigger is not None:
-            findings.append(Finding(rule.code, protocol.kind_of(rule), rule.title, trigger.message, trigger.data,
-                                    rule.source, rule.urgent))
-    return findings
-
-
-# --- input checks ---------------------------------------------------------------------------------
-
-def _check_intake(intake: Intake) -> None:
-    _check_dates(intake)
-    if intake.sex not in SEXES:
-        raise IntakeInvalid(f"Sex {intake.sex!r} is not one of {', '.join(SEXES)}.", field="sex")
-    for code in intake.indications:
-        if code not in INDICATIONS:
-            raise IntakeInvalid(f"Indication {code!r} is not one of {', '.join(INDICATIONS)}.", field="indications")
-    for name, answer in intake.safety.items():
-        if name not in SAFETY_LABELS:
-            raise IntakeInvalid(f"{name!r} is not a safety history question.", field=f"safety.{name}")
-        if answer not in (True, False, None):
-            raise IntakeInvalid(f"{SAFETY_LABELS[name]}: answer yes, no or leave it unasked, not {answer!r}.",
-                                field=f"safety.{name}")
-    for index, med in enumerate(intake.medications):
-        _check_medication(index, med)
-    _check_blood_pressure(intake)
-    _check_screens(intake.screens)
-    check_trials(intake.treatment_trials)
-
-
-def _check_dates(intake: Intake) -> None:
-    if intake.birth_date > intake.first_infusion_date:
-        raise IntakeInvalid("The birth date is after the first infusion date. Check both dates.", field="birth_date")
-    if intake.infusion_date < intake.first_infusion_date:
-        raise IntakeInvalid("The infusion screened for is before the course's first infusion. Check both dates.",
-                            field="infusion_date")
-    for index, test in enumerate(intake.pregnancy_tests):
-        if test.taken_on > intake.infusion_date:
-            raise IntakeInvalid(f"A pregnancy test is dated {test.taken_on.isoformat()}, after the infusion screened "
-                                f"for ({intake.infusion_date.isoformat()}). Check the test date.",
-                                field=f"pregnancy_tests[{index}].taken_on")
-
-
-def _check_medication(index: int, med: CurrentMedication) -> None:
-    if med.drug_class not in DRUG_CLASSES:
-        raise IntakeInvalid(f"{med.name}: drug class {med.drug_class!r} is not one of {', '.join(DRUG_CLASSES)}.",
-                            field=f"medications[{index}].drug_class")
-    dose = med.lorazepam_equivalent_mg_per_day
-    if dose is not None and (not isinstance(dose, int | Decimal) or isinstance(dose, bool)
-                             or not Decimal(dose).is_finite() or dose < 0):
-        raise IntakeInvalid(f"{med.name}: the lorazepam-equivalent dose must be a decimal number of mg/day, 0 or "
-                            f"more; {dose!r} was given.", field=f"medications[{index}].lorazepam_equivalent_mg_per_day")
-
-
-def _check_blood_pressure(intake: Intake) -> None:
-    for name in ("systolic_mmhg", "diastolic_mmhg"):
-        value = getattr(intake, name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
-            raise IntakeInvalid(f"The intake blood pressure must be whole mmHg above 0; {name} is {value!r}.",
-                                field=name)
-
-
-def _check_screens(screens: IntakeScreens) -> None:
-    for code in SCREENS:
-        score = getattr(screens, code)
-        if score is not None and score.instrument != code:
-            raise IntakeInvalid(f"The {code} screen holds a {score.instrument!r} score. Score the {code} answers.",
-                                field=f"screens.{code}")
-
