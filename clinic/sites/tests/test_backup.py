@@ -27,6 +27,7 @@ from clinic.patients import actions
 from clinic.patients.models import Document, Patient
 from clinic.sites.backups import archive
 from clinic.sites.backups.engines import BackupFailed
+from clinic.sites.models import Organisation
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 KEY_TABLES = ("patients_patient", "patients_indication", "patients_medication", "patients_bodymeasurement",
@@ -182,8 +183,13 @@ def test_backup_command_writes_an_owner_only_archive_with_a_manifest(clinic_reco
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert (manifest.engine, manifest.document_count) == (connection.vendor, 2)
     assert manifest.row_counts["patients_patient"] == 3
-    assert manifest.row_counts["audit_auditevent"] == AuditEvent.objects.count()
     assert "0001_initial" in manifest.migrations["patients"]
+    # The export itself is audited, after the copy was taken.
+    backup_events = list(AuditEvent.objects.filter(action="exports.database_backup"))
+    assert manifest.row_counts["audit_auditevent"] == AuditEvent.objects.count() - len(backup_events)
+    assert {(event.actor_kind, event.data["file"], event.data["patients"]) for event in backup_events} == {
+        ("system", "clinic.tar.gz", 3)}
+    assert len(backup_events) == Organisation.objects.count()
 
 
 def test_backup_command_names_the_file_by_engine_and_time_under_var(clinic_records, settings):

@@ -14,6 +14,7 @@ from django.db import connections
 from django.utils import timezone
 
 from clinic.rules.errors import DomainError
+from clinic.sites import actions
 from clinic.sites.backups import archive
 
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(error.message) from error
         seconds = time.monotonic() - started
+        actions.record_database_copy(now=now, action="exports.database_backup", file_name=output.name,
+                                     row_counts=manifest.row_counts)
         rows = sum(manifest.row_counts.values())
         self.stdout.write(
             f"Backed up the {manifest.engine} database ({manifest.row_counts.get('patients_patient', 0)} patients, "
