@@ -160,6 +160,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Jobs the worker's scheduler loop enqueues once a day, at this local time (TIME_ZONE).
+PERIODIC_TASKS = {
+    "audit-chain-check": {"task": "clinic.audit.tasks.verify_audit_chains", "daily_at": "02:30"},
+}
 
 EMAIL_URL = env_str("EMAIL_URL", default="")
 if EMAIL_URL:

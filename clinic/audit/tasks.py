@@ -12,8 +12,11 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def verify_audit_chains() -> dict[str, Any]:
+def verify_audit_chains(slot: str = "") -> dict[str, Any]:
     """Verify every chain, log the outcome and append it to each chain checked as a system event.
+
+    `slot` is the scheduler's key for this run (e.g. "audit-chain-check:2026-11-25"); it only makes
+    each nightly run a distinct job.
 
     Logged at ERROR when a chain is broken, so the operator's log alerting sees it; the head's
     seq and hash are logged too, so a copy of the log kept elsewhere anchors each chain.
