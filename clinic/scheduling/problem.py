@@ -295,6 +295,8 @@ def _request(value: Any, where: str, *, start_date: dt.date, end_date: dt.date) 
                             for i, day in enumerate(_list(value.get("previous_dates", []), f"{where}.previous_dates"))))
     if previous and previous[-1] >= earliest:
         raise InstanceError(f"{where}.previous_dates", "must all be before earliest.")
+    if len(set(previous)) < len(previous):
+        raise InstanceError(f"{where}.previous_dates", "must not repeat a date: a patient has one visit a day.")
     return Request(
         id=_str(_require(value, "id", where), f"{where}.id"),
         patient=_str(_require(value, "patient", where), f"{where}.patient"),
@@ -324,6 +326,8 @@ def _window(value: Any, where: str) -> Window:
 
 def parse_plan(data: Any) -> Plan:
     """Read a plan (for `check`), checking its shape; the rules are `check`'s job."""
+    if not isinstance(data, Mapping):
+        raise InstanceError("plan", "must be a JSON object.")
     placed = tuple(
         PlacedSession(
             request=_str(_require(item, "request", f"placed[{i}]"), f"placed[{i}].request"),
@@ -337,8 +341,11 @@ def parse_plan(data: Any) -> Plan:
     unplaced = tuple(Unplaced(request=_str(_require(item, "request", f"unplaced[{i}]"), f"unplaced[{i}].request"),
                               code=str(item.get("code", "")), reason=str(item.get("reason", "")))
                      for i, item in enumerate(_list(data.get("unplaced", []), "unplaced")))
+    seconds = data.get("seconds", 0.0)
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise InstanceError("seconds", f"must be a number, not {seconds!r}.")
     return Plan(solver=str(data.get("solver", "")), status=str(data.get("status", "")),
-                seconds=float(data.get("seconds", 0.0)), placed=placed, unplaced=unplaced)
+                seconds=float(seconds), placed=placed, unplaced=unplaced)
 
 
 # ---- types → JSON -------------------------------------------------------------------------------
