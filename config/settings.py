@@ -19,7 +19,6 @@ ALLOWED_HOSTS = env_list(
 HTTPS = env_bool("HTTPS", default=not (DEMO_MODE or DEBUG))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clinic.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clinic.audit.middleware.RequestContextMiddleware",
+    "clinic.web.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -52,7 +53,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "clinic.accounts.middleware.IdleTimeoutMiddleware",
     "clinic.accounts.middleware.SecondFactorRequiredMiddleware",
-    "clinic.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -189,6 +189,9 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For: the audit trail records
+# the address the nearest one saw. 0 (no proxy) ignores the header, which any client could write.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"

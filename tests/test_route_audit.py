@@ -90,7 +90,8 @@ CASES = [
     Case("patients:history", "patients.history_viewed"),
     Case("audit:patient", "audit.patient_trail_viewed", role="director"),
 ]
-# Routes that list or create patients rather than open one by id; tested on their own below.
+# Routes that list or create patients rather than open one by id; tested in
+# clinic/patients/tests/test_views.py (one audit event naming every listed patient; registration).
 LIST_AND_CREATE = {"patients:list", "patients:register"}
 
 
@@ -186,3 +187,18 @@ def test_referrer_directory_is_per_organisation(signed_in, front_desk, outsider,
     response = signed_in(front_desk).get(reverse("patients:referrer_edit", args=[elsewhere.pk]))
 
     assert response.status_code == 404
+
+
+CLINICAL_CASES = [case for case in CASES if case.role == "nurse"]
+
+
+@pytest.mark.parametrize("case", CLINICAL_CASES, ids=lambda case: f"{case.method}-{case.url_name}-{case.action}")
+def test_front_desk_is_refused_every_clinical_route_and_nothing_is_audited(case, signed_in, front_desk,
+                                                                          chart_with_records):
+    patient, arguments = chart_with_records
+    client = signed_in(front_desk)
+
+    response = send(client, case, url_for(case, arguments), arguments)
+
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(patient_links__patient_id=patient.pk, actor=front_desk).exists()

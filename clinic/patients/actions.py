@@ -54,6 +54,9 @@ def register_patient(*, actor: Any, now: datetime, site: Site, confirm_duplicate
     """Add a patient to the registry with the next MRN of the organisation."""
     if site.pk not in actor.site_ids():
         raise SiteNotYours("You do not work at that site. Choose one of your own sites.")
+    # Take the MRN first: it locks the organisation's sequence row, so two desks registering the
+    # same caller at once cannot both pass the duplicate check.
+    mrn = _next_mrn(organisation_id=site.organisation_id)
     if not confirm_duplicate and possible_duplicates(
         site=site, given_name=fields["given_name"], family_name=fields["family_name"],
         birth_date=fields["birth_date"],
@@ -62,8 +65,8 @@ def register_patient(*, actor: Any, now: datetime, site: Site, confirm_duplicate
             "A patient with this name and date of birth is already registered at this site. "
             "Open the existing record, or confirm that this is a different person."
         )
-    patient = Patient(organisation_id=site.organisation_id, site=site, created_at=now,
-                      updated_at=now, mrn=_next_mrn(organisation_id=site.organisation_id), **fields)
+    patient = Patient(organisation_id=site.organisation_id, site=site, created_at=now, updated_at=now, mrn=mrn,
+                      **fields)
     patient.search_text = _search_text(patient)
     patient.full_clean()
     patient.save()
@@ -272,6 +275,20 @@ class DocumentRefused(DomainError):
 
 
 ALLOWED_DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
+# The first bytes of each allowed type: the browser's claimed type alone is not trusted.
+MAGIC_BYTES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/tiff": (b"II*\x00", b"MM\x00*"),
+}
+
+
+def _content_matches(uploaded_file: Any, content_type: str) -> bool:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(8)
+    uploaded_file.seek(0)
+    return head.startswith(MAGIC_BYTES[content_type])
 
 
 @transaction.atomic
@@ -281,6 +298,9 @@ def upload_document(*, actor: Any, now: datetime, patient: Patient, kind: str, d
     content_type = (getattr(uploaded_file, "content_type", "") or "").lower()
     if content_type not in ALLOWED_DOCUMENT_TYPES:
         raise DocumentRefused("Upload a PDF, JPEG, PNG or TIFF scan.", field="file")
+    if not _content_matches(uploaded_file, content_type):
+        raise DocumentRefused("The file's contents are not a PDF, JPEG, PNG or TIFF, whatever its name says. "
+                              "Scan or export it again as one of those.", field="file")
     if uploaded_file.size > max_bytes:
         raise DocumentRefused(f"The file is {uploaded_file.size // 1_000_000} MB; the limit is "
                               f"{max_bytes // 1_000_000} MB. Scan at a lower resolution.", field="file")
@@ -289,8 +309,13 @@ def upload_document(*, actor: Any, now: datetime, patient: Patient, kind: str, d
                         size_bytes=uploaded_file.size, storage_key=secrets.token_hex(16),
                         uploaded_by=actor, uploaded_at=now)
     document.file.save(document.storage_key, uploaded_file, save=False)
-    document.full_clean()
-    document.save()
+    try:
+        document.full_clean()
+        document.save()
+    except Exception:
+        # The row rolls back with the transaction; the file on disk must go with it.
+        document.file.delete(save=False)
+        raise
     record_event(actor=actor, now=now, action="patients.document_uploaded", subject=document,
                  site_id=patient.site_id, data={"kind": kind})
     return document

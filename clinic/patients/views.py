@@ -18,6 +18,8 @@ from clinic.patients import actions, forms, queries
 from clinic.patients.models import Document, Patient
 from clinic.patients.models.intake import SAFETY_ITEMS
 from clinic.rules.errors import DomainError
+from clinic.sites.queries import site_today
+from clinic.web.drafts import confirm_saved
 
 PAGE_SIZE = 50
 INTAKE_TITLES = {"indication": "indication", "medication": "medicine", "allergy": "allergy",
@@ -65,23 +67,30 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             _add_domain_error(form, error)
         else:
+            confirm_saved(request, "patient-new")
             messages.success(request, f"{patient.display_name} is registered as {patient.mrn}.")
             return HttpResponseRedirect(reverse("patients:chart", args=[patient.pk]))
     if duplicates:
         record_event(actor=request.user, now=timezone.now(), action="patients.duplicates_shown",
                      patients=duplicates)
-    return render(request, "patients/register.html", {"form": form, "duplicates": duplicates})
+    return render(request, "patients/register.html",
+                  {"form": form, "duplicates": duplicates, "draft": "patient-new"})
 
 
 @login_required
 def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = queries.chart(user=request.user, patient_id=patient_id)
+    # Front desk gets the registry alone: clinical rows are never fetched for them, not just hidden.
+    if request.user.sees_clinical_data:
+        patient = queries.chart(user=request.user, patient_id=patient_id)
+    else:
+        patient = get_visible_or_404(Patient.objects.select_related("site", "referring_clinician"),
+                                     user=request.user, pk=patient_id)
     if patient is None:
         raise Http404("No such patient.")
     _audit_view(request, "patients.chart_viewed", patient)
+    clinical = {"latest": queries.latest_measurements(patient), "safety_flags": _safety_flags(patient)}
     return render(request, "patients/chart.html", {
-        "patient": patient, "tab": "summary", "latest": queries.latest_measurements(patient),
-        "safety_flags": _safety_flags(patient),
+        "patient": patient, "tab": "summary", **(clinical if request.user.sees_clinical_data else {}),
     })
 
 
@@ -104,11 +113,11 @@ def edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         except DomainError as error:
             _add_domain_error(form, error)
         else:
+            confirm_saved(request, f"patient-{patient.pk}")
             messages.success(request, "Saved.")
             return HttpResponseRedirect(reverse("patients:chart", args=[patient.pk]))
-    else:
-        _audit_view(request, "patients.edit_form_viewed", patient)
-    return render(request, "patients/edit.html", {"form": form, "patient": patient})
+    _audit_view(request, "patients.edit_form_viewed", patient)
+    return render(request, "patients/edit.html", {"form": form, "patient": patient, "draft": f"patient-{patient.pk}"})
 
 
 @login_required
@@ -142,9 +151,11 @@ def intake_item(request: HttpRequest, patient_id: int, kind: str, item_id: int |
     patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
     item = _intake_item(request, patient, kind, item_id) if item_id else None
     form_class = forms.INTAKE_FORMS[kind]
-    form = form_class(request.POST or None, instance=item,
-                      initial={"measured_on": timezone.localdate(), "noted_on": timezone.localdate(),
-                               "taken_on": timezone.localdate()})
+    today = site_today(site=patient.site, now=timezone.now())
+    # Only a new entry starts on today's date; an existing one shows its own.
+    initial = {"measured_on": today, "noted_on": today, "taken_on": today} if item is None else None
+    form = form_class(request.POST or None, instance=item, initial=initial)
+    draft = f"intake-{patient.pk}-{kind}-{item.pk if item else 'new'}"
     if request.method == "POST" and form.is_valid():
         try:
             if item is None:
@@ -156,12 +167,12 @@ def intake_item(request: HttpRequest, patient_id: int, kind: str, item_id: int |
         except DomainError as error:
             _add_domain_error(form, error)
         else:
+            confirm_saved(request, draft)
             messages.success(request, f"Saved the {INTAKE_TITLES[kind]}.")
             return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + f"#{kind}")
-    elif request.method == "GET":
-        _audit_view(request, f"patients.{kind}_form_viewed", patient)
+    _audit_view(request, f"patients.{kind}_form_viewed", patient)
     return render(request, "patients/intake_item.html", {
-        "form": form, "patient": patient, "kind": kind, "item": item, "title": INTAKE_TITLES[kind],
+        "form": form, "patient": patient, "kind": kind, "item": item, "title": INTAKE_TITLES[kind], "draft": draft,
     })
 
 
@@ -189,11 +200,12 @@ def safety_history(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         actions.save_safety_history(actor=request.user, now=timezone.now(), patient=patient,
                                     answers=form.answers(), notes=form.cleaned_data["notes"])
+        confirm_saved(request, f"safety-{patient.pk}")
         messages.success(request, "Saved the safety history.")
         return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + "#safety")
-    if request.method == "GET":
-        _audit_view(request, "patients.safety_history_form_viewed", patient)
-    return render(request, "patients/safety_history.html", {"form": form, "patient": patient})
+    _audit_view(request, "patients.safety_history_form_viewed", patient)
+    return render(request, "patients/safety_history.html",
+                  {"form": form, "patient": patient, "draft": f"safety-{patient.pk}"})
 
 
 @login_required
@@ -213,8 +225,7 @@ def document_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             messages.success(request, "Uploaded.")
             return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + "#documents")
-    elif request.method == "GET":
-        _audit_view(request, "patients.document_form_viewed", patient)
+    _audit_view(request, "patients.document_form_viewed", patient)
     return render(request, "patients/document_upload.html", {"form": form, "patient": patient})
 
 
@@ -259,7 +270,9 @@ def referrer_edit(request: HttpRequest, referrer_id: int | None = None) -> HttpR
     if request.method == "POST" and form.is_valid():
         actions.save_referring_clinician(actor=request.user, now=timezone.now(), referrer=referrer,
                                          **form.cleaned_data)
+        confirm_saved(request, f"referrer-{referrer_id or 'new'}")
         messages.success(request, "Saved the referring clinician.")
         return HttpResponseRedirect(reverse("patients:referrers"))
-    return render(request, "patients/referrer_edit.html", {"form": form, "referrer": referrer})
+    return render(request, "patients/referrer_edit.html",
+                  {"form": form, "referrer": referrer, "draft": f"referrer-{referrer_id or 'new'}"})
 

@@ -273,3 +273,68 @@ def test_result_is_saved_with_its_kind(signed_in, nurse, main_site):
 
     result = patient.results.get()
     assert (result.kind, result.outcome, result.recorded_by) == ("pregnancy_test", "negative", nurse)
+
+
+def test_changing_an_old_measurement_shows_its_own_date(signed_in, nurse, main_site, now):
+    patient = PatientFactory(site=main_site)
+    measurement = BodyMeasurement.objects.create(patient=patient, measured_on=dt.date(2021, 3, 4), weight_kg=70,
+                                                 recorded_by=nurse, recorded_at=now)
+
+    response = signed_in(nurse).get(reverse("patients:intake_edit", args=[patient.pk, "measurement", measurement.pk]))
+
+    assert response.context["form"]["measured_on"].value() == dt.date(2021, 3, 4)
+
+
+def test_forms_keep_drafts_under_a_name_per_record_and_a_save_confirms_it(signed_in, nurse, main_site):
+    patient = PatientFactory(site=main_site)
+    client = signed_in(nurse)
+
+    form_page = client.get(reverse("patients:safety_history", args=[patient.pk])).content.decode()
+    client.post(reverse("patients:safety_history", args=[patient.pk]), {"pregnant": "no"})
+    next_page = client.get(reverse("patients:intake", args=[patient.pk])).content.decode()
+
+    assert f'data-keep-draft="safety-{patient.pk}"' in form_page
+    assert f'data-saved-forms="safety-{patient.pk}"' in next_page
+
+
+def test_a_document_whose_contents_are_not_what_it_claims_is_refused_and_leaves_no_file(
+        signed_in, nurse, main_site, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    patient = PatientFactory(site=main_site)
+    disguised = SimpleUploadedFile("scan.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf")
+
+    response = signed_in(nurse).post(reverse("patients:document_upload", args=[patient.pk]),
+                                     {"kind": "other", "title": "x", "document_date": "2026-11-02", "file": disguised})
+
+    assert "not a PDF, JPEG, PNG or TIFF" in response.context["form"].errors["file"][0]
+    assert (Document.objects.count(), list(tmp_path.rglob("*.*"))) == (0, [])
+
+
+def test_a_form_sent_back_with_errors_is_still_an_audited_view(signed_in, nurse, main_site):
+    patient = PatientFactory(site=main_site)
+
+    signed_in(nurse).post(reverse("patients:intake_add", args=[patient.pk, "measurement"]),
+                          {"measured_on": "2026-11-20", "weight_kg": "900"})
+
+    event = AuditEvent.objects.get(action="patients.measurement_form_viewed")
+    assert (event.actor, patients_named_in(event)) == (nurse, [patient.pk])
+
+
+@pytest.mark.parametrize("url", ["/patients/?q=ab%00c", "/audit/?staff=%00"])
+def test_a_nul_character_in_the_query_is_refused_with_a_clear_message(signed_in, director, url):
+    response = signed_in(director).get(url)
+
+    assert response.status_code == 400
+    assert b"NUL character" in response.content
+
+
+def test_a_nul_character_in_the_login_form_is_refused(client, db):
+    response = client.post(reverse("accounts:login"), {"username": "a\x00b", "password": "x"})
+
+    assert (response.status_code, response.content.startswith(b"The request holds a NUL")) == (400, True)
+
+
+def test_a_nul_character_in_an_api_query_gets_the_api_error_shape(client, db):
+    response = client.get("/api/v1/patients?q=%00")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "VALIDATION_ERROR")

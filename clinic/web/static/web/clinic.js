@@ -1,12 +1,13 @@
 // Page behaviour shared by every page. No inline scripts anywhere: the CSP forbids them.
 //
 // Drafts. A form marked data-keep-draft="NAME" is copied to this tab's sessionStorage as it is
-// typed. NAME is unique per record, e.g. data-keep-draft="vitals-{{ infusion.pk }}"; left empty,
-// the page's path is used. The copy is dropped only when the server confirms the save: the view
+// typed. NAME is unique per record, e.g. data-keep-draft="vitals-{{ infusion.pk }}"; a form
+// without a NAME keeps no draft. The copy is dropped only when the server confirms the save: the view
 // calls clinic.web.drafts.confirm_saved(request, NAME) and the next page carries
 // <body data-saved-forms="NAME …"> (an htmx partial answering a save may carry
 // data-saved-forms="NAME" on any element instead). A submit that meets the idle timeout is never
-// confirmed, so after signing in again the form comes back with what was typed.
+// confirmed, so after signing in again the form comes back with what was typed. Signing out on
+// purpose drops every draft, so the next person at a shared tablet finds none.
 //
 // Polls. A request htmx makes on its own (hx-trigger="every 30s", "load", or an event a script
 // fired) carries the X-Clinic-Poll header, which the server does not count as activity, so a
@@ -23,7 +24,7 @@
   const NOT_KEPT = new Set(["password", "file", "hidden", "submit", "button", "reset", "image"]);
 
   const draftKey = (name) => "draft:" + name;
-  const formDraftKey = (form) => draftKey(form.dataset.keepDraft || location.pathname);
+  const formDraftKey = (form) => draftKey(form.dataset.keepDraft);
   const keptFields = (form) => Array.from(form.elements).filter((el) => el.name && !NOT_KEPT.has(el.type));
   const isChoice = (el) => el.type === "checkbox" || el.type === "radio";
 
@@ -84,7 +85,7 @@
   }
 
   function keepDraft(form) {
-    if (form.dataset.draftBound) return;
+    if (form.dataset.draftBound || !form.dataset.keepDraft) return;
     form.dataset.draftBound = "1";
     const raw = sessionStorage.getItem(formDraftKey(form));
     if (raw && write(form, JSON.parse(raw))) offerDiscard(form);
@@ -125,9 +126,16 @@
     const cause = event.detail.triggeringEvent;
     if (!(cause && cause.isTrusted)) event.detail.headers[POLL_HEADER] = "1";
   });
+  function dropAllDrafts() {
+    for (const key of Object.keys(sessionStorage)) {
+      if (key.startsWith("draft:")) sessionStorage.removeItem(key);
+    }
+  }
+
   document.addEventListener("submit", (event) => {
     const question = event.target.dataset && event.target.dataset.confirm;
-    if (question && !window.confirm(question)) event.preventDefault();
+    if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    if (event.target.matches("form.signout")) dropAllDrafts();
   });
   document.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-copy]");
