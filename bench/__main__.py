@@ -4,9 +4,9 @@ import json
 import sys
 from pathlib import Path
 
-from bench import patient_search
+from bench import patient_search, scheduling
 
-BENCHMARKS = {"patient_search": patient_search.run}
+BENCHMARKS = {"patient_search": patient_search.run, "scheduling": scheduling.run}
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -16,11 +16,14 @@ def main(names: list[str]) -> int:
     for name, run in BENCHMARKS.items():
         if names and name not in names:
             continue
-        result = run()
-        (RESULTS / f"{name}-{result['engine']}.json").write_text(json.dumps(result, indent=2) + "\n")
-        status = "ok" if result["meets_bar"] else "ABOVE BAR"
-        print(f"{name:<20} {result['summary']:<70} {status}")
-        failed = failed or not result["meets_bar"]
+        outcome = run()
+        # A benchmark without a database returns one result per case, filed by case instead of engine.
+        for result in outcome if isinstance(outcome, list) else [outcome]:
+            label = f"{name}-{result.get('case', result['engine'])}"
+            (RESULTS / f"{label}.json").write_text(json.dumps(result, indent=2) + "\n")
+            status = "ok" if result["meets_bar"] else "MISSES BAR"
+            print(f"{name:<20} {result['summary']:<70} {status}")
+            failed = failed or not result["meets_bar"]
     return 1 if failed else 0
 
 

@@ -1,0 +1,110 @@
+"""The first-come, earliest-fit baseline: requests in input order, each visit at the earliest slot of
+the earliest allowed date, a series whole or not at all. Every plan goes through `check`.
+
+The calendar (tests/builders.py): from Monday 2026-12-07, open Monday to Friday 08:00–18:00; chairs
+C1, C2; nurses N1, N2 (max_patients 2, 08:00–18:00 daily). R1 is P1's 3-visit series, 120 chair
+minutes, gaps 2–4 days, at most 3 in 7 dates.
+"""
+
+from clinic.scheduling import check, generate, greedy
+from clinic.scheduling.problem import Instance, Plan
+from clinic.scheduling.tests.builders import fixed_json, nurse_json, request_json, shift_json, small_instance
+
+
+def booked(instance: Instance) -> Plan:
+    plan = greedy.solve(instance)
+    assert check.violations(instance, plan) == []
+    return plan
+
+
+def starts(plan: Plan, request: str = "R1") -> list[str]:
+    return [s.start.isoformat(timespec="minutes") for s in sorted(plan.placed, key=lambda s: s.index)
+            if s.request == request]
+
+
+def test_books_each_visit_at_the_earliest_slot_of_the_earliest_allowed_date():
+    plan = booked(small_instance())
+
+    assert starts(plan) == ["2026-12-07T08:00", "2026-12-09T08:00", "2026-12-11T08:00"]
+    assert {(s.chair, s.nurse) for s in plan.placed} == {("C1", "N1")}
+    assert (plan.solver, plan.status, plan.unplaced) == ("greedy", "GREEDY", ())
+
+
+def test_takes_requests_in_input_order_whatever_their_priority():
+    instance = small_instance(days=1, chairs=["C1"], opening_hours={"mon": ["08:00", "10:00"]}, requests=[
+        request_json("R1", sessions=1, latest="2026-12-07", priority=1),
+        request_json("R2", patient="P2", sessions=1, latest="2026-12-07", priority=3)])
+
+    plan = booked(instance)
+
+    assert starts(plan, "R1") == ["2026-12-07T08:00"]
+    assert [(u.request, u.code) for u in plan.unplaced] == [("R2", "NO_SERIES_FITS")]
+
+
+def test_books_a_series_whole_or_not_at_all_and_names_its_dates():
+    # Wednesday and Thursday are full on both chairs, so only visit 1 could go in before the window ends.
+    full_days = [fixed_json(f"A{n}", chair=chair, nurse=nurse, start=f"{day}T08:00", chair_minutes=600,
+                            patient=f"P{n + 10}")
+                 for n, (day, chair, nurse) in enumerate([("2026-12-09", "C1", "N1"), ("2026-12-09", "C2", "N2"),
+                                                          ("2026-12-10", "C1", "N1"), ("2026-12-10", "C2", "N2")])]
+    instance = small_instance(fixed=full_days, requests=[request_json(latest="2026-12-11")])
+
+    plan = booked(instance)
+
+    assert plan.placed == ()
+    assert plan.unplaced[0].code == "NO_SERIES_FITS"
+    assert "between 2026-12-07 and 2026-12-11" in plan.unplaced[0].reason
+
+
+def test_moves_past_fixed_sessions_to_the_first_free_chair_and_nurse():
+    instance = small_instance(fixed=[fixed_json("A1", chair="C1", nurse="N1"), fixed_json("A2", patient="P8")])
+
+    plan = booked(instance)
+
+    assert starts(plan)[0] == "2026-12-07T11:00"
+
+
+def test_spaces_the_first_visit_from_the_last_previous_date():
+    instance = small_instance(requests=[request_json(previous_dates=["2026-12-03", "2026-12-05"],
+                                                     min_gap_days=4, max_gap_days=5)])
+
+    plan = booked(instance)
+
+    assert starts(plan) == ["2026-12-09T08:00", "2026-12-14T08:00", "2026-12-18T08:00"]
+
+
+def test_keeps_to_max_per_7_days():
+    instance = small_instance(requests=[request_json(min_gap_days=1, max_gap_days=7, max_per_7_days=2)])
+
+    plan = booked(instance)
+
+    assert starts(plan) == ["2026-12-07T08:00", "2026-12-08T08:00", "2026-12-14T08:00"]
+
+
+def test_books_another_date_when_the_patient_already_has_a_visit_that_day():
+    instance = small_instance(fixed=[fixed_json(patient="P1", start="2026-12-07T15:00")])
+
+    plan = booked(instance)
+
+    assert starts(plan)[0] == "2026-12-08T08:00"
+
+
+def test_uses_a_nurse_whose_one_shift_covers_the_whole_chair_time():
+    split_monday = [shift_json("2026-12-07", "08:00", "13:00"), shift_json("2026-12-07", "13:00", "18:00")]
+    late_monday = [shift_json("2026-12-07", "10:00", "18:00")]
+    instance = small_instance(days=1, nurses=[nurse_json("N1", shifts=split_monday),
+                                              nurse_json("N2", shifts=late_monday)],
+                              requests=[request_json(sessions=1, latest="2026-12-07", chair_minutes=330)])
+
+    plan = booked(instance)
+
+    assert [(s.start.isoformat(timespec="minutes"), s.nurse) for s in plan.placed] == [("2026-12-07T10:00", "N2")]
+
+
+def test_books_600_requested_sessions_well_under_a_second():
+    instance = generate.generate(0, sessions=600)
+
+    plan = booked(instance)
+
+    assert plan.seconds < 1.0
+    assert check.objective(instance, plan) == plan.objective
