@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -206,7 +206,13 @@ def invite_staff(
                        role=role, credentials=credentials, organisation_id=actor.organisation_id,
                        date_joined=now)
     member.set_unusable_password()
-    member.save()
+    try:
+        # A savepoint, so a colleague taking the same name a moment earlier ends in the message below
+        # rather than in a broken transaction.
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise UsernameTaken(f"The username {username!r} was just taken. Choose another.") from None
     member.sites.set(sites)
     record_event(actor=actor, now=now, action="accounts.staff_invited", subject=member,
                  data={"username": username, "role": role, "site_ids": sorted(s.pk for s in sites)})

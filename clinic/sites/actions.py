@@ -55,6 +55,7 @@ SITE_FIELDS = ("name", "code", "time_zone", "address", "phone")
 def create_site(*, actor, now: dt.datetime, name: str, code: str, time_zone: str, address: str,
                 phone: str) -> Site:
     values = _site_values(name=name, code=code, time_zone=time_zone, address=address, phone=phone)
+    _lock_organisation(actor.organisation_id)
     _require_free_code(organisation_id=actor.organisation_id, code=values["code"])
     site = Site.objects.create(organisation_id=actor.organisation_id, **values)
     record_event(actor=actor, now=now, action="sites.site_created", subject=site, site_id=site.pk,
@@ -67,6 +68,7 @@ def change_site(*, site: Site, actor, now: dt.datetime, name: str, code: str, ti
                 address: str, phone: str) -> list[str]:
     """Change a site's details; return the names of the fields that changed."""
     _require_own(actor=actor, site=site)
+    _lock_organisation(site.organisation_id)
     site = Site.objects.select_for_update().get(pk=site.pk)
     values = _site_values(name=name, code=code, time_zone=time_zone, address=address, phone=phone)
     if values["code"].lower() != site.code.lower():
@@ -92,6 +94,17 @@ def _site_values(*, name: str, code: str, time_zone: str, address: str, phone: s
 def _require_free_code(*, organisation_id: int, code: str) -> None:
     if Site.objects.filter(organisation_id=organisation_id, code__iexact=code).exists():
         raise SiteCodeTaken(f"Another site already uses the code {code}. Choose a different code.")
+
+
+def _lock_organisation(organisation_id: int) -> None:
+    """Hold the organisation's row until the transaction ends, so two directors adding sites at the
+    same moment check codes one after the other instead of both passing and one failing at insert."""
+    Organisation.objects.select_for_update().filter(pk=organisation_id).exists()
+
+
+def _lock_site(site: Site) -> None:
+    """Hold the site's row, so checks for a free chair name or closed date cannot race."""
+    Site.objects.select_for_update().filter(pk=site.pk).exists()
 
 
 def _require_own(*, actor, site: Site) -> None:
@@ -139,6 +152,7 @@ def add_closed_date(*, site: Site, actor, now: dt.datetime, closed_on: dt.date, 
     today = site_today(site=site, now=now)
     if closed_on < today:
         raise ClosedDateInPast(f"{closed_on:%Y-%m-%d} has passed. Enter today or a later date.")
+    _lock_site(site)
     if ClosedDate.objects.filter(site=site, closed_on=closed_on).exists():
         raise ClosedDateExists(f"{site.name} is already closed on {closed_on:%Y-%m-%d}.")
     closure = ClosedDate.objects.create(site=site, closed_on=closed_on, reason=reason.strip())
@@ -164,6 +178,7 @@ def remove_closed_date(*, closure: ClosedDate, actor, now: dt.datetime) -> None:
 def add_chair(*, site: Site, actor, now: dt.datetime, name: str) -> Chair:
     _require_own(actor=actor, site=site)
     name = name.strip()
+    _lock_site(site)
     _require_free_chair_name(site=site, name=name)
     chair = Chair.objects.create(site=site, name=name)
     record_event(actor=actor, now=now, action="sites.chair_added", subject=chair, site_id=site.pk,
@@ -177,6 +192,7 @@ def rename_chair(*, chair: Chair, actor, now: dt.datetime, name: str) -> Chair:
     name = name.strip()
     if name == chair.name:
         return chair
+    _lock_site(chair.site)
     _require_free_chair_name(site=chair.site, name=name, exclude_pk=chair.pk)
     before = chair.name
     Chair.objects.filter(pk=chair.pk).update(name=name)

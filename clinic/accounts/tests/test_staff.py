@@ -236,3 +236,17 @@ def test_send_password_link_emails_the_colleague(signed_in, director, nurse):
 
     assert [m.to for m in mail.outbox] == [["nurse@clinic.test"]]
     assert AuditEvent.objects.get(action="accounts.password_link_sent").actor == director
+
+
+def test_invite_racing_a_colleague_for_the_same_username_gets_the_refusal_not_a_crash(director, main_site, now,
+                                                                                  monkeypatch):
+    StaffUserFactory(username="jlee", organisation=director.organisation, sites=[main_site])
+    # The colleague's account lands between the name check and the insert.
+    monkeypatch.setattr(actions.StaffUser.objects, "filter", lambda **kwargs: StaffUser.objects.none())
+
+    with pytest.raises(actions.UsernameTaken):
+        actions.invite_staff(actor=director, now=now, username="jlee", first_name="Jo", last_name="Lee",
+                             email="jo@clinic.test", role=Role.NURSE, credentials="RN", sites=[main_site])
+
+    monkeypatch.undo()
+    assert StaffUser.objects.filter(username="jlee").count() == 1
