@@ -16,9 +16,11 @@ The screening scales are read from their scores (clinic.rules.scales): AUDIT-C a
 CA_SUD_HISTORY and YMRS raises CA_MANIA_SCORE through the `flags` their modules set at the clinic's
 cut-offs; the C-SSRS screener gives its risk level; PHQ-9 item 9 its alert.
 
-The intake and its checks live in `intake`, the §3 table and its checks in `criteria`, and the
-settings and `screen` in `screening`; this module names them all, so callers import from
-`clinic.rules.eligibility`.
+The intake and its checks live in `intake`, the thresholds the checks read in `criteria_settings`,
+the §3 table and its checks in `criteria`, and the whole settings (those thresholds and the kind of
+each finding) and `screen` in `screening`. Imports run one way: `criteria` reads `intake` and
+`criteria_settings`, `screening` reads all three, and none of them imports back. This module names
+them all, so callers import from `clinic.rules.eligibility`.
 """
 
 from clinic.rules.eligibility.criteria import (
@@ -34,6 +36,7 @@ from clinic.rules.eligibility.criteria import (
     Rule,
     Trigger,
 )
+from clinic.rules.eligibility.criteria_settings import CSSRS_RISKS, CriteriaSettings
 from clinic.rules.eligibility.intake import (
     DRUG_CLASSES,
     INDICATIONS,
@@ -50,7 +53,6 @@ from clinic.rules.eligibility.intake import (
     score_screens,
 )
 from clinic.rules.eligibility.screening import (
-    CSSRS_RISKS,
     DEFAULT_PROTOCOL,
     EligibilityProtocol,
     EligibilityProtocolInvalid,
@@ -62,7 +64,7 @@ __all__ = [
     "CAUTION", "CNS_CLASSES", "CSSRS_RISKS", "DEFAULT_PROTOCOL", "DRUG_CLASSES", "HARD_STOP", "INDICATIONS",
     "INFORMATION", "KINDS", "PSYCHOTIC_BIPOLAR_ICD10", "RULES", "RULE_CODES", "SAFETY_ITEMS", "SAFETY_LABELS",
     "SCREENS", "SEXES", "SUD_SCREEN_NAMES",
-    "CurrentMedication", "EligibilityProtocol", "EligibilityProtocolInvalid", "Finding", "Intake", "IntakeInvalid",
-    "IntakeScreens", "PregnancyTest", "Rule", "Trigger",
+    "CriteriaSettings", "CurrentMedication", "EligibilityProtocol", "EligibilityProtocolInvalid", "Finding", "Intake",
+    "IntakeInvalid", "IntakeScreens", "PregnancyTest", "Rule", "Trigger",
     "age_years", "score_screens", "screen",
 ]

@@ -11,8 +11,9 @@ cut-offs; the C-SSRS screener gives its risk level; PHQ-9 item 9 its alert.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import (
     SAFETY_ITEMS,
     SAFETY_LABELS,
@@ -25,11 +26,6 @@ from clinic.rules.eligibility.intake import (
 from clinic.rules.scales import phq9
 from clinic.rules.scales.base import Score
 from clinic.rules.trd import TRD_INDICATIONS, TrdAssessment, trd_criteria_met
-
-if TYPE_CHECKING:
-    # For annotations only: the settings check their `kinds` against RULE_CODES, so importing them here at
-    # run time would be circular.
-    from clinic.rules.eligibility.screening import EligibilityProtocol
 
 HARD_STOP, CAUTION, INFORMATION = "hard_stop", "caution", "information"
 KINDS = (HARD_STOP, CAUTION, INFORMATION)
@@ -52,7 +48,7 @@ class Rule:
     kind: str  # the §3 table's kind, the default of the clinic setting
     title: str
     source: str
-    check: Callable[[Intake, "EligibilityProtocol"], Trigger | None]
+    check: Callable[[Intake, CriteriaSettings], Trigger | None]
     urgent: bool = False
 
 
@@ -64,15 +60,15 @@ def _answered(names: Sequence[str]) -> str:
     return "Answered yes: " + "; ".join(SAFETY_LABELS[name] for name in names) + "."
 
 
-def _items_rule(code: str) -> Callable[[Intake, "EligibilityProtocol"], Trigger | None]:
+def _items_rule(code: str) -> Callable[[Intake, CriteriaSettings], Trigger | None]:
     """A rule met by a yes to any safety item that feeds `code` (the §3 row's trigger; its sources in RULES)."""
-    def check(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+    def check(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
         names = _yes_items(intake, code)
         return Trigger(_answered(names), {"items": names}) if names else None
     return check
 
 
-def _age(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _age(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 HS_AGE: age < 18 years at the first infusion (adult trials; esketamine not approved < 18 [11])."""
     age = age_years(intake.birth_date, intake.first_infusion_date)
     if age >= protocol.adult_age_years:
@@ -82,7 +78,7 @@ def _age(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
                                                     "first_infusion_date": intake.first_infusion_date.isoformat()})
 
 
-def _psychosis(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _psychosis(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 HS_PSYCHOSIS_ACTIVE: current psychosis or psychotic features this episode [1, 15, 28, 14]; F31.5 (§2.1)."""
     names = _yes_items(intake, "HS_PSYCHOSIS_ACTIVE")
     codes = [code for code in intake.diagnosis_codes if code.upper().startswith(PSYCHOTIC_BIPOLAR_ICD10)]
@@ -93,7 +89,7 @@ def _psychosis(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | Non
     return Trigger(" ".join(parts), {"items": names, "diagnosis_codes": codes})
 
 
-def _mania(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _mania(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 HS_MANIA: current manic or mixed episode [L]; current hypomania included by default [D] [28, 14]."""
     names = [name for name in _yes_items(intake, "HS_MANIA")
              if name == "mania_current" or protocol.mania_includes_hypomania]
@@ -104,7 +100,7 @@ def _latest_test(intake: Intake) -> PregnancyTest | None:
     return max(intake.pregnancy_tests, key=lambda test: test.taken_on, default=None)
 
 
-def _pregnant(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _pregnant(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 HS_PREGNANT: positive test (the latest one) or reported pregnancy [28, 11]."""
     latest = _latest_test(intake)
     positive_test = latest is not None and latest.positive
@@ -117,7 +113,7 @@ def _pregnant(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None
                              "positive_test_on": latest.taken_on.isoformat() if positive_test else None})
 
 
-def _sud_history(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _sud_history(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 CA_SUD_HISTORY: past SUD or ketamine misuse; AUDIT-C positive [49]; DAST-10 ≥ 3 [50] ([1, 11, 15]).
 
     Past non-medical ketamine recorded as a prior treatment also feeds it (§2.2 intake history)."""
@@ -135,7 +131,7 @@ def _sud_history(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | N
     return Trigger(" ".join(parts), {"items": names, "non_medical_ketamine": ketamine, "positive_screens": screens})
 
 
-def _bipolar(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _bipolar(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 CA_BIPOLAR: bipolar disorder; record mood stabiliser and baseline YMRS (excluded by some trials [28])."""
     if not _is_bipolar(intake):
         return None
@@ -150,7 +146,7 @@ def _is_bipolar(intake: Intake) -> bool:
     return intake.said_yes("bipolar_disorder") or "TRD_BIPOLAR" in intake.indications
 
 
-def _hypertension(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _hypertension(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 CA_HTN: controlled hypertension, or intake BP > 140/90 mmHg (BP surges [18, 19]; [11])."""
     controlled = intake.said_yes("hypertension_controlled")
     high_bp = ((intake.systolic_mmhg or 0) > protocol.htn_systolic_above_mmhg
@@ -164,7 +160,7 @@ def _hypertension(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | 
                                      "diastolic_mmhg": intake.diastolic_mmhg})
 
 
-def _older_adult(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _older_adult(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 CA_AGE_65: age ≥ 65 on the infusion screened for (BP surges [18]; EU esketamine label [64])."""
     age = age_years(intake.birth_date, intake.infusion_date)
     if age < protocol.older_adult_age_years:
@@ -173,7 +169,7 @@ def _older_adult(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | N
                    "(higher risk of blood pressure surges).", {"age_years": age})
 
 
-def _cns_medications(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _cns_medications(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 CA_CNS_MEDS: benzodiazepines (trials excluded > 2–3 mg/day lorazepam-equivalent), sedative-hypnotics,
     opioids, stimulants, MAOIs [28, 11, 14]."""
     medications = [_medication_data(med, protocol) for med in intake.medications if med.drug_class in CNS_CLASSES]
@@ -188,7 +184,7 @@ def _cns_medications(intake: Intake, protocol: "EligibilityProtocol") -> Trigger
     return Trigger(message, {"medications": medications})
 
 
-def _medication_data(med: CurrentMedication, protocol: "EligibilityProtocol") -> dict[str, Any]:
+def _medication_data(med: CurrentMedication, protocol: CriteriaSettings) -> dict[str, Any]:
     data: dict[str, Any] = {"name": med.name, "drug_class": med.drug_class}
     if med.drug_class == "benzodiazepine":
         dose = med.lorazepam_equivalent_mg_per_day
@@ -197,7 +193,7 @@ def _medication_data(med: CurrentMedication, protocol: "EligibilityProtocol") ->
     return data
 
 
-def _suicide_risk(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _suicide_risk(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 CA_SUICIDE_RISK (caution + urgent alert): C-SSRS risk moderate or high [45], or PHQ-9 item 9 > 0 [29, 30]."""
     cssrs, phq = intake.screens.cssrs_screener, intake.screens.phq9
     risk = None if cssrs is None else cssrs.risk
@@ -211,7 +207,7 @@ def _suicide_risk(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | 
     return Trigger(" ".join(parts), {"cssrs_risk": risk, "phq9_item9_positive": item9_hit})
 
 
-def _mania_score(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _mania_score(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 CA_MANIA_SCORE: YMRS ≥ 12 [41], read from the YMRS score's flag (its threshold is the scale's setting)."""
     ymrs = intake.screens.ymrs
     if ymrs is None or "CA_MANIA_SCORE" not in ymrs.flags:
@@ -225,7 +221,7 @@ def _total(score: Score) -> int | None:
     return None if score.total is None else int(score.total)
 
 
-def _trd(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _trd(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§2.2: the TRD count for each TRD indication, as information for the prescriber [26, 27, 22]."""
     indications = [code for code in TRD_INDICATIONS if code in intake.indications]
     if not indications:
@@ -251,7 +247,7 @@ def _trd_data(assessment: TrdAssessment) -> dict[str, Any]:
                        for verdict in assessment.verdicts]}
 
 
-def _pregnancy_test(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _pregnancy_test(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 intake set [D]: when the patient could become pregnant (or that is not yet asked), a
     negative test ≤ 7 days old at the course's first infusion. Repeat tests "whenever pregnancy is
     possible" are the clinician's call; no source sets that schedule."""
@@ -273,7 +269,7 @@ def _pregnancy_test(intake: Intake, protocol: "EligibilityProtocol") -> Trigger 
                     "latest_test_positive": None if latest is None else latest.positive})
 
 
-def _incomplete(intake: Intake, protocol: "EligibilityProtocol") -> Trigger | None:
+def _incomplete(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 intake set [D]: safety questions not asked, screens not done, BP and benzodiazepine doses not recorded."""
     items = [{"item": name, "label": label, "rule": rule} for name, label, rule in SAFETY_ITEMS
              if intake.safety.get(name) is None]

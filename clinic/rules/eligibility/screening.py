@@ -9,16 +9,13 @@ to hard_stop.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
 from clinic.rules.eligibility.criteria import HARD_STOP, KINDS, RULE_CODES, RULES, Rule
+from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import Intake, check_intake
 from clinic.rules.protocol import ProtocolInvalid as EligibilityProtocolInvalid
-from clinic.rules.trd import DEFAULT_TRD_PROTOCOL, TrdProtocol
-
-CSSRS_RISKS = frozenset({"low", "moderate", "high"})
 
 
 @dataclass(frozen=True)
@@ -35,29 +32,17 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class EligibilityProtocol:
-    """Screening settings [D]; defaults from clinical-reference §3.
+class EligibilityProtocol(CriteriaSettings):
+    """Screening settings [D]: the thresholds the criteria read (CriteriaSettings), and the kind of
+    each finding.
 
-    `kinds` overrides the kind of any rule by code (e.g. {"CA_HTN": "hard_stop"}). The AUDIT-C,
-    DAST-10 and YMRS cut-offs belong to those scales' own settings (clinic.rules.scales).
+    `kinds` overrides the kind of any rule by code (e.g. {"CA_HTN": "hard_stop"}).
     """
 
     kinds: Mapping[str, str] = field(default_factory=dict)
-    adult_age_years: int = 18  # HS_AGE
-    older_adult_age_years: int = 65  # CA_AGE_65
-    mania_includes_hypomania: bool = True  # HS_MANIA: hypomania included by default [D]
-    htn_systolic_above_mmhg: int = 140  # CA_HTN: intake BP > 140/90
-    htn_diastolic_above_mmhg: int = 90
-    cssrs_caution_risks: frozenset[str] = frozenset({"moderate", "high"})  # CA_SUICIDE_RISK
-    # CA_CNS_MEDS: trials excluded > 2–3 mg/day lorazepam-equivalent [28]; the lower end by default.
-    benzodiazepine_trial_limit_mg_per_day: Decimal = Decimal(2)
-    pregnancy_test_max_age_days: int = 7  # §3 intake set [D]: negative and ≤ 7 days old at infusion 1
-    trd: TrdProtocol = DEFAULT_TRD_PROTOCOL
 
     def __post_init__(self) -> None:
-        if not self.cssrs_caution_risks <= CSSRS_RISKS:
-            raise EligibilityProtocolInvalid(f"C-SSRS risk levels are {', '.join(sorted(CSSRS_RISKS))}.",
-                                             field="cssrs_caution_risks")
+        super().__post_init__()
         if self.kinds.get("IN_TRD") == HARD_STOP:
             raise EligibilityProtocolInvalid("The TRD result is a flag for the prescriber, not an eligibility gate "
                                              "(clinical-reference §2.2); it cannot be a hard stop.", field="kinds")
