@@ -10,7 +10,7 @@ a further calculation.
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from clinic.rules import body
+from clinic.rules import body_size
 from clinic.rules.protocol import ProtocolInvalid
 
 WEIGHT_BASES = ("actual", "ideal", "adjusted", "actual_capped")
@@ -39,7 +39,7 @@ class DosingProtocol:
     weight_basis: str = "actual"  # §4.2 [D]
     # Product choice: `actual_capped` doses on min(actual, weight_cap_kg); the reference sets no cap.
     weight_cap_kg: Decimal | None = None
-    ibw_min_height_cm: Decimal = body.DEVINE_MIN_HEIGHT_CM  # §4.2 [D]
+    ibw_min_height_cm: Decimal = body_size.DEVINE_MIN_HEIGHT_CM  # §4.2 [D]
     max_weight_age_days: int = 30  # §4.2 [D]: block a weight more than 30 days old
     min_dose_mg_per_kg: Decimal = Decimal("0.1")  # §4.5 [D], the studied range [2, 3]
     max_dose_mg_per_kg: Decimal = Decimal("1.0")  # §4.5 [D]

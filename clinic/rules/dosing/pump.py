@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from clinic.rules import body
+from clinic.rules import body_size
 from clinic.rules.dosing.protocol import (
     BODY_DISPLAY_STEP,
     CONCENTRATION_DISPLAY_STEP,
@@ -156,9 +156,9 @@ def calculate(*, weight_kg: Decimal, dose_mg_per_kg: Decimal, vial_mg_per_ml: De
     checked, and a WEIGHT_DATE_NOT_CHECKED warning says so.
     """
     weight_kg, height_cm = measured_body(weight_kg, height_cm, protocol)
-    dose_mg_per_kg = body.positive_decimal(dose_mg_per_kg, field="dose_mg_per_kg", name="dose", unit="mg/kg")
+    dose_mg_per_kg = body_size.positive_decimal(dose_mg_per_kg, field="dose_mg_per_kg", name="dose", unit="mg/kg")
     vial_mg_per_ml = vial_strength(vial_mg_per_ml)
-    bag_ml = body.positive_decimal(protocol.bag_ml if bag_ml is None else bag_ml, field="bag_ml",
+    bag_ml = body_size.positive_decimal(protocol.bag_ml if bag_ml is None else bag_ml, field="bag_ml",
                                    name="bag volume", unit="mL")
     duration_min = _duration(duration_min, protocol)
     check_dose_range(dose_mg_per_kg, protocol)
@@ -178,7 +178,7 @@ def calculate(*, weight_kg: Decimal, dose_mg_per_kg: Decimal, vial_mg_per_ml: De
         ideal_weight_kg=_display(chosen.ideal_weight_kg, BODY_DISPLAY_STEP),
         adjusted_weight_kg=_display(chosen.adjusted_weight_kg, BODY_DISPLAY_STEP),
         bmi_kg_per_m2=_display(chosen.bmi_kg_per_m2, BODY_DISPLAY_STEP),
-        height_in=_display(None if height_cm is None else body.height_inches(height_cm), INCH_DISPLAY_STEP),
+        height_in=_display(None if height_cm is None else body_size.height_inches(height_cm), INCH_DISPLAY_STEP),
         dose_mg_per_kg=dose_mg_per_kg, dose_mg=ordered_mg, vial_mg_per_ml=vial_mg_per_ml, drug_ml=drug_ml,
         drawn_mg=drawn_mg, drawn_difference_percent=round_half_up(_difference_percent(ordered_mg, drawn_mg),
                                                                   PERCENT_DISPLAY_STEP),
@@ -209,9 +209,9 @@ def prepare_syringe(*, dose_mg: Decimal, vial_mg_per_ml: Decimal, target_mg_per_
     total = drug + diluent; rate = total × 60 ÷ minutes (0.1 mL/h). The target cannot exceed the
     vial's strength, and 100 mg/mL needs at least its own volume of diluent ([8, 23], §4.3).
     """
-    dose_mg = body.positive_decimal(dose_mg, field="dose_mg", name="dose", unit="mg")
+    dose_mg = body_size.positive_decimal(dose_mg, field="dose_mg", name="dose", unit="mg")
     vial_mg_per_ml = vial_strength(vial_mg_per_ml)
-    target_mg_per_ml = body.positive_decimal(target_mg_per_ml, field="target_mg_per_ml",
+    target_mg_per_ml = body_size.positive_decimal(target_mg_per_ml, field="target_mg_per_ml",
                                              name="target concentration", unit="mg/mL")
     duration_min = _duration(duration_min, protocol)
     if target_mg_per_ml > vial_mg_per_ml:
@@ -239,8 +239,8 @@ def delivered(*, drawn_mg: Decimal, total_ml: Decimal, infused_ml: Decimal) -> D
     = drawn − delivered (so the two always add up to what was drawn — a product choice for the
     ledger's balance, §9); remaining mL = total − infused.
     """
-    drawn_mg = body.positive_decimal(drawn_mg, field="drawn_mg", name="drawn dose", unit="mg")
-    total_ml = body.positive_decimal(total_ml, field="total_ml", name="total volume", unit="mL")
+    drawn_mg = body_size.positive_decimal(drawn_mg, field="drawn_mg", name="drawn dose", unit="mg")
+    total_ml = body_size.positive_decimal(total_ml, field="total_ml", name="total volume", unit="mL")
     infused_ml = _infused(infused_ml, total_ml)
     delivered_mg = round_half_up(infused_ml * drawn_mg / total_ml, DOSE_STEP_MG)
     return Delivery(infused_ml=infused_ml, delivered_mg=delivered_mg, remaining_ml=total_ml - infused_ml,
@@ -251,7 +251,7 @@ def _infused(value: object, total_ml: Decimal) -> Decimal:
     """The pump's infused volume: 0 (stopped before it started) up to the whole bag."""
     if value == 0 and not isinstance(value, bool):
         return Decimal(0)
-    infused_ml = body.positive_decimal(value, field="infused_ml", name="infused volume", unit="mL")
+    infused_ml = body_size.positive_decimal(value, field="infused_ml", name="infused volume", unit="mL")
     if infused_ml > total_ml:
         raise InfusedVolumeInvalid(f"The pump shows {infused_ml} mL infused, but the bag held {total_ml} mL. "
                                    "Read the infused volume from the pump again.", field="infused_ml")
@@ -260,7 +260,7 @@ def _infused(value: object, total_ml: Decimal) -> Decimal:
 
 def _duration(value: object | None, protocol: DosingProtocol) -> Decimal:
     """The infusion's minutes, the protocol's when none is given; never faster than a bolus (§4.1 [8])."""
-    minutes = body.positive_decimal(protocol.duration_min if value is None else value, field="duration_min",
+    minutes = body_size.positive_decimal(protocol.duration_min if value is None else value, field="duration_min",
                                     name="infusion duration", unit="min")
     if minutes < MIN_DURATION_MIN:
         raise DurationTooShort(f"An infusion of {minutes} min is faster than a bolus may be given (at least "
@@ -278,7 +278,7 @@ def _order_warnings(dose_mg_per_kg: Decimal, last_dose_mg_per_kg: Decimal | None
             f"{dose_mg_per_kg} mg/kg is above {protocol.warn_above_mg_per_kg} mg/kg. The prescriber confirms "
             "this dose; watch blood pressure and dissociation closely.")))
     if last_dose_mg_per_kg is not None:
-        last = body.positive_decimal(last_dose_mg_per_kg, field="last_dose_mg_per_kg", name="last dose",
+        last = body_size.positive_decimal(last_dose_mg_per_kg, field="last_dose_mg_per_kg", name="last dose",
                                      unit="mg/kg")
         if dose_mg_per_kg - last > protocol.max_step_up_mg_per_kg:
             warnings.append(DosingWarning("DOSE_STEP_UP_LARGE", (

@@ -7,7 +7,7 @@ strength) and §4.5 (a measured volume to 0.01 mL below 1 mL, else 0.1 mL).
 
 from decimal import Decimal
 
-from clinic.rules import body
+from clinic.rules import body_size
 from clinic.rules.dosing.protocol import (
     DRAW_STEP_ML,
     SMALL_DRAW_STEP_ML,
@@ -38,7 +38,7 @@ class DrawVolumeTooSmall(DomainError):
 
 def vial_strength(value: object) -> Decimal:
     """The vial's strength in mg/mL, refused unless it is a positive decimal number."""
-    return body.positive_decimal(value, field="vial_mg_per_ml", name="vial strength", unit="mg/mL")
+    return body_size.positive_decimal(value, field="vial_mg_per_ml", name="vial strength", unit="mg/mL")
 
 
 def measured_ml(exact_ml: Decimal) -> Decimal:

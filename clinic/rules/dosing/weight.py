@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from clinic.rules import body
+from clinic.rules import body_size
 from clinic.rules.dosing.protocol import (
     BODY_DISPLAY_STEP,
     DEFAULT_PROTOCOL,
@@ -68,7 +68,7 @@ def measured_body(weight_kg: object, height_cm: object, protocol: DosingProtocol
 
 
 def _in_range(value: object, *, field: str, name: str, unit: str, low: Decimal, high: Decimal) -> Decimal:
-    number = body.positive_decimal(value, field=field, name=name, unit=unit)
+    number = body_size.positive_decimal(value, field=field, name=name, unit=unit)
     if not low <= number <= high:
         raise MeasureOutOfRange(f"The {name} {number} {unit} is outside {low}–{high} {unit}. Check the measurement "
                                "and record it again.", field=field)
@@ -88,12 +88,13 @@ def dosing_weight(*, weight_kg: Decimal, height_cm: Decimal | None = None, sex: 
         raise WeightBasisUnknown(f"Weight basis {basis!r} is not known. Choose one of {', '.join(WEIGHT_BASES)}.",
                                  field="weight_basis")
     if basis in ("ideal", "adjusted"):
-        ideal_kg = body.ideal_body_weight_kg(height_cm=height_cm, sex=sex, min_height_cm=protocol.ibw_min_height_cm)
+        ideal_kg = body_size.ideal_body_weight_kg(height_cm=height_cm, sex=sex,
+                                                  min_height_cm=protocol.ibw_min_height_cm)
     else:
         ideal_kg = _ideal_if_computable(height_cm=height_cm, sex=sex, protocol=protocol)
-    adjusted_kg = None if ideal_kg is None else body.adjusted_body_weight_kg(actual_kg=weight_kg,
-                                                                            ideal_kg=ideal_kg)
-    bmi = None if height_cm is None else body.body_mass_index(weight_kg=weight_kg, height_cm=height_cm)
+    adjusted_kg = None if ideal_kg is None else body_size.adjusted_body_weight_kg(actual_kg=weight_kg,
+                                                                                  ideal_kg=ideal_kg)
+    bmi = None if height_cm is None else body_size.body_mass_index(weight_kg=weight_kg, height_cm=height_cm)
     by_basis_kg, warnings = _weight_by_basis(basis, weight_kg=weight_kg, ideal_kg=ideal_kg,
                                              adjusted_kg=adjusted_kg, protocol=protocol)
     return DosingWeight(basis, round_half_up(by_basis_kg, WEIGHT_STEP_KG), weight_kg, ideal_kg, adjusted_kg, bmi,
@@ -102,9 +103,9 @@ def dosing_weight(*, weight_kg: Decimal, height_cm: Decimal | None = None, sex: 
 
 def _ideal_if_computable(*, height_cm: Decimal | None, sex: str | None, protocol: DosingProtocol) -> Decimal | None:
     """Ideal weight for display when height and sex allow it; None otherwise (never an error)."""
-    if height_cm is None or sex not in body.DEVINE_BASE_KG or height_cm < protocol.ibw_min_height_cm:
+    if height_cm is None or sex not in body_size.DEVINE_BASE_KG or height_cm < protocol.ibw_min_height_cm:
         return None
-    return body.ideal_body_weight_kg(height_cm=height_cm, sex=sex, min_height_cm=protocol.ibw_min_height_cm)
+    return body_size.ideal_body_weight_kg(height_cm=height_cm, sex=sex, min_height_cm=protocol.ibw_min_height_cm)
 
 
 def _weight_by_basis(basis: str, *, weight_kg: Decimal, ideal_kg: Decimal | None, adjusted_kg: Decimal | None,

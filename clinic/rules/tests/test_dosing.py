@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic.rules import body, dosing
+from clinic.rules import body_size, dosing
 from clinic.rules.dosing import DosingProtocol
 
 EXAMPLE_1 = dict(weight_kg=D("70.0"), dose_mg_per_kg=D("0.5"), vial_mg_per_ml=D(50), bag_ml=D(100),
@@ -86,9 +86,9 @@ def test_example_5_early_stop_delivered_dose_and_waste():
 
 def test_example_6_devine_ideal_weight_male():
     """§4.6 #6: male, 180 cm → 70.87 in; IBW 75.0 kg (Devine 1974 [24])."""
-    ideal = body.ideal_body_weight_kg(height_cm=D(180), sex="male")
+    ideal = body_size.ideal_body_weight_kg(height_cm=D(180), sex="male")
 
-    assert dosing.round_half_up(body.height_inches(D(180)), D("0.01")) == D("70.87")
+    assert dosing.round_half_up(body_size.height_inches(D(180)), D("0.01")) == D("70.87")
     assert dosing.round_half_up(ideal, D("0.1")) == D("75.0")
 
 
@@ -145,7 +145,7 @@ def test_step_down_never_warns():
 
 
 def test_refuses_a_non_positive_last_dose():
-    with pytest.raises(body.InvalidMeasure) as error:
+    with pytest.raises(body_size.InvalidMeasure) as error:
         calc(last_dose_mg_per_kg=D(0))
 
     assert error.value.field == "last_dose_mg_per_kg"
@@ -200,7 +200,7 @@ def test_protocol_defaults_fill_bag_and_duration():
 ])
 def test_refuses_impossible_values_naming_the_field(field, value):
     """Issue 4 "Bad input": nothing is silently clamped."""
-    with pytest.raises(body.InvalidMeasure) as error:
+    with pytest.raises(body_size.InvalidMeasure) as error:
         calc(**{field: value})
 
     assert (error.value.code, error.value.field) == ("INVALID_VALUE", field)
@@ -273,14 +273,14 @@ def test_adjusted_weight_is_actual_when_actual_is_below_ideal():
 
 def test_devine_at_exactly_sixty_inches():
     """§4.2: 152.4 cm is 60 in exactly, so IBW is the intercept: 45.5 kg female, 50.0 kg male (Devine [24])."""
-    assert body.ideal_body_weight_kg(height_cm=D("152.4"), sex="female") == D("45.5")
-    assert body.ideal_body_weight_kg(height_cm=D("152.4"), sex="male") == D("50.0")
+    assert body_size.ideal_body_weight_kg(height_cm=D("152.4"), sex="female") == D("45.5")
+    assert body_size.ideal_body_weight_kg(height_cm=D("152.4"), sex="male") == D("50.0")
 
 
 @pytest.mark.parametrize("basis", ["ideal", "adjusted"])
 def test_refuses_ideal_weight_below_sixty_inches(basis):
     """§4.2 [D]: below 152.4 cm IBW is not computed; the prescriber chooses the weight."""
-    with pytest.raises(body.HeightBelowDevineMinimum) as error:
+    with pytest.raises(body_size.HeightBelowDevineMinimum) as error:
         calc(height_cm=D("152.3"), sex="female", weight_basis=basis)
 
     assert (error.value.code, error.value.field) == ("IBW_HEIGHT_TOO_SHORT", "height_cm")
@@ -303,14 +303,14 @@ def test_actual_basis_shows_ideal_and_adjusted_weight_beside_the_dose():
 
 
 def test_refuses_ideal_weight_without_height():
-    with pytest.raises(body.HeightRequired):
+    with pytest.raises(body_size.HeightRequired):
         calc(sex="male", weight_basis="ideal")
 
 
 @pytest.mark.parametrize("sex", [None, "other", "unknown"])
 def test_refuses_ideal_weight_without_a_confirmed_formula_sex(sex):
     """§4.2 [D]: the sex used in the formula is a prescriber-confirmed field (female or male)."""
-    with pytest.raises(body.SexRequiredForIdealWeight) as error:
+    with pytest.raises(body_size.SexRequiredForIdealWeight) as error:
         calc(height_cm=D(170), sex=sex, weight_basis="adjusted")
 
     assert error.value.field == "sex"
@@ -459,7 +459,7 @@ def test_delivered_dose_at_the_ends(infused_ml, delivered_mg, remaining_mg):
 
 @pytest.mark.parametrize("infused_ml", [D("100.71"), D("-1")])
 def test_refuses_an_infused_volume_outside_the_bag(infused_ml):
-    with pytest.raises((body.InvalidMeasure, dosing.InfusedVolumeInvalid)) as error:
+    with pytest.raises((body_size.InvalidMeasure, dosing.InfusedVolumeInvalid)) as error:
         dosing.delivered(drawn_mg=D("35.0"), total_ml=D("100.70"), infused_ml=infused_ml)
 
     assert error.value.field == "infused_ml"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic.rules import long_term
-from clinic.rules.long_term import Dose, LongTermProtocol, Patient
+from clinic.rules import long_term_safety
+from clinic.rules.long_term_safety import Dose, LongTermProtocol, Patient
 
 D = Decimal
 ON = date(2027, 6, 30)
@@ -25,7 +25,7 @@ def test_running_totals_and_windows():
     "Last 30 days" is on_date and the 29 dates before it."""
     doses = [dose(0), dose(29), dose(30, "21.9"), dose(89), dose(90, "70.0", "100.0"), dose(364), dose(365)]
 
-    exposure = long_term.cumulative_exposure(doses, on_date=ON)
+    exposure = long_term_safety.cumulative_exposure(doses, on_date=ON)
 
     assert (exposure.all_time.infusions, exposure.all_time.total_mg) == (7, D("266.9"))
     assert {days: (totals.infusions, totals.total_mg) for days, totals in exposure.windows.items()} == {
@@ -35,20 +35,20 @@ def test_running_totals_and_windows():
 
 def test_mg_per_kg_uses_delivered_mg_and_is_rounded_only_for_display():
     """§4.6 example 5: 21.9 mg delivered at 70.0 kg is 0.3128… mg/kg; displayed 0.31."""
-    exposure = long_term.cumulative_exposure([dose(0, "21.9")], on_date=ON)
+    exposure = long_term_safety.cumulative_exposure([dose(0, "21.9")], on_date=ON)
 
     assert exposure.all_time.total_mg_per_kg == D("21.9") / D("70.0")
     assert exposure.all_time.total_mg_per_kg_display == D("0.31")
 
 
 def test_doses_after_the_date_asked_about_are_left_out():
-    exposure = long_term.cumulative_exposure([dose(0), dose(-1)], on_date=ON)
+    exposure = long_term_safety.cumulative_exposure([dose(0), dose(-1)], on_date=ON)
 
     assert exposure.all_time.infusions == 1
 
 
 def test_no_doses_gives_zero_totals():
-    exposure = long_term.cumulative_exposure([], on_date=ON)
+    exposure = long_term_safety.cumulative_exposure([], on_date=ON)
 
     assert (exposure.all_time.infusions, exposure.all_time.total_mg, exposure.windows[365].total_mg_per_kg) == (
         0, D(0), D(0))
@@ -62,35 +62,36 @@ def test_no_doses_gives_zero_totals():
     (Dose(ON, D(35), D("Infinity")), "doses[1].dosing_weight_kg"),
 ])
 def test_refuses_impossible_doses(bad, field):
-    with pytest.raises(long_term.InvalidDose) as error:
-        long_term.cumulative_exposure([bad], on_date=ON)
+    with pytest.raises(long_term_safety.InvalidDose) as error:
+        long_term_safety.cumulative_exposure([bad], on_date=ON)
 
     assert error.value.field == field
 
 
 def test_no_cap_unless_the_clinic_sets_one():
     """§8: no limit on total dose or infusion count exists [U]; no cap unless the clinic sets one."""
-    exposure = long_term.cumulative_exposure([dose(days) for days in range(0, 400, 7)], on_date=ON)
+    exposure = long_term_safety.cumulative_exposure([dose(days) for days in range(0, 400, 7)], on_date=ON)
 
-    assert long_term.cap_findings(exposure, planned_mg=D(1000)) == ()
+    assert long_term_safety.cap_findings(exposure, planned_mg=D(1000)) == ()
     assert LongTermProtocol().cap_total_mg is None and LongTermProtocol().cap_total_infusions is None
 
 
 @pytest.mark.parametrize(("cap_mg", "planned", "expected"), [
     (D(105), D(35), []), (D("104.9"), D(35), ["CUMULATIVE_MG_CAP"])])
 def test_a_clinic_mg_cap_on_both_sides(cap_mg, planned, expected):
-    exposure = long_term.cumulative_exposure([dose(0), dose(7)], on_date=ON)
+    exposure = long_term_safety.cumulative_exposure([dose(0), dose(7)], on_date=ON)
 
-    findings = long_term.cap_findings(exposure, planned_mg=planned, protocol=LongTermProtocol(cap_total_mg=cap_mg))
+    findings = long_term_safety.cap_findings(exposure, planned_mg=planned,
+                                             protocol=LongTermProtocol(cap_total_mg=cap_mg))
 
     assert [finding.code for finding in findings] == expected
 
 
 @pytest.mark.parametrize(("cap", "expected"), [(3, []), (2, ["CUMULATIVE_INFUSION_CAP"])])
 def test_a_clinic_infusion_cap_on_both_sides(cap, expected):
-    exposure = long_term.cumulative_exposure([dose(0), dose(7)], on_date=ON)
+    exposure = long_term_safety.cumulative_exposure([dose(0), dose(7)], on_date=ON)
 
-    findings = long_term.cap_findings(exposure, protocol=LongTermProtocol(cap_total_infusions=cap))
+    findings = long_term_safety.cap_findings(exposure, protocol=LongTermProtocol(cap_total_infusions=cap))
 
     assert [finding.code for finding in findings] == expected
 
@@ -105,7 +106,7 @@ def dose_lists(draw):
 @given(dose_lists())
 def test_windows_nest(doses):
     """Property: 30 ⊆ 90 ⊆ 365 days ⊆ all time, in count and in mg."""
-    exposure = long_term.cumulative_exposure(doses, on_date=ON)
+    exposure = long_term_safety.cumulative_exposure(doses, on_date=ON)
     ladder = [exposure.windows[30], exposure.windows[90], exposure.windows[365], exposure.all_time]
 
     assert all(a.infusions <= b.infusions and a.total_mg <= b.total_mg for a, b in itertools.pairwise(ladder))
@@ -115,11 +116,11 @@ def test_windows_nest(doses):
     (date(2027, 1, 15), 6, date(2027, 7, 15)), (date(2026, 8, 31), 6, date(2027, 2, 28)),
     (date(2027, 8, 31), 6, date(2028, 2, 29)), (date(2027, 10, 1), 6, date(2028, 4, 1))])
 def test_six_months_later(start, months, expected):
-    assert long_term.add_months(start, months) == expected
+    assert long_term_safety.add_months(start, months) == expected
 
 
-def items(patient, on_date=ON, protocol=long_term.DEFAULT_PROTOCOL):
-    return {item.code: item for item in long_term.monitoring_due(patient, on_date=on_date, protocol=protocol)}
+def items(patient, on_date=ON, protocol=long_term_safety.DEFAULT_PROTOCOL):
+    return {item.code: item for item in long_term_safety.monitoring_due(patient, on_date=on_date, protocol=protocol)}
 
 
 def test_before_every_infusion_the_bladder_questions_are_due():
@@ -201,23 +202,23 @@ def test_audit_c_and_dast_10_every_6_months(last, due_on, due):
 def test_refuses_a_history_date_after_the_date_asked_about():
     patient = Patient("ANXIETY", ca_hepatic=False, infusion_today=False, last_lft_on=ON + timedelta(days=1))
 
-    with pytest.raises(long_term.InvalidMonitoringInput) as error:
-        long_term.monitoring_due(patient, on_date=ON)
+    with pytest.raises(long_term_safety.InvalidMonitoringInput) as error:
+        long_term_safety.monitoring_due(patient, on_date=ON)
 
     assert error.value.field == "last_lft_on"
 
 
-NO_SYMPTOMS = dict.fromkeys(long_term.BLADDER_SYMPTOMS, False)
+NO_SYMPTOMS = dict.fromkeys(long_term_safety.BLADDER_SYMPTOMS, False)
 
 
 def test_no_bladder_symptoms_means_no_review():
-    assert long_term.bladder_review(NO_SYMPTOMS) is None
+    assert long_term_safety.bladder_review(NO_SYMPTOMS) is None
 
 
-@pytest.mark.parametrize("symptom", long_term.BLADDER_SYMPTOMS)
+@pytest.mark.parametrize("symptom", long_term_safety.BLADDER_SYMPTOMS)
 def test_any_yes_to_a_bladder_question_needs_prescriber_review(symptom):
     """§8: any yes → prescriber review before dosing; urinalysis at the prescriber's discretion."""
-    finding = long_term.bladder_review(NO_SYMPTOMS | {symptom: True})
+    finding = long_term_safety.bladder_review(NO_SYMPTOMS | {symptom: True})
 
     assert finding.code == "BLADDER_REVIEW"
     assert symptom.replace("_", " ").lower() in finding.message and "before dosing" in finding.message
@@ -230,8 +231,8 @@ def test_any_yes_to_a_bladder_question_needs_prescriber_review(symptom):
     (NO_SYMPTOMS | {"FEVER": False}, "FEVER"),
 ])
 def test_every_bladder_question_must_be_answered_yes_or_no(answers, field):
-    with pytest.raises(long_term.BladderAnswerMissing) as error:
-        long_term.bladder_review(answers)
+    with pytest.raises(long_term_safety.BladderAnswerMissing) as error:
+        long_term_safety.bladder_review(answers)
 
     assert error.value.field == field
 
@@ -239,7 +240,7 @@ def test_every_bladder_question_must_be_answered_yes_or_no(answers, field):
 @pytest.mark.parametrize(("total", "held"), [(11, False), (12, True), (16, True)])
 def test_ymrs_holds_at_12(total, held):
     """§8 and §7.2: YMRS ≥ 12 → hold the next infusion for review; §7.3 fixture 16 hypomanic → hold."""
-    finding = long_term.ymrs_hold(total)
+    finding = long_term_safety.ymrs_hold(total)
 
     assert (finding is not None) == held
     if held:
@@ -247,8 +248,8 @@ def test_ymrs_holds_at_12(total, held):
 
 
 def test_ymrs_refuses_an_impossible_total():
-    with pytest.raises(long_term.DomainError) as error:
-        long_term.ymrs_hold(61)
+    with pytest.raises(long_term_safety.DomainError) as error:
+        long_term_safety.ymrs_hold(61)
 
     assert (error.value.code, error.value.field) == ("SCORE_OUT_OF_RANGE", "ymrs_total")
 
@@ -256,7 +257,7 @@ def test_ymrs_refuses_an_impossible_total():
 @pytest.mark.parametrize("settings_", [dict(window_days=()), dict(window_days=(0,)), dict(lft_every_months=0),
                                        dict(cap_total_mg=D(0)), dict(cap_total_infusions=0)])
 def test_refuses_an_impossible_protocol(settings_):
-    with pytest.raises(long_term.InvalidProtocol):
+    with pytest.raises(long_term_safety.InvalidProtocol):
         LongTermProtocol(**settings_)
 
 
