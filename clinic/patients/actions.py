@@ -21,10 +21,13 @@ from clinic.patients.models import (
     SafetyHistory,
     TreatmentTrial,
 )
-from clinic.patients.models.intake import ICD10_PREFIXES, SAFETY_ITEMS
 from clinic.patients.queries import search_text_for
+from clinic.rules.birth_date import check_birth_date
 from clinic.rules.errors import DomainError
+from clinic.rules.indications import ICD10_PREFIXES
+from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.sites.models import Site
+from clinic.sites.queries import site_today
 
 MRN_PREFIX = "K"
 
@@ -54,6 +57,7 @@ def register_patient(*, actor: Any, now: datetime, site: Site, confirm_duplicate
     """Add a patient to the registry with the next MRN of the organisation."""
     if site.pk not in actor.site_ids():
         raise SiteNotYours("You do not work at that site. Choose one of your own sites.")
+    check_birth_date(fields["birth_date"], today=site_today(site=site, now=now))
     # Take the MRN first: it locks the organisation's sequence row, so two desks registering the
     # same caller at once cannot both pass the duplicate check.
     mrn = _next_mrn(organisation_id=site.organisation_id)
@@ -86,6 +90,8 @@ def update_patient(*, actor: Any, now: datetime, patient: Patient, **fields: Any
     changes = apply_changes(patient, fields)
     if not changes:
         return patient
+    if {"birth_date", "site"} & changes.keys():
+        check_birth_date(patient.birth_date, today=site_today(site=patient.site, now=now))
     patient.search_text = _search_text(patient)
     patient.updated_at = now
     patient.full_clean()
@@ -246,7 +252,7 @@ class DatesOutOfOrder(DomainError):
 def save_safety_history(*, actor: Any, now: datetime, patient: Patient, answers: dict[str, bool | None],
                         notes: str = "") -> SafetyHistory:
     """Record the safety history items screening reads; each change is kept as a revision."""
-    unknown = set(answers) - {name for name, _ in SAFETY_ITEMS}
+    unknown = set(answers) - set(SAFETY_LABELS)
     if unknown:
         raise UnknownSafetyItem(f"Unknown safety history item: {', '.join(sorted(unknown))}.",
                                 field=sorted(unknown)[0])

@@ -1,7 +1,6 @@
 """Forms that parse and validate patient input; the actions do the writing."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,11 +15,13 @@ from clinic.patients.models import (
     Result,
     TreatmentTrial,
 )
-from clinic.patients.models.intake import SAFETY_ITEMS
 from clinic.patients.models.records import DocumentKind
+from clinic.rules.birth_date import ImplausibleBirthDate, check_birth_date
+from clinic.rules.physiological_ranges import RANGES
+from clinic.rules.safety_history import SAFETY_LABELS
+from clinic.sites.queries import site_today
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-OLDEST_BIRTH_YEAR = 1900
 
 
 class PatientForm(forms.ModelForm):
@@ -33,25 +34,23 @@ class PatientForm(forms.ModelForm):
         widgets = {"birth_date": DATE_INPUT, "address": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"birth_date": {"invalid": "Enter the date of birth as YYYY-MM-DD, e.g. 1980-04-09."}}
 
-    def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, now: dt.datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.now = now
         self.fields["site"].queryset = user.sites.order_by("name")
         self.fields["site"].empty_label = None
         self.fields["referring_clinician"].queryset = ReferringClinician.objects.filter(
             organisation_id=user.organisation_id, active=True)
         self.fields["sex"].choices = [("", "—"), *list(self.fields["sex"].choices)[1:]]
 
-    def clean_birth_date(self) -> dt.date:
-        birth_date = self.cleaned_data["birth_date"]
-        if birth_date > self.today:
-            raise forms.ValidationError("The date of birth is in the future. Check the year.")
-        if birth_date.year < OLDEST_BIRTH_YEAR:
-            raise forms.ValidationError(f"The date of birth is before {OLDEST_BIRTH_YEAR}. Check the year.")
-        return birth_date
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        site = data.get("site") or getattr(self.instance, "site", None)
+        if data.get("birth_date") and site is not None:
+            try:
+                check_birth_date(data["birth_date"], today=site_today(site=site, now=self.now))
+            except ImplausibleBirthDate as error:
+                self.add_error("birth_date", error.message)
         if data.get("referral_source") == "clinician" and not data.get("referring_clinician"):
             self.add_error("referring_clinician", "Choose the referring clinician, or change the "
                                                   "referral source. Add them to the directory first if new.")
@@ -103,31 +102,15 @@ class MeasurementForm(forms.ModelForm):
                   "systolic_mmhg": "Systolic BP (mmHg)", "diastolic_mmhg": "Diastolic BP (mmHg)",
                   "heart_rate_bpm": "Heart rate (beats/min)"}
 
-    RANGE_MESSAGES = {
-        "weight_kg": (Decimal(25), Decimal(350), "kg"),
-        "height_cm": (Decimal(100), Decimal(250), "cm"),
-        "systolic_mmhg": (50, 300, "mmHg"),
-        "diastolic_mmhg": (20, 200, "mmHg"),
-        "heart_rate_bpm": (20, 250, "beats/min"),
-    }
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, (low, high, unit) in self.RANGE_MESSAGES.items():
-            message = f"Enter a value from {low} to {high} {unit}; check the unit (kg, not lb; cm, not in)."
-            self.fields[name].error_messages.update({"min_value": message, "max_value": message})
-            self.fields[name].validators = []
-            self.fields[name].min_value, self.fields[name].max_value = low, high
-            self.fields[name].widget.attrs.update({"min": low, "max": high, "inputmode": "decimal"})
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        for name, (low, high, unit) in self.RANGE_MESSAGES.items():
-            value = data.get(name)
-            if value is not None and not low <= value <= high:
-                self.add_error(name, f"{value} {unit} is outside {low}–{high} {unit}. Check the unit "
-                                     "(kg, not lb; cm, not in) and the number.")
-        return data
+        # The record's own validator refuses out-of-range values with the rules' message; the
+        # field's generic bounds would answer first with another.
+        for name, measure in RANGES.items():
+            field = self.fields[name]
+            field.validators = []
+            field.min_value = field.max_value = None
+            field.widget.attrs.update({"min": measure.low, "max": measure.high, "inputmode": "decimal"})
 
 
 class TreatmentTrialForm(forms.ModelForm):
@@ -166,7 +149,7 @@ class SafetyHistoryForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, label in SAFETY_ITEMS:
+        for name, label in SAFETY_LABELS.items():
             self.fields[name] = forms.ChoiceField(label=label, choices=YES_NO_UNKNOWN, required=False,
                                                   widget=forms.RadioSelect)
 
@@ -176,7 +159,7 @@ class SafetyHistoryForm(forms.Form):
         return {**initial, "notes": notes}
 
     def answers(self) -> dict[str, bool | None]:
-        return {name: {"yes": True, "no": False}.get(self.cleaned_data[name]) for name, _ in SAFETY_ITEMS}
+        return {name: {"yes": True, "no": False}.get(self.cleaned_data[name]) for name in SAFETY_LABELS}
 
 
 class DocumentForm(forms.Form):

@@ -16,8 +16,8 @@ from clinic.accounts.access import clinical_staff_only, get_visible_or_404
 from clinic.audit.actions import record_event
 from clinic.patients import actions, forms, queries
 from clinic.patients.models import Document, Patient
-from clinic.patients.models.intake import SAFETY_ITEMS
 from clinic.rules.errors import DomainError
+from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.sites.queries import site_today
 from clinic.web.drafts import confirm_saved
 
@@ -49,8 +49,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    form = forms.RegisterPatientForm(request.POST or None, user=request.user, today=today)
+    form = forms.RegisterPatientForm(request.POST or None, user=request.user, now=timezone.now())
     duplicates: list[Patient] = []
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -98,14 +97,13 @@ def _safety_flags(patient: Patient) -> list[str]:
     history = getattr(patient, "safety_history", None)
     if history is None:
         return []
-    return [label for name, label in SAFETY_ITEMS if getattr(history, name)]
+    return [label for name, label in SAFETY_LABELS.items() if getattr(history, name)]
 
 
 @login_required
 def edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
-    form = forms.PatientForm(request.POST or None, instance=patient, user=request.user,
-                             today=timezone.localdate())
+    form = forms.PatientForm(request.POST or None, instance=patient, user=request.user, now=timezone.now())
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_patient(actor=request.user, now=timezone.now(),
@@ -128,7 +126,7 @@ def intake(request: HttpRequest, patient_id: int) -> HttpResponse:
         raise Http404("No such patient.")
     _audit_view(request, "patients.intake_viewed", patient)
     history = getattr(patient, "safety_history", None)
-    safety_rows = [(label, getattr(history, name) if history else None) for name, label in SAFETY_ITEMS]
+    safety_rows = [(label, getattr(history, name) if history else None) for name, label in SAFETY_LABELS.items()]
     return render(request, "patients/intake.html", {
         "patient": patient, "tab": "intake", "safety_rows": safety_rows, "safety_history": history,
     })

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from clinic.patients.models import BodyMeasurement, Medication, RecordRevision, SafetyHistory
-from clinic.patients.models.intake import SAFETY_ITEMS
 from clinic.patients.tests.factories import PatientFactory
+from clinic.rules.safety_history import SAFETY_LABELS
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +206,7 @@ def test_saves_the_safety_history_leaving_unsent_items_unknown(api_client, presc
     answers = response.json()["answers"]
     assert (answers["pregnant"], answers["hypertension_controlled"], answers["psychosis_current"]) == (
         False, True, None)
-    assert set(answers) == {name for name, _ in SAFETY_ITEMS}
+    assert set(answers) == set(SAFETY_LABELS)
     history = SafetyHistory.objects.get(patient=patient)
     assert (history.pregnant, history.notes) == (False, "BP well controlled on amlodipine.")
     [event] = audit_log.new_events()

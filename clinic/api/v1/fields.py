@@ -8,6 +8,9 @@ from functools import partial
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from clinic.rules import physiological_ranges
 
 ID_PATTERN = re.compile(r"^[1-9][0-9]{0,17}$")
 
@@ -63,6 +66,27 @@ def decimal_number(*, ge: float, le: float, places: int) -> Any:
     return Annotated[float, Field(strict=True, ge=ge, le=le),
                      AfterValidator(partial(_to_decimal, places=places)),
                      PlainSerializer(_as_is, return_type=Decimal)]
+
+
+def _within_range(value: Decimal, *, measure: str) -> Decimal:
+    try:
+        physiological_ranges.check(measure, value)
+    except physiological_ranges.OutOfPhysiologicalRange as error:
+        # A custom error keeps the rules' message as it is, without pydantic's "Value error, ".
+        raise PydanticCustomError(error.code, error.message) from None
+    return value
+
+
+def measurement(measure: str, *, places: int = 0) -> Any:
+    """A weight, height, blood pressure or heart rate, refused outside the rules' physiological
+    range with the same message as the web form's; the range is shown in the schema."""
+    bounds = physiological_ranges.RANGES[measure]
+    number = Field(strict=True, json_schema_extra={"minimum": float(bounds.low), "maximum": float(bounds.high)})
+    if places:
+        return Annotated[float, number, AfterValidator(partial(_to_decimal, places=places)),
+                         AfterValidator(partial(_within_range, measure=measure)),
+                         PlainSerializer(_as_is, return_type=Decimal)]
+    return Annotated[int, number, AfterValidator(partial(_within_range, measure=measure))]
 
 
 def whole_number(*, ge: int, le: int) -> Any:

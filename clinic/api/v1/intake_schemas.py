@@ -14,13 +14,15 @@ from clinic.api.v1.fields import (
     blank_choice_in,
     blank_choice_out,
     decimal_number,
+    measurement,
     text,
     whole_number,
 )
 from clinic.api.v1.schemas import In, Out, patch_of
 from clinic.patients.models import Allergy, Result, TreatmentTrial
-from clinic.patients.models.intake import SAFETY_ITEMS, DrugClass, IndicationCode, TrialKind, TrialOutcome
+from clinic.patients.models.intake import DrugClass, IndicationCode, TrialKind, TrialOutcome
 from clinic.patients.models.records import ResultKind
+from clinic.rules.safety_history import SAFETY_LABELS
 
 
 def example(body: dict[str, Any]) -> ConfigDict:
@@ -103,11 +105,11 @@ class MeasurementIn(In):
                             "systolic_mmhg": 128, "diastolic_mmhg": 82, "heart_rate_bpm": 71})
 
     measured_on: IsoDate
-    weight_kg: decimal_number(ge=25, le=350, places=1) | None = None
-    height_cm: decimal_number(ge=100, le=250, places=1) | None = None
-    systolic_mmhg: whole_number(ge=50, le=300) | None = None
-    diastolic_mmhg: whole_number(ge=20, le=200) | None = None
-    heart_rate_bpm: whole_number(ge=20, le=250) | None = None
+    weight_kg: measurement("weight_kg", places=1) | None = None
+    height_cm: measurement("height_cm", places=1) | None = None
+    systolic_mmhg: measurement("systolic_mmhg") | None = None
+    diastolic_mmhg: measurement("diastolic_mmhg") | None = None
+    heart_rate_bpm: measurement("heart_rate_bpm") | None = None
 
 
 class MeasurementOut(Out):
@@ -202,10 +204,10 @@ ResultPatch = patch_of(ResultIn, name="ResultPatch")
 # Each safety item is yes (true), no (false) or not asked yet (null).
 SafetyAnswersIn = create_model(
     "SafetyAnswersIn", __base__=In,
-    **{name: (Flag | None, Field(default=None, description=label)) for name, label in SAFETY_ITEMS})
+    **{name: (Flag | None, Field(default=None, description=label)) for name, label in SAFETY_LABELS.items()})
 SafetyAnswersOut = create_model(
     "SafetyAnswersOut", __base__=Out,
-    **{name: (bool | None, Field(description=label)) for name, label in SAFETY_ITEMS})
+    **{name: (bool | None, Field(description=label)) for name, label in SAFETY_LABELS.items()})
 
 
 class SafetyHistoryIn(In):

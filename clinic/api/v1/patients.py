@@ -17,11 +17,12 @@ from clinic.audit.actions import record_event
 from clinic.patients import actions, queries
 from clinic.patients.models import Patient, ReferringClinician
 from clinic.patients.models.registry import Channel, ReferralSource, Sex
+from clinic.rules.birth_date import ImplausibleBirthDate, check_birth_date
 from clinic.rules.errors import DomainError
 from clinic.sites.models import Site
+from clinic.sites.queries import site_today
 
 router = Router(tags=["patients"])
-EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
 
 class ReferrerNotFound(DomainError):
@@ -139,7 +140,8 @@ def update_patient(request: HttpRequest, patient_id: str, payload: PatientPatch)
     """Change the registry fields sent; the others stay as they are."""
     now = timezone.now()
     patient = visible_patient(request, patient_id)
-    fields = registry_fields(request=request, payload=payload.model_dump(exclude_unset=True), now=now)
+    fields = registry_fields(request=request, payload=payload.model_dump(exclude_unset=True), now=now,
+                             patient=patient)
     if not any(getattr(patient, name) != value for name, value in fields.items()):
         # Nothing to change, so the action writes nothing: the call still showed the record.
         record_event(actor=request.auth, now=now, action="api.patients.read", subject=patient,
@@ -154,22 +156,22 @@ def visible_patient(request: HttpRequest, patient_id: str) -> Patient:
                               pk=pk_from_id(patient_id))
 
 
-def registry_fields(*, request: HttpRequest, payload: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
-    """The request's fields as the record's: ids become rows the caller may use."""
+def registry_fields(*, request: HttpRequest, payload: dict[str, Any], now: dt.datetime,
+                    patient: Patient | None = None) -> dict[str, Any]:
+    """The request's fields as the record's: ids become rows the caller may use, and the date of
+    birth is checked against today at the patient's site."""
     fields = dict(payload)
-    if "birth_date" in fields:
-        check_birth_date(fields["birth_date"], today=timezone.localdate(now))
     if "site_id" in fields:
         fields["site"] = own_site(request.auth, fields.pop("site_id"))
     if "referring_clinician_id" in fields:
         fields["referring_clinician"] = referrer(request.auth, fields.pop("referring_clinician_id"))
+    site = fields.get("site") or (patient.site if patient is not None else None)
+    if "birth_date" in fields and site is not None:
+        try:
+            check_birth_date(fields["birth_date"], today=site_today(site=site, now=now))
+        except ImplausibleBirthDate as error:
+            raise InvalidField(error.message, field="birth_date") from None
     return fields
-
-
-def check_birth_date(birth_date: dt.date, *, today: dt.date) -> None:
-    if not EARLIEST_BIRTH_DATE <= birth_date <= today:
-        raise InvalidField(f"Give a birth date between {EARLIEST_BIRTH_DATE} and today ({today}).",
-                           field="birth_date")
 
 
 def own_site(user: Any, site_id: str) -> Site:

@@ -1,36 +1,40 @@
 """Intake: indications, medicines, allergies, measurements, prior treatments and the safety
 history that eligibility screening reads (clinical-reference §2–§3)."""
 
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.deconstruct import deconstructible
 
 from clinic.patients.models.registry import Patient
+from clinic.rules import physiological_ranges
+from clinic.rules.indications import INDICATION_TABLE
+from clinic.rules.safety_history import SAFETY_LABELS
+
+# The seven indications of clinical-reference §2.1, from the rules' table.
+IndicationCode = models.TextChoices("IndicationCode", [(code, (code, label)) for code, label, _ in INDICATION_TABLE])
 
 
-class IndicationCode(models.TextChoices):
-    """The seven indications of clinical-reference §2.1."""
+@deconstructible
+class WithinPhysiologicalRange:
+    """Refuses a value outside the rules' range for this measure, with the rules' message."""
 
-    TRD_UNIPOLAR = "TRD_UNIPOLAR", "Treatment-resistant major depression"
-    TRD_BIPOLAR = "TRD_BIPOLAR", "Bipolar depression"
-    ANXIETY = "ANXIETY", "Anxiety disorder"
-    PTSD = "PTSD", "Post-traumatic stress disorder"
-    OCD = "OCD", "Obsessive-compulsive disorder"
-    FIBROMYALGIA = "FIBROMYALGIA", "Fibromyalgia"
-    MIGRAINE_CHRONIC = "MIGRAINE_CHRONIC", "Chronic migraine"
+    def __init__(self, measure: str) -> None:
+        self.measure = measure
 
+    def __call__(self, value: Decimal | int | None) -> None:
+        try:
+            physiological_ranges.check(self.measure, value)
+        except physiological_ranges.OutOfPhysiologicalRange as error:
+            raise ValidationError(error.message, code=error.code) from None
 
-# ICD-10-CM code prefixes accepted per indication (clinical-reference §2.1; verify against the
-# current code set). A code must start with one of these.
-ICD10_PREFIXES: dict[str, tuple[str, ...]] = {
-    IndicationCode.TRD_UNIPOLAR: ("F32", "F33"),
-    IndicationCode.TRD_BIPOLAR: ("F31.3", "F31.4", "F31.81", "F31.5"),
-    IndicationCode.ANXIETY: ("F41.1", "F41.0", "F40.1"),
-    IndicationCode.PTSD: ("F43.10", "F43.11", "F43.12"),
-    IndicationCode.OCD: ("F42.2", "F42.8", "F42.9"),
-    IndicationCode.FIBROMYALGIA: ("M79.7",),
-    IndicationCode.MIGRAINE_CHRONIC: ("G43.7",),
-}
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WithinPhysiologicalRange) and other.measure == self.measure
+
+    def __hash__(self) -> int:
+        return hash(self.measure)
 
 
 class Indication(models.Model):
@@ -97,15 +101,15 @@ class BodyMeasurement(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="measurements")
     measured_on = models.DateField()
     weight_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True,
-                                    validators=[MinValueValidator(25), MaxValueValidator(350)])
+                                    validators=[WithinPhysiologicalRange("weight_kg")])
     height_cm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True,
-                                    validators=[MinValueValidator(100), MaxValueValidator(250)])
+                                    validators=[WithinPhysiologicalRange("height_cm")])
     systolic_mmhg = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(50), MaxValueValidator(300)])
+        null=True, blank=True, validators=[WithinPhysiologicalRange("systolic_mmhg")])
     diastolic_mmhg = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(20), MaxValueValidator(200)])
+        null=True, blank=True, validators=[WithinPhysiologicalRange("diastolic_mmhg")])
     heart_rate_bpm = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(20), MaxValueValidator(250)])
+        null=True, blank=True, validators=[WithinPhysiologicalRange("heart_rate_bpm")])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
@@ -162,39 +166,6 @@ class TreatmentTrial(models.Model):
         ordering = ["started_on", "id"]
 
 
-# Each safety item is asked as yes / no and stays unknown (null) until someone answers it.
-SAFETY_ITEMS: tuple[tuple[str, str], ...] = (
-    ("psychosis_current", "Current psychosis"),
-    ("psychotic_features_this_episode", "Psychotic features in this episode"),
-    ("psychosis_past", "Past psychosis or psychotic disorder"),
-    ("mania_current", "Current manic or mixed episode"),
-    ("hypomania_current", "Current hypomania"),
-    ("bipolar_disorder", "Bipolar disorder"),
-    ("cardiovascular_unstable", "Poorly controlled cardiovascular disease"),
-    ("hypertension_uncontrolled", "Uncontrolled hypertension"),
-    ("hypertension_controlled", "Controlled hypertension"),
-    ("aneurysm", "Aneurysmal vascular disease"),
-    ("arteriovenous_malformation", "Arteriovenous malformation"),
-    ("intracerebral_haemorrhage_past", "Past intracerebral haemorrhage"),
-    ("pregnant", "Pregnant (reported or positive test)"),
-    ("could_become_pregnant", "Could become pregnant"),
-    ("breastfeeding", "Breastfeeding"),
-    ("ketamine_hypersensitivity", "Hypersensitivity to ketamine or esketamine"),
-    ("substance_use_disorder_current", "Current moderate or severe substance use disorder"),
-    ("ketamine_non_medical_current", "Current non-medical ketamine use"),
-    ("substance_use_disorder_past", "Past substance use disorder"),
-    ("ketamine_misuse_past", "Past ketamine misuse"),
-    ("hepatic_impairment_severe", "Severe hepatic impairment"),
-    ("liver_disease", "Liver disease, moderate impairment or abnormal liver tests"),
-    ("urinary_symptoms_current", "Current urinary symptoms"),
-    ("cystitis_past", "Past cystitis"),
-    ("raised_intracranial_or_intraocular_pressure", "Raised intracranial or intraocular pressure"),
-    ("neurocognitive_disorder", "Neurocognitive disorder"),
-    ("traumatic_brain_injury_symptomatic", "Symptomatic traumatic brain injury"),
-    ("dissociative_disorder", "Primary dissociative disorder"),
-)
-
-
 class SafetyHistory(models.Model):
     """The history that eligibility screening reads, one row per patient; edits are kept as
     RecordRevision rows."""
@@ -205,8 +176,9 @@ class SafetyHistory(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     def answers(self) -> dict[str, bool | None]:
-        return {name: getattr(self, name) for name, _ in SAFETY_ITEMS}
+        return {name: getattr(self, name) for name in SAFETY_LABELS}
 
 
-for _name, _label in SAFETY_ITEMS:
+# One yes / no column per question of the rules' safety history, unknown (null) until answered.
+for _name, _label in SAFETY_LABELS.items():
     SafetyHistory.add_to_class(_name, models.BooleanField(_label, null=True, blank=True))

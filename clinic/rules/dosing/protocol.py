@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from clinic.rules import body_size
+from clinic.rules.physiological_ranges import RANGES
 from clinic.rules.protocol import ProtocolInvalid
 
 WEIGHT_BASES = ("actual", "ideal", "adjusted", "actual_capped")
@@ -55,10 +56,11 @@ class DosingProtocol:
     # Product choice: the 10 mg/mL "not for further dilution" wording was not seen on the current
     # label (§4.3), so diluting it warns by default; a clinic may make it a refusal.
     refuse_dilution_of_10_mg_per_ml: bool = False
-    min_weight_kg: Decimal = Decimal(25)
-    max_weight_kg: Decimal = Decimal(350)
-    min_height_cm: Decimal = Decimal(100)
-    max_height_cm: Decimal = Decimal(250)
+    # The record's plausible ranges (clinic.rules.physiological_ranges) bound the dosing figures too.
+    min_weight_kg: Decimal = RANGES["weight_kg"].low
+    max_weight_kg: Decimal = RANGES["weight_kg"].high
+    min_height_cm: Decimal = RANGES["height_cm"].low
+    max_height_cm: Decimal = RANGES["height_cm"].high
 
     def __post_init__(self) -> None:
         if self.weight_basis not in WEIGHT_BASES:

@@ -39,9 +39,6 @@ from clinic.rules.eligibility.criteria import (
 from clinic.rules.eligibility.criteria_settings import CSSRS_RISKS, CriteriaSettings
 from clinic.rules.eligibility.intake import (
     DRUG_CLASSES,
-    INDICATIONS,
-    SAFETY_ITEMS,
-    SAFETY_LABELS,
     SCREENS,
     SEXES,
     CurrentMedication,
@@ -59,6 +56,8 @@ from clinic.rules.eligibility.screening import (
     Finding,
     screen,
 )
+from clinic.rules.indications import INDICATIONS
+from clinic.rules.safety_history import SAFETY_ITEMS, SAFETY_LABELS
 
 __all__ = [
     "CAUTION", "CNS_CLASSES", "CSSRS_RISKS", "DEFAULT_PROTOCOL", "DRUG_CLASSES", "HARD_STOP", "INDICATIONS",

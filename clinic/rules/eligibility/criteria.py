@@ -15,14 +15,13 @@ from typing import Any
 
 from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import (
-    SAFETY_ITEMS,
-    SAFETY_LABELS,
     SCREENS,
     CurrentMedication,
     Intake,
     PregnancyTest,
     age_years,
 )
+from clinic.rules.safety_history import SAFETY_ITEMS, SAFETY_LABELS
 from clinic.rules.scales import phq9
 from clinic.rules.scales.base import Score
 from clinic.rules.trd import TRD_INDICATIONS, TrdAssessment, trd_criteria_met

@@ -14,47 +14,15 @@ from typing import Any
 
 from clinic.rules import scales
 from clinic.rules.errors import DomainError
+from clinic.rules.indications import INDICATIONS
+from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.rules.scales.base import Score
 from clinic.rules.trd import TreatmentTrial, check_trials
 
 SEXES = ("female", "male", "other", "unknown")
-INDICATIONS = ("TRD_UNIPOLAR", "TRD_BIPOLAR", "ANXIETY", "PTSD", "OCD", "FIBROMYALGIA", "MIGRAINE_CHRONIC")
 # The patients app's DrugClass values (clinic/patients/models/intake.py).
 DRUG_CLASSES = ("ssri", "snri", "tca", "maoi", "antidepressant_other", "antipsychotic", "mood_stabiliser",
                 "benzodiazepine", "sedative_hypnotic", "opioid", "stimulant", "antihypertensive", "other")
-# The intake's safety history (the patients app's SAFETY_ITEMS, same names and order) and the rule
-# each answer feeds.
-SAFETY_ITEMS: tuple[tuple[str, str, str], ...] = (
-    ("psychosis_current", "Current psychosis", "HS_PSYCHOSIS_ACTIVE"),
-    ("psychotic_features_this_episode", "Psychotic features in this episode", "HS_PSYCHOSIS_ACTIVE"),
-    ("psychosis_past", "Past psychosis or psychotic disorder", "CA_PSYCHOSIS_PAST"),
-    ("mania_current", "Current manic or mixed episode", "HS_MANIA"),
-    ("hypomania_current", "Current hypomania", "HS_MANIA"),
-    ("bipolar_disorder", "Bipolar disorder", "CA_BIPOLAR"),
-    ("cardiovascular_unstable", "Poorly controlled cardiovascular disease", "HS_CV_UNSTABLE"),
-    ("hypertension_uncontrolled", "Uncontrolled hypertension", "HS_HTN_UNCONTROLLED"),
-    ("hypertension_controlled", "Controlled hypertension", "CA_HTN"),
-    ("aneurysm", "Aneurysmal vascular disease", "HS_ANEURYSM"),
-    ("arteriovenous_malformation", "Arteriovenous malformation", "HS_AVM"),
-    ("intracerebral_haemorrhage_past", "Past intracerebral haemorrhage", "HS_ICH"),
-    ("pregnant", "Pregnant (reported or positive test)", "HS_PREGNANT"),
-    ("could_become_pregnant", "Could become pregnant", "IN_PREGNANCY_TEST"),
-    ("breastfeeding", "Breastfeeding", "CA_LACTATION"),
-    ("ketamine_hypersensitivity", "Hypersensitivity to ketamine or esketamine", "HS_HYPERSENS"),
-    ("substance_use_disorder_current", "Current moderate or severe substance use disorder", "HS_SUD_ACTIVE"),
-    ("ketamine_non_medical_current", "Current non-medical ketamine use", "HS_SUD_ACTIVE"),
-    ("substance_use_disorder_past", "Past substance use disorder", "CA_SUD_HISTORY"),
-    ("ketamine_misuse_past", "Past ketamine misuse", "CA_SUD_HISTORY"),
-    ("hepatic_impairment_severe", "Severe hepatic impairment", "HS_HEPATIC_SEVERE"),
-    ("liver_disease", "Liver disease, moderate impairment or abnormal liver tests", "CA_HEPATIC"),
-    ("urinary_symptoms_current", "Current urinary symptoms", "CA_BLADDER"),
-    ("cystitis_past", "Past cystitis", "CA_BLADDER"),
-    ("raised_intracranial_or_intraocular_pressure", "Raised intracranial or intraocular pressure", "CA_ICP_IOP"),
-    ("neurocognitive_disorder", "Neurocognitive disorder", "CA_COGNITIVE"),
-    ("traumatic_brain_injury_symptomatic", "Symptomatic traumatic brain injury", "CA_COGNITIVE"),
-    ("dissociative_disorder", "Primary dissociative disorder", "CA_DISSOCIATIVE"),
-)
-SAFETY_LABELS = {name: label for name, label, _ in SAFETY_ITEMS}
 # Intake screens (§3 intake set [D]): instrument code → the IntakeScreens field holding its score.
 SCREENS = ("audit_c", "dast10", "cssrs_screener", "phq9", "ymrs")
 

@@ -387,25 +387,11 @@ def test_missing_answer_list_is_refused_by_the_scale():
 INTAKE_MODULE = Path(__file__).resolve().parents[2] / "patients" / "models" / "intake.py"
 
 
-def _module_value(name):
-    tree = ast.parse(INTAKE_MODULE.read_text())
-    return next(node.value for node in tree.body if isinstance(node, ast.AnnAssign | ast.Assign)
-                and name in [getattr(target, "id", None) for target in getattr(node, "targets", [node.target])])
-
-
 def _choices(class_name):
     tree = ast.parse(INTAKE_MODULE.read_text())
     body = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == class_name).body
     return tuple(ast.literal_eval(node.value)[0] for node in body if isinstance(node, ast.Assign))
 
 
-def test_safety_items_match_the_intake_model():
-    """The patients app's SAFETY_ITEMS (names, labels, order) are the items screening reads."""
-    model_items = ast.literal_eval(_module_value("SAFETY_ITEMS"))
-
-    assert [(name, label) for name, label, _ in eligibility.SAFETY_ITEMS] == list(model_items)
-
-
-def test_drug_classes_and_indications_match_the_intake_model():
+def test_drug_classes_match_the_intake_model():
     assert _choices("DrugClass") == eligibility.DRUG_CLASSES
-    assert _choices("IndicationCode") == eligibility.INDICATIONS
