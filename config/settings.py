@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "clinic.accounts",
     "clinic.audit",
     "clinic.patients",
+    "clinic.backups",
     "clinic.api",
 ]
 

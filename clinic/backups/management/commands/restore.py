@@ -15,8 +15,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from clinic.backups import archive
 from clinic.rules.errors import DomainError
-from clinic.sites.backups import archive
 
 # The tables a person checks first after a restore, with what their rows are.
 SUMMARY_TABLES = (("patients_patient", "patients"), ("patients_document", "documents"),

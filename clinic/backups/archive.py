@@ -14,8 +14,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from clinic.backups.engines import BackupFailed, database_for
 from clinic.rules.errors import DomainError
-from clinic.sites.backups.engines import BackupFailed, database_for
 
 FORMAT = "clinic-backup"
 FORMAT_VERSION = 1

@@ -13,9 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.utils import timezone
 
+from clinic.backups import actions, archive
 from clinic.rules.errors import DomainError
-from clinic.sites import actions
-from clinic.sites.backups import archive
 
 
 class Command(BaseCommand):

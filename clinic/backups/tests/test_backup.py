@@ -23,10 +23,10 @@ from django.db import connection
 from django.db.utils import load_backend
 
 from clinic.audit.models import AuditEvent
+from clinic.backups import archive
+from clinic.backups.engines import BackupFailed
 from clinic.patients import actions
 from clinic.patients.models import Document, Patient
-from clinic.sites.backups import archive
-from clinic.sites.backups.engines import BackupFailed
 from clinic.sites.models import Organisation
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
