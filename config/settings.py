@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "clinic.audit",
     "clinic.patients",
     "clinic.backups",
+    "clinic.jobs",
     "clinic.api",
 ]
 
@@ -161,7 +162,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Jobs the worker's scheduler loop enqueues once a day, at this local time (TIME_ZONE).
+# Jobs the worker's scheduler loop (clinic/jobs) enqueues once a day, at this local time (TIME_ZONE).
 PERIODIC_TASKS = {
     "audit-chain-check": {"task": "clinic.audit.tasks.verify_audit_chains", "daily_at": "02:30"},
 }

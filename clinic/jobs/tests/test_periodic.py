@@ -7,13 +7,13 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from clinic.audit.models import AuditEvent
-from clinic.sites import housekeeping
+from clinic.jobs import periodic
 
 pytestmark = pytest.mark.django_db
 
 ZONE = "America/New_York"
-CHAIN_CHECK = housekeeping.PeriodicJob(name="audit-chain-check", task_path="clinic.audit.tasks.verify_audit_chains",
-                                       daily_at=dt.time(2, 30))
+CHAIN_CHECK = periodic.PeriodicJob(name="audit-chain-check", task_path="clinic.audit.tasks.verify_audit_chains",
+                                   daily_at=dt.time(2, 30))
 
 
 def at_local(hour: int, minute: int) -> dt.datetime:
@@ -22,25 +22,25 @@ def at_local(hour: int, minute: int) -> dt.datetime:
 
 
 def test_job_is_not_due_before_its_local_time():
-    assert housekeeping.due_slot(CHAIN_CHECK, now=at_local(2, 29), time_zone=ZONE) is None
+    assert periodic.due_slot(CHAIN_CHECK, now=at_local(2, 29), time_zone=ZONE) is None
 
 
 def test_job_is_due_from_its_local_time_with_the_local_date_in_its_slot():
-    assert housekeeping.due_slot(CHAIN_CHECK, now=at_local(2, 30), time_zone=ZONE) == "audit-chain-check:2026-11-25"
+    assert periodic.due_slot(CHAIN_CHECK, now=at_local(2, 30), time_zone=ZONE) == "audit-chain-check:2026-11-25"
 
 
 def test_each_day_is_enqueued_once_however_often_the_loop_runs():
-    first = housekeeping.enqueue_due(jobs=[CHAIN_CHECK], now=at_local(3, 0), time_zone=ZONE)
-    again = housekeeping.enqueue_due(jobs=[CHAIN_CHECK], now=at_local(23, 0), time_zone=ZONE)
-    next_day = housekeeping.enqueue_due(jobs=[CHAIN_CHECK], now=at_local(3, 0) + dt.timedelta(days=1),
-                                        time_zone=ZONE)
+    first = periodic.enqueue_due(jobs=[CHAIN_CHECK], now=at_local(3, 0), time_zone=ZONE)
+    again = periodic.enqueue_due(jobs=[CHAIN_CHECK], now=at_local(23, 0), time_zone=ZONE)
+    next_day = periodic.enqueue_due(jobs=[CHAIN_CHECK], now=at_local(3, 0) + dt.timedelta(days=1),
+                                    time_zone=ZONE)
 
     assert (first, again, next_day) == (["audit-chain-check:2026-11-25"], [], ["audit-chain-check:2026-11-26"])
     assert DBTaskResult.objects.filter(task_path=CHAIN_CHECK.task_path).count() == 2
 
 
 def test_settings_schedule_the_nightly_audit_chain_check(settings):
-    jobs = housekeeping.jobs_from_settings(settings.PERIODIC_TASKS)
+    jobs = periodic.jobs_from_settings(settings.PERIODIC_TASKS)
 
     assert [(job.name, job.task_path) for job in jobs] == [("audit-chain-check", CHAIN_CHECK.task_path)]
 
@@ -51,7 +51,7 @@ def test_worker_runs_the_enqueued_chain_check(organisation, director, now, setti
 
     settings.PERIODIC_TASKS = {}  # only the job enqueued below; the loop's own clock plays no part
     record_event(actor=director, now=now, action="patients.list_viewed")
-    housekeeping.enqueue_due(jobs=[CHAIN_CHECK], now=at_local(3, 0), time_zone=ZONE)
+    periodic.enqueue_due(jobs=[CHAIN_CHECK], now=at_local(3, 0), time_zone=ZONE)
 
     call_command("run_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 

@@ -10,7 +10,7 @@ from django.db import connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from clinic.sites import housekeeping
+from clinic.jobs import periodic
 
 logger = logging.getLogger(__name__)
 SCHEDULER_INTERVAL_S = 60
@@ -30,10 +30,10 @@ class Command(DbWorkerCommand):
 
 
 def _scheduler_loop(stop: threading.Event) -> None:
-    jobs = housekeeping.jobs_from_settings(settings.PERIODIC_TASKS)
+    jobs = periodic.jobs_from_settings(settings.PERIODIC_TASKS)
     while not stop.is_set():
         try:
-            for slot in housekeeping.enqueue_due(jobs=jobs, now=timezone.now(), time_zone=settings.TIME_ZONE):
+            for slot in periodic.enqueue_due(jobs=jobs, now=timezone.now(), time_zone=settings.TIME_ZONE):
                 logger.info("Enqueued periodic job %s", slot)
         except Exception:  # a failed round must not stop the loop; the next round tries again
             logger.exception("Scheduler round failed")
