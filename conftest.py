@@ -141,3 +141,15 @@ def signed_in(client) -> Iterator:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Iterator:
+    """Set the instant the views, API and commands read as now: `clock(datetime)`."""
+    from django.utils import timezone
+
+    def set_now(instant: dt.datetime) -> dt.datetime:
+        monkeypatch.setattr(timezone, "now", lambda: instant)
+        return instant
+
+    return set_now

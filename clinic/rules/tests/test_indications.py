@@ -1,0 +1,24 @@
+import pytest
+
+from clinic.rules import eligibility
+from clinic.rules.indications import ICD10_PREFIXES, INDICATION_LABELS, INDICATIONS
+
+
+def test_seven_indications_in_the_reference_order():
+    """clinical-reference §2.1 lists seven indications in this order."""
+    assert INDICATIONS == ("TRD_UNIPOLAR", "TRD_BIPOLAR", "ANXIETY", "PTSD", "OCD", "FIBROMYALGIA",
+                           "MIGRAINE_CHRONIC")
+    assert set(INDICATION_LABELS) == set(ICD10_PREFIXES) == set(INDICATIONS)
+
+
+@pytest.mark.parametrize(("indication", "code"), [
+    ("TRD_UNIPOLAR", "F33.2"), ("TRD_UNIPOLAR", "F32.9"), ("TRD_BIPOLAR", "F31.81"), ("ANXIETY", "F41.1"),
+    ("PTSD", "F43.12"), ("OCD", "F42.2"), ("FIBROMYALGIA", "M79.7"), ("MIGRAINE_CHRONIC", "G43.709"),
+])
+def test_the_reference_s_example_codes_start_with_an_accepted_prefix(indication, code):
+    """Codes from the clinical-reference §2.1 table."""
+    assert code.startswith(ICD10_PREFIXES[indication])
+
+
+def test_screening_knows_the_same_indications():
+    assert eligibility.INDICATIONS == INDICATIONS
