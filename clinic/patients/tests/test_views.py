@@ -1,11 +1,14 @@
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clinic.audit.models import AuditEvent
+from clinic.patients import actions
 from clinic.patients.models import BodyMeasurement, Document, Indication, Patient, RecordRevision
 from clinic.patients.tests.factories import PatientFactory
 
@@ -297,17 +300,45 @@ def test_forms_keep_drafts_under_a_name_per_record_and_a_save_confirms_it(signed
     assert f'data-saved-forms="safety-{patient.pk}"' in next_page
 
 
+def files_under(folder) -> list[str]:
+    """Every file below the folder, whatever its name: stored documents have no extension."""
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+
+
+def upload(client, patient, content: bytes):
+    return client.post(reverse("patients:document_upload", args=[patient.pk]),
+                       {"kind": "other", "title": "Scan", "document_date": "2026-11-02",
+                        "file": SimpleUploadedFile("scan.pdf", content, content_type="application/pdf")})
+
+
 def test_a_document_whose_contents_are_not_what_it_claims_is_refused_and_leaves_no_file(
         signed_in, nurse, main_site, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     patient = PatientFactory(site=main_site)
-    disguised = SimpleUploadedFile("scan.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf")
 
-    response = signed_in(nurse).post(reverse("patients:document_upload", args=[patient.pk]),
-                                     {"kind": "other", "title": "x", "document_date": "2026-11-02", "file": disguised})
+    response = upload(signed_in(nurse), patient, b"<html><script>alert(1)</script>")
 
     assert "not a PDF, JPEG, PNG or TIFF" in response.context["form"].errors["file"][0]
-    assert (Document.objects.count(), list(tmp_path.rglob("*.*"))) == (0, [])
+    assert (Document.objects.count(), files_under(tmp_path)) == (0, [])
+
+
+def test_a_document_refused_after_its_file_was_written_leaves_no_file(
+        signed_in, nurse, main_site, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    patient = PatientFactory(site=main_site)
+    client = signed_in(nurse)
+    upload(client, patient, b"%PDF-1.4 first")
+    first = Document.objects.get()
+    # A random key that repeats an earlier one fails the row's uniqueness check, and only once the
+    # file is already on disk under a name next to the first one.
+    monkeypatch.setattr(actions, "secrets", SimpleNamespace(token_hex=lambda nbytes: first.storage_key))
+
+    with pytest.raises(ValidationError, match="Storage key already exists"):
+        upload(client, patient, b"%PDF-1.4 second")
+
+    assert files_under(tmp_path) == [first.file.name]
+    assert list(Document.objects.values_list("pk", flat=True)) == [first.pk]
+    assert AuditEvent.objects.filter(action="patients.document_uploaded").count() == 1
 
 
 def test_a_form_sent_back_with_errors_is_still_an_audited_view(signed_in, nurse, main_site):
