@@ -87,10 +87,9 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     if patient is None:
         raise Http404("No such patient.")
     _audit_view(request, "patients.chart_viewed", patient)
-    clinical = {"latest": queries.latest_measurements(patient), "safety_flags": _safety_flags(patient)}
-    return render(request, "patients/chart.html", {
-        "patient": patient, "tab": "summary", **(clinical if request.user.sees_clinical_data else {}),
-    })
+    clinical = ({"latest": queries.latest_measurements(patient), "safety_flags": _safety_flags(patient)}
+                if request.user.sees_clinical_data else {})
+    return render(request, "patients/chart.html", {"patient": patient, "tab": "summary", **clinical})
 
 
 def _safety_flags(patient: Patient) -> list[str]:

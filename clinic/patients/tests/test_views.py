@@ -3,13 +3,25 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clinic.audit.models import AuditEvent
 from clinic.patients import actions
-from clinic.patients.models import BodyMeasurement, Document, Indication, Patient, RecordRevision
+from clinic.patients.models import (
+    Allergy,
+    BodyMeasurement,
+    Document,
+    Indication,
+    Medication,
+    Patient,
+    RecordRevision,
+    SafetyHistory,
+)
 from clinic.patients.tests.factories import PatientFactory
 
 REGISTRATION = {
@@ -117,15 +129,64 @@ def test_registration_at_a_site_the_user_does_not_work_at_is_refused(signed_in, 
     assert Patient.objects.count() == 0
 
 
-def test_chart_is_audited_and_front_desk_sees_no_clinical_section(signed_in, front_desk, main_site):
-    patient = PatientFactory(site=main_site)
+def clinical_tables() -> set[str]:
+    """Every table of rows about one patient, the registry and the audit trail's links apart: a new
+    clinical model joins by its relation to the patient."""
+    return {model._meta.db_table for model in apps.get_models()
+            if model is not Patient and model._meta.app_label != "audit"
+            and any(field.related_model is Patient for field in model._meta.fields if field.is_relation)}
 
-    response = signed_in(front_desk).get(reverse("patients:chart", args=[patient.pk]))
 
-    assert b"Clinical summary" not in response.content
-    assert b"Contact and escort" in response.content
+def tables_named_in(captured: CaptureQueriesContext, tables: set[str]) -> set[str]:
+    sql = "\n".join(query["sql"] for query in captured.captured_queries)
+    return {table for table in tables if f'"{table}"' in sql}
+
+
+@pytest.fixture
+def patient_with_clinical_rows(main_site, nurse, now):
+    patient = PatientFactory(site=main_site, given_name="Mara", family_name="Quill", mrn="K000321")
+    Indication.objects.create(patient=patient, code="TRD_UNIPOLAR", icd10_code="F33.2", noted_on=dt.date(2026, 10, 1))
+    Medication.objects.create(patient=patient, name="Sertraline", drug_class="ssri")
+    Allergy.objects.create(patient=patient, substance="Penicillin")
+    BodyMeasurement.objects.create(patient=patient, measured_on=dt.date(2026, 11, 2), weight_kg=71,
+                                   recorded_by=nurse, recorded_at=now)
+    SafetyHistory.objects.create(patient=patient, psychosis_current=True, updated_by=nurse, updated_at=now)
+    return patient
+
+
+def test_the_clinical_tables_are_every_per_patient_record_but_the_registry():
+    assert clinical_tables() >= {
+        "patients_indication", "patients_medication", "patients_allergy", "patients_bodymeasurement",
+        "patients_treatmenttrial", "patients_safetyhistory", "patients_result", "patients_document",
+        "patients_recordrevision"}
+    assert not clinical_tables() & {"patients_patient", "patients_referringclinician", "audit_auditeventpatient"}
+
+
+def test_front_desks_chart_never_queries_a_clinical_table(signed_in, front_desk, patient_with_clinical_rows):
+    patient = patient_with_clinical_rows
+    client = signed_in(front_desk)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("patients:chart", args=[patient.pk]))
+
+    assert tables_named_in(captured, clinical_tables()) == set()
+    page = response.content.decode()
+    assert ("Mara" in page, "Quill" in page, "K000321" in page, "Contact and escort" in page) == (True,) * 4
+    assert [text for text in ("Clinical summary", "Sertraline", "Penicillin", "F33.2") if text in page] == []
     event = AuditEvent.objects.get(action="patients.chart_viewed")
     assert (event.actor, patients_named_in(event)) == (front_desk, [patient.pk])
+
+
+def test_a_clinicians_chart_reads_the_tables_the_front_desk_check_looks_for(
+        signed_in, nurse, patient_with_clinical_rows):
+    client = signed_in(nurse)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("patients:chart", args=[patient_with_clinical_rows.pk]))
+
+    assert {"patients_medication", "patients_allergy", "patients_safetyhistory"} <= tables_named_in(
+        captured, clinical_tables())
+    assert ("Sertraline" in response.content.decode(), "Penicillin" in response.content.decode()) == (True, True)
 
 
 def test_front_desk_may_not_open_the_intake(signed_in, front_desk, main_site):
