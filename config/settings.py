@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "clinic.patients",
     "clinic.backups",
     "clinic.jobs",
+    "clinic.demo",
     "clinic.api",
 ]
 

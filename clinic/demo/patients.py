@@ -3,7 +3,7 @@
 A fixed seed gives the same patients on every machine; every date counts back from `now`, so the
 demo always looks current. Each write is dated when it would have happened (referral, intake
 visit, results, a later check) and the writes run in date order, so the audit trail reads like a
-real clinic's. Names, contacts and histories come from demo_catalogue and describe nobody.
+real clinic's. Names, contacts and histories come from `catalogue` and describe nobody.
 """
 
 import datetime as dt
@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic.accounts.models import StaffUser
+from clinic.demo import catalogue, intake
+from clinic.demo.intake import COMPLETE, REFERRED, STARTED, Person
 from clinic.patients import actions
 from clinic.patients.models import Patient, ReferringClinician
-from clinic.sites import demo_catalogue as catalogue
-from clinic.sites import demo_intake as intake
-from clinic.sites.demo_intake import COMPLETE, REFERRED, STARTED, Person
 from clinic.sites.models import Site
 
 SEED = 20261124
 
-# site, stage, primary indication, safety profile (demo_catalogue.PROFILES); one row per patient.
+# site, stage, primary indication, safety profile (catalogue.PROFILES); one row per patient.
 ROSTER = (
     ("MAIN", COMPLETE, "TRD_UNIPOLAR", "clear"),
     ("MAIN", COMPLETE, "TRD_UNIPOLAR", "clear"),

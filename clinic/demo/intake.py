@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from clinic.patients.models.intake import SAFETY_ITEMS
-from clinic.sites import demo_catalogue as catalogue
+from clinic.demo import catalogue
+from clinic.rules.safety_history import SAFETY_LABELS
 
 REFERRED, STARTED, COMPLETE = "referred", "intake started", "intake complete"
 DEPRESSION = ("TRD_UNIPOLAR", "TRD_BIPOLAR")
@@ -193,7 +193,7 @@ def safety_history(rng: random.Random, person: Person) -> dict[str, Any]:
     """Every item answered once intake is complete; several still unknown while it is under way."""
     flagged, notes = catalogue.PROFILES[person.profile]
     yes = set(flagged) | ({"bipolar_disorder"} if person.indication == "TRD_BIPOLAR" else set())
-    answers: dict[str, bool | None] = {name: name in yes for name, _ in SAFETY_ITEMS}
+    answers: dict[str, bool | None] = {name: name in yes for name in SAFETY_LABELS}
     answers["could_become_pregnant"] = person.could_become_pregnant
     if person.indication == "TRD_BIPOLAR" and not flagged:
         notes = "Bipolar II disorder, currently depressed; no mania or hypomania now."

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from clinic.accounts.models import StaffUser
 from clinic.audit import verification
 from clinic.audit.models import AuditEvent
+from clinic.demo import seed
 from clinic.patients.models import (
     BodyMeasurement,
     Indication,
@@ -23,8 +24,7 @@ from clinic.patients.models import (
     SafetyHistory,
     TreatmentTrial,
 )
-from clinic.patients.models.intake import ICD10_PREFIXES
-from clinic.sites import demo
+from clinic.rules.indications import ICD10_PREFIXES
 
 # Loading the clinic takes over a second; the module shares one load, rolled back at the end.
 pytestmark = pytest.mark.slow
@@ -36,7 +36,7 @@ PASSWORD = "demo-password-for-tests"
 @pytest.fixture(scope="module")
 def demo_clinic(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        yield demo.seed(now=NOW, password=PASSWORD)
+        yield seed.seed(now=NOW, password=PASSWORD)
         transaction.set_rollback(True)
 
 
@@ -93,7 +93,7 @@ def test_same_seed_gives_the_same_patients(demo_clinic, db):
 
     with transaction.atomic():
         Patient.objects.all().delete()
-        demo.seed(now=NOW, password=PASSWORD)
+        seed.seed(now=NOW, password=PASSWORD)
         again = list(Patient.objects.order_by("id").values_list("given_name", "family_name", "birth_date"))
         transaction.set_rollback(True)
 

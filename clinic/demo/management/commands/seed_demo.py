@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from clinic.sites import demo
+from clinic.demo import seed
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
                                "it must never add made-up patients to a real clinic.")
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         started = time.monotonic()
-        summary = demo.seed(now=timezone.now(), password=password)
+        summary = seed.seed(now=timezone.now(), password=password)
         seconds = time.monotonic() - started
         loaded = (f"{summary.patients_added} patients added in {seconds:.1f} s" if summary.patients_added
                   else "already loaded")

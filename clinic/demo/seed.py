@@ -1,0 +1,42 @@
+"""The demo clinic, assembled from each app's demo data: the organisation and its sites, the staff
+logins, and the referral directory and patients.
+
+Synthetic people only; nothing here describes a real person. `manage.py seed_demo` runs it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from clinic.demo import patients, sites, staff
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    organisation_name: str
+    patients_added: int
+    patient_count: int
+    referring_clinician_count: int
+    logins: list[tuple[str, str]]
+
+
+@transaction.atomic
+def seed(*, now: dt.datetime, password: str) -> SeedSummary:
+    """Load what is missing of the demo clinic and set every demo login's password."""
+    organisation = sites.seed_organisation(now=now)
+    clinic_sites = sites.seed_sites(organisation)
+    team = staff.seed_staff(organisation=organisation, sites=clinic_sites, password=password)
+    director = next(user for user in team if user.username == staff.DIRECTOR)
+    directory = patients.seed_referral_directory(actor=director, now=now)
+    patients_added = 0
+    # Patients go in all together or not at all, so a second run adds none.
+    if not organisation.patients.exists():
+        patients_added = patients.seed_patients(sites=clinic_sites, staff=team, directory=directory, now=now)
+    return SeedSummary(
+        organisation_name=organisation.name,
+        patients_added=patients_added,
+        patient_count=organisation.patients.count(),
+        referring_clinician_count=len(directory),
+        logins=[(user.username, user.get_role_display()) for user in team],
+    )
