@@ -6,7 +6,8 @@ so a plan of several hundred sessions checks in milliseconds.
 
 A placed session is named "R1#2" (request R1, index 2); a fixed session by its id. Fixed sessions
 are not checked themselves, but they take up chair, nurse and patient-day capacity, so a placed
-session clashing with one is reported, and two fixed sessions clashing with each other are not.
+session clashing with one is reported, and two fixed sessions clashing with each other are not. A
+patient's fixed sessions also count towards the 7-day cap of the patient's requests (rule 5).
 """
 
 import datetime as dt
@@ -16,7 +17,16 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from clinic.scheduling.problem import WEEKDAYS, Instance, Objective, PlacedSession, Plan, Request, Shift
+from clinic.scheduling.problem import (
+    WEEKDAYS,
+    FixedSession,
+    Instance,
+    Objective,
+    PlacedSession,
+    Plan,
+    Request,
+    Shift,
+)
 
 CLOCK = "%H:%M"
 
@@ -263,10 +273,13 @@ def _series_rule(instance: Instance, plan: Plan, requests: dict[str, Request]) -
                             f"{session_name(session)} belongs to request {session.request!r}, "
                             "which is not in the instance.")
     yield from _unplaced_listing(plan, requests, by_request)
+    fixed_by_patient: dict[str, list[FixedSession]] = defaultdict(list)
+    for fixed in instance.fixed:
+        fixed_by_patient[fixed.patient].append(fixed)
     for request in instance.requests:
         sessions = by_request.get(request.id, [])
         if sessions:
-            yield from _series(request, sessions)
+            yield from _series(request, sessions, fixed_by_patient[request.patient])
 
 
 def _unplaced_listing(plan: Plan, requests: dict[str, Request],
@@ -282,7 +295,7 @@ def _unplaced_listing(plan: Plan, requests: dict[str, Request],
                             f"{', '.join(names)}.")
 
 
-def _series(request: Request, sessions: list[PlacedSession]) -> Iterator[Violation]:
+def _series(request: Request, sessions: list[PlacedSession], fixed: list[FixedSession]) -> Iterator[Violation]:
     yield from _series_identity(request, sessions)
     yield from _series_order(request, sessions)
     for session in sessions:
@@ -292,7 +305,7 @@ def _series(request: Request, sessions: list[PlacedSession]) -> Iterator[Violati
                             f"{request.id}'s window {request.earliest} .. {request.latest}.")
     yield from _series_gaps(request, sessions)
     if request.max_per_7_days is not None:
-        yield from _series_cap(request, sessions, request.max_per_7_days)
+        yield from _series_cap(request, sessions, fixed, request.max_per_7_days)
 
 
 def _series_identity(request: Request, sessions: list[PlacedSession]) -> Iterator[Violation]:
@@ -329,15 +342,19 @@ def _series_order(request: Request, sessions: list[PlacedSession]) -> Iterator[V
 
 
 def _series_gaps(request: Request, sessions: list[PlacedSession]) -> Iterator[Violation]:
-    """Gaps between consecutive dates, the first measured from the last previous date."""
+    """Gaps between consecutive dates, the first measured from the last previous date and the last
+    to the first following date."""
     chain: list[tuple[dt.date, str | None]] = [(s.start.date(), session_name(s))
                                                for s in sorted(sessions, key=lambda s: (s.start, s.index))]
     if request.previous_dates:
         chain.insert(0, (request.previous_dates[-1], None))
+    if request.following_dates:
+        chain.append((request.following_dates[0], None))
     for (first_date, first), (second_date, second) in pairwise(chain):
         gap_days = (second_date - first_date).days
         names = tuple(name for name in (first, second) if name is not None)
-        gap = f"{second} ({second_date}) is {gap_days} days after {first or 'the previous visit'} ({first_date})"
+        gap = (f"{second or 'the following visit'} ({second_date}) is {gap_days} days after "
+               f"{first or 'the previous visit'} ({first_date})")
         if gap_days < request.min_gap_days:
             yield Violation(5, "GAP_TOO_SHORT", names,
                             f"{gap}; request {request.id} needs at least {request.min_gap_days}.")
@@ -346,23 +363,51 @@ def _series_gaps(request: Request, sessions: list[PlacedSession]) -> Iterator[Vi
                             f"{gap}; request {request.id} allows at most {request.max_gap_days}.")
 
 
-def _series_cap(request: Request, sessions: list[PlacedSession], cap: int) -> Iterator[Violation]:
-    """Windows of 7 consecutive dates holding more than `cap` visits, previous visits included."""
-    visits = sorted([(day, None) for day in request.previous_dates]
-                    + [(s.start.date(), session_name(s)) for s in sessions], key=lambda v: (v[0], v[1] or ""))
-    crowded: list[tuple[dt.date, list[tuple[dt.date, str | None]]]] = []
-    for first_date, _ in visits:
-        window = [v for v in visits if first_date <= v[0] <= first_date + dt.timedelta(days=6)]
-        if len(window) > cap and any(name for _, name in window):
-            crowded.append((first_date, window))
-    for first_date, window in crowded:
-        names = {name for _, name in window if name}
-        # A window whose new visits all fall in another crowded window says nothing new.
-        if any(names < {name for _, name in other if name} for _, other in crowded):
+def _series_cap(request: Request, sessions: list[PlacedSession], fixed: list[FixedSession],
+                cap: int) -> Iterator[Violation]:
+    """Windows of 7 consecutive dates holding more than `cap` visits, at least one of them new.
+
+    Each new session is a visit; so is each date of the series' previous and following visits and of
+    the patient's fixed sessions, once per date: a booked visit listed both as a following date and as
+    a fixed session is one visit. Fixed sessions in a crowded window are named with the new ones."""
+    given: dict[dt.date, list[str]] = {day: [] for day in (*request.previous_dates, *request.following_dates)}
+    fixed_named = sorted((session.start, session.id) for session in fixed)
+    for start, name in fixed_named:
+        given.setdefault(start.date(), []).append(name)
+    new = [(s.start, session_name(s)) for s in sessions]
+    crowded: list[tuple[dt.date, int, list[tuple[dt.datetime, str]], list[dt.date]]] = []
+    for first_date in sorted({start.date() for start, _ in new} | set(given)):
+        last_date = first_date + dt.timedelta(days=6)
+        new_in = [(start, name) for start, name in new if first_date <= start.date() <= last_date]
+        given_in = sorted(day for day in given if first_date <= day <= last_date)
+        if new_in and len(new_in) + len(given_in) > cap:
+            named = sorted(new_in + [(start, name) for start, name in fixed_named
+                                     if first_date <= start.date() <= last_date])
+            crowded.append((first_date, len(new_in) + len(given_in), named, given_in))
+    for first_date, count, named, given_in in crowded:
+        names = {name for _, name in named}
+        # A window whose named visits all fall in another crowded window says nothing new.
+        if any(names < {name for _, name in other} for _, _, other, _ in crowded):
             continue
-        yield Violation(5, "TOO_MANY_IN_7_DAYS", tuple(name for _, name in window if name),
-                        f"Request {request.id} has {len(window)} visits in the 7 dates from {first_date} "
-                        f"(previous visits included); at most {cap} are allowed.")
+        counting = _given_listing(request, given, given_in)
+        yield Violation(5, "TOO_MANY_IN_7_DAYS", tuple(name for _, name in named),
+                        f"Request {request.id} has {count} visits in the 7 dates from {first_date}"
+                        f"{', counting ' + counting if counting else ''}; at most {cap} are allowed.")
+
+
+def _given_listing(request: Request, given: dict[dt.date, list[str]], days: list[dt.date]) -> str:
+    """The visits already given or booked on those dates, in words."""
+    parts = []
+    for day in days:
+        if given[day]:
+            parts.append(f"fixed session {', '.join(given[day])} on {day}")
+        elif day in request.previous_dates:
+            parts.append(f"previous visit {day}")
+        else:
+            parts.append(f"following visit {day}")
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 # ---- objective ----------------------------------------------------------------------------------

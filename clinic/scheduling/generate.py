@@ -123,6 +123,8 @@ def _request_to_json(request: Request) -> dict[str, Any]:
         "priority": request.priority,
         "preferred": [{"weekday": w.weekday, "start": _hhmm(w.start), "end": _hhmm(w.end)} for w in request.preferred],
     }
+    if request.following_dates:
+        data["following_dates"] = [day.isoformat() for day in request.following_dates]
     if request.max_per_7_days is not None:
         data["max_per_7_days"] = request.max_per_7_days
     return data

@@ -3,7 +3,10 @@
 Requests are taken in input order, priority ignored, as a front desk books by phone. For each one,
 series start dates are tried from the earliest; each visit goes on the first allowed date at the
 earliest slot where a chair, a nurse on a covering shift with room to monitor and a free set-up,
-and the patient's day are all free. A series is booked whole or not at all.
+and the patient's day are all free. A date is allowed when it keeps the series spaced, leaves the
+visits after it room to end before the first following date, and keeps every 7 dates around it
+within the cap, counting previous and following dates and the patient's fixed sessions. A series is
+booked whole or not at all.
 """
 
 import time
@@ -11,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from clinic.scheduling.constraints import objective, timeline
+from clinic.scheduling.constraints import objective, series_dates, timeline
 from clinic.scheduling.problem import Instance, PlacedSession, Plan, Request, Unplaced
 
 NO_SERIES_FITS = "NO_SERIES_FITS"
@@ -113,10 +116,12 @@ def solve(instance: Instance) -> Plan:
     """Book every request in input order at its earliest fit; status GREEDY."""
     started = time.perf_counter()
     calendar = Calendar.with_fixed(instance)
+    fixed_days = series_dates.fixed_days_by_patient(instance)
     placed: list[PlacedSession] = []
     unplaced: list[Unplaced] = []
     for request in instance.requests:
-        series = _earliest_series(calendar, request)
+        series = _earliest_series(calendar, request, series_dates.given_days(instance, request,
+                                                                             fixed_days[request.patient]))
         if series is None:
             unplaced.append(Unplaced(request=request.id, code=NO_SERIES_FITS, reason=unplaced_reason(request)))
             continue
@@ -136,13 +141,15 @@ def unplaced_reason(request: Request) -> str:
         spacing += f", at most {request.max_per_7_days} in 7 days"
     if request.previous_dates:
         spacing += f", the first after {request.previous_dates[-1]}"
+    if request.following_dates:
+        spacing += f", the last before {request.following_dates[0]}"
     return (f"no {visits} fits between {request.earliest} and {request.latest} ({spacing}) "
             "in the chair and nurse time left")
 
 
-def _earliest_series(calendar: Calendar, request: Request) -> list[Slot] | None:
+def _earliest_series(calendar: Calendar, request: Request, given: set[int]) -> list[Slot] | None:
     for first_day in _first_days(calendar.instance, request):
-        series = _series_from(calendar, request, first_day)
+        series = _series_from(calendar, request, first_day, given)
         if series is not None:
             return series
     return None
@@ -156,16 +163,18 @@ def _first_days(instance: Instance, request: Request) -> Iterator[int]:
     return iter(range(earliest, latest + 1))
 
 
-def _series_from(calendar: Calendar, request: Request, first_day: int) -> list[Slot] | None:
+def _series_from(calendar: Calendar, request: Request, first_day: int, given: set[int]) -> list[Slot] | None:
     """The series starting on first_day, each later visit on its earliest allowed date, or None."""
     instance = calendar.instance
     latest = timeline.day_of(instance, request.latest)
-    previous = [timeline.day_of(instance, day) for day in request.previous_dates]
+    following = timeline.day_of(instance, request.following_dates[0]) if request.following_dates else None
     days: list[int] = []
     series: list[Slot] = []
     candidates: Iterator[int] = iter((first_day,))
-    for _ in range(request.sessions):
-        slot = next((found for day in candidates if _day_allowed(calendar, request, day, previous + days)
+    for index in range(request.sessions):
+        slot = next((found for day in candidates
+                     if _reaches_following(request, following, index, day)
+                     and _day_allowed(calendar, request, day, given.union(days))
                      and (found := calendar.earliest_slot(day, request.chair_minutes, request.setup_minutes))), None)
         if slot is None:
             return None
@@ -175,10 +184,18 @@ def _series_from(calendar: Calendar, request: Request, first_day: int) -> list[S
     return series
 
 
-def _day_allowed(calendar: Calendar, request: Request, day: int, earlier_days: list[int]) -> bool:
-    """The patient is free that day and the 7 dates ending on it stay within the request's cap."""
+def _reaches_following(request: Request, following: int | None, index: int, day: int) -> bool:
+    """Visit `index` (from 0) on that day leaves the visits after it room to end min_gap_days..
+    max_gap_days before the first following date."""
+    if following is None:
+        return True
+    gaps = request.sessions - index
+    return following - gaps * request.max_gap_days <= day <= following - gaps * request.min_gap_days
+
+
+def _day_allowed(calendar: Calendar, request: Request, day: int, visits: set[int]) -> bool:
+    """The patient is free that day and every 7 dates holding it stay within the request's cap, counting
+    the series' given visits and the ones booked so far."""
     if day in calendar.patient_days[request.patient]:
         return False
-    if request.max_per_7_days is None:
-        return True
-    return 1 + sum(day - 6 <= other <= day for other in earlier_days) <= request.max_per_7_days
+    return request.max_per_7_days is None or not series_dates.crowded(day, visits, request.max_per_7_days)

@@ -58,6 +58,13 @@ class FixedSession:
 
 @dataclass(frozen=True)
 class Request:
+    """A series to place whole (rule 5). `previous_dates` (visits already given, all before `earliest`)
+    and `following_dates` (later visits that stay booked while a visit in the middle of a series is
+    re-planned, all after `latest`) space the first and the last new session and count towards
+    `max_per_7_days`, as the patient's fixed sessions do. They are dates, not sessions: they hold no
+    chair, nurse or patient-day; a booked visit inside the horizon is also listed in `fixed`, and is
+    then counted once."""
+
     id: str
     patient: str
     sessions: int
@@ -70,6 +77,7 @@ class Request:
     priority: int = 1
     max_per_7_days: int | None = None
     previous_dates: tuple[dt.date, ...] = ()
+    following_dates: tuple[dt.date, ...] = ()
     preferred: tuple[Window, ...] = ()
 
 
@@ -291,12 +299,14 @@ def _request(value: Any, where: str, *, start_date: dt.date, end_date: dt.date) 
         raise InstanceError(f"{where}.min_gap_days", f"{min_gap} is more than max_gap_days {max_gap}.")
     cap = value.get("max_per_7_days")
     chair_minutes = _int(_require(value, "chair_minutes", where), f"{where}.chair_minutes", minimum=1)
-    previous = tuple(sorted(_date(day, f"{where}.previous_dates[{i}]")
-                            for i, day in enumerate(_list(value.get("previous_dates", []), f"{where}.previous_dates"))))
+    previous = _visit_dates(value, "previous_dates", where)
     if previous and previous[-1] >= earliest:
         raise InstanceError(f"{where}.previous_dates", "must all be before earliest.")
-    if len(set(previous)) < len(previous):
-        raise InstanceError(f"{where}.previous_dates", "must not repeat a date: a patient has one visit a day.")
+    following = _visit_dates(value, "following_dates", where)
+    if following and following[0] <= latest:
+        raise InstanceError(f"{where}.following_dates",
+                            f"must all be after latest ({latest}): they are the series' visits after the ones "
+                            "to plan; move latest before the first of them.")
     return Request(
         id=_str(_require(value, "id", where), f"{where}.id"),
         patient=_str(_require(value, "patient", where), f"{where}.patient"),
@@ -308,9 +318,19 @@ def _request(value: Any, where: str, *, start_date: dt.date, end_date: dt.date) 
         priority=_int(value.get("priority", 1), f"{where}.priority", minimum=1),
         max_per_7_days=None if cap is None else _int(cap, f"{where}.max_per_7_days", minimum=1, maximum=7),
         previous_dates=previous,
+        following_dates=following,
         preferred=tuple(_window(window, f"{where}.preferred[{i}]")
                         for i, window in enumerate(_list(value.get("preferred", []), f"{where}.preferred"))),
     )
+
+
+def _visit_dates(value: Mapping[str, Any], key: str, where: str) -> tuple[dt.date, ...]:
+    """An optional list of a series' visit dates, in date order, each date once."""
+    at = f"{where}.{key}"
+    dates = tuple(sorted(_date(day, f"{at}[{i}]") for i, day in enumerate(_list(value.get(key, []), at))))
+    if len(set(dates)) < len(dates):
+        raise InstanceError(at, "must not repeat a date: a patient has one visit a day.")
+    return dates
 
 
 def _window(value: Any, where: str) -> Window:

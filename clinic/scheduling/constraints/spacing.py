@@ -1,6 +1,6 @@
 """Rule 5, the spacing: consecutive sessions of a placed series min_gap_days..max_gap_days apart,
-which also keeps them in index order. The first session's gap from previous_dates is in its
-candidate dates (`series_dates`)."""
+which also keeps them in index order. The first session's gap from previous_dates and the last
+one's to following_dates are in their candidate dates (`series_dates`)."""
 
 from itertools import pairwise
 

@@ -1,7 +1,6 @@
 """The model's variables shared by every constraint module: per request a literal "placed whole",
 per session its date and start minute on the timeline, the start on the slot grid."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -53,7 +52,7 @@ class Frame:
 def build(instance: Instance, model: cp_model.CpModel) -> Frame:
     """Variables for every request that has dates at all; the others stay unplaced without any."""
     frame = Frame(instance=instance, model=model)
-    blocked = _fixed_patient_days(instance)
+    blocked = series_dates.fixed_days_by_patient(instance)
     starts = opening_hours.StartDomains(instance)
     for request in instance.requests:
         days = series_dates.candidate_days(
@@ -82,9 +81,3 @@ def _session(frame: Frame, request: Request, index: int, days: list[int], placed
     return SessionVars(request=request, index=index, days=tuple(days), start_domain=domain, placed=placed,
                        day=day, start=start, grid_step=grid_step)
 
-
-def _fixed_patient_days(instance: Instance) -> dict[str, set[int]]:
-    days: dict[str, set[int]] = defaultdict(set)
-    for session in instance.fixed:
-        days[session.patient].add(timeline.day_of(instance, session.start.date()))
-    return days

@@ -278,7 +278,9 @@ def test_rule4_two_series_of_one_patient_on_one_date_is_patient_twice_in_a_day()
 
 
 def test_rule4_fixed_session_of_the_patient_takes_the_date():
-    instance = small_instance(fixed=[fixed_json(patient="P1", start="2026-12-09T14:00")])
+    # No 7-date cap: the fixed session would also make four visits in 7 dates (rule 5).
+    instance = small_instance(fixed=[fixed_json(patient="P1", start="2026-12-09T14:00")],
+                              requests=[request_json(max_per_7_days=None)])
 
     assert codes(check.violations(instance, valid_plan())) == [(4, "PATIENT_TWICE_IN_A_DAY", ("R1#2", "A1"))]
 
@@ -390,6 +392,92 @@ def test_rule5_visits_exactly_at_max_per_7_days_are_valid():
     series = valid_series(dates=("2026-12-07", "2026-12-09", "2026-12-11", "2026-12-14"))  # 3 in any 7 dates
 
     assert check.violations(instance, plan(*series)) == []
+
+
+def test_rule5_last_session_too_soon_before_the_first_following_date_is_gap_too_short():
+    instance = small_instance(requests=[request_json(latest="2026-12-11", following_dates=["2026-12-12", "2026-12-19"],
+                                                     max_per_7_days=None)])
+
+    found = check.violations(instance, valid_plan())
+
+    assert codes(found) == [(5, "GAP_TOO_SHORT", ("R1#3",))]
+    assert found[0].message == ("the following visit (2026-12-12) is 1 days after R1#3 (2026-12-11); "
+                                "request R1 needs at least 2.")
+
+
+def test_rule5_last_session_too_long_before_the_first_following_date_is_gap_too_long():
+    instance = small_instance(requests=[request_json(latest="2026-12-11", following_dates=["2026-12-16"],
+                                                     max_per_7_days=None)])
+
+    assert codes(check.violations(instance, valid_plan())) == [(5, "GAP_TOO_LONG", ("R1#3",))]
+
+
+def test_rule5_last_session_spaced_from_the_first_following_date_is_valid():
+    # Mon 7, Wed 9, Fri 11, then Mon 14 and Wed 16: three visits in any 7 dates, the cap.
+    instance = small_instance(requests=[request_json(latest="2026-12-11",
+                                                     following_dates=["2026-12-14", "2026-12-16"])])
+
+    assert check.violations(instance, valid_plan()) == []
+
+
+def test_rule5_following_dates_count_towards_max_per_7_days():
+    instance = small_instance(requests=[request_json(latest="2026-12-11", following_dates=["2026-12-13"])])
+
+    found = check.violations(instance, valid_plan())  # Dec 7, 9, 11, 13: four visits in 7 dates
+
+    assert codes(found) == [(5, "TOO_MANY_IN_7_DAYS", ("R1#1", "R1#2", "R1#3"))]
+    assert found[0].message == ("Request R1 has 4 visits in the 7 dates from 2026-12-07, counting following "
+                                "visit 2026-12-13; at most 3 are allowed.")
+
+
+def test_rule5_fixed_sessions_of_the_patient_count_towards_max_per_7_days():
+    instance = small_instance(fixed=[fixed_json(patient="P1", start="2026-12-08T14:00")])
+
+    found = check.violations(instance, valid_plan())  # Dec 7, 8 (fixed), 9, 11
+
+    assert codes(found) == [(5, "TOO_MANY_IN_7_DAYS", ("R1#1", "A1", "R1#2", "R1#3"))]
+    assert found[0].message == ("Request R1 has 4 visits in the 7 dates from 2026-12-07, counting fixed "
+                                "session A1 on 2026-12-08; at most 3 are allowed.")
+
+
+def test_rule5_fixed_sessions_of_another_patient_do_not_count_towards_max_per_7_days():
+    instance = small_instance(fixed=[fixed_json(patient="P9", start="2026-12-08T14:00")])
+
+    assert check.violations(instance, valid_plan()) == []
+
+
+def test_rule5_previous_following_and_fixed_visits_count_together():
+    instance = small_instance(
+        requests=[request_json(sessions=1, earliest="2026-12-09", latest="2026-12-09", previous_dates=["2026-12-07"],
+                               following_dates=["2026-12-11"])],
+        fixed=[fixed_json(patient="P1", start="2026-12-10T14:00")])
+    series = plan(session("R1", 1, "2026-12-09T09:00"))
+
+    found = check.violations(instance, series)  # Dec 7 (previous), 9, 10 (fixed), 11 (following)
+
+    assert codes(found) == [(5, "TOO_MANY_IN_7_DAYS", ("R1#1", "A1"))]
+    assert found[0].message == ("Request R1 has 4 visits in the 7 dates from 2026-12-07, counting previous visit "
+                                "2026-12-07, fixed session A1 on 2026-12-10 and following visit 2026-12-11; "
+                                "at most 3 are allowed.")
+
+
+def test_rule5_a_following_visit_also_booked_as_a_fixed_session_counts_once():
+    # The visit of Monday 14 stays booked, so it is both a following date and a fixed session.
+    instance = small_instance(requests=[request_json(latest="2026-12-11", following_dates=["2026-12-14"])],
+                              fixed=[fixed_json(patient="P1", start="2026-12-14T09:00")])
+
+    assert check.violations(instance, valid_plan()) == []
+
+
+def test_rule5_fixed_sessions_alone_over_the_cap_are_not_the_requests_violation():
+    # Three fixed visits on Dec 8–10 break a cap of 2 by themselves; R1's one visit on Wed 16 shares
+    # 7 dates with only one of them.
+    fixed = [fixed_json(f"A{n}", patient="P1", start=f"2026-12-{day:02}T09:00")
+             for n, day in enumerate((8, 9, 10), start=1)]
+    instance = small_instance(requests=[request_json(sessions=1, earliest="2026-12-14", max_per_7_days=2)],
+                              fixed=fixed)
+
+    assert check.violations(instance, plan(session("R1", 1, "2026-12-16T09:00"))) == []
 
 
 def test_rule5_session_naming_another_patient_is_wrong_patient():

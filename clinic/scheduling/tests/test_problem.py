@@ -97,6 +97,18 @@ def test_reads_previous_dates_in_date_order():
     assert parse_instance(data).requests[0].previous_dates == (dt.date(2026, 12, 1), dt.date(2026, 12, 4))
 
 
+def test_reads_following_dates_in_date_order():
+    data = instance_json(requests=[request_json(latest="2026-12-11", following_dates=["2026-12-16", "2026-12-14"])])
+
+    assert parse_instance(data).requests[0].following_dates == (dt.date(2026, 12, 14), dt.date(2026, 12, 16))
+
+
+def test_following_dates_may_lie_beyond_the_horizon():
+    data = instance_json(requests=[request_json(following_dates=["2027-01-04"])])
+
+    assert parse_instance(data).requests[0].following_dates == (dt.date(2027, 1, 4),)
+
+
 def test_optional_fields_take_their_documented_defaults():
     data = {key: value for key, value in instance_json().items()
             if key not in ("slot_minutes", "closed_dates", "fixed")}
@@ -107,7 +119,8 @@ def test_optional_fields_take_their_documented_defaults():
 
     assert (instance.slot_minutes, instance.closed_dates, instance.fixed) == (5, frozenset(), ())
     request = instance.requests[0]
-    assert (request.max_per_7_days, request.previous_dates, request.priority, request.preferred) == (None, (), 1, ())
+    assert (request.max_per_7_days, request.previous_dates, request.following_dates, request.priority,
+            request.preferred) == (None, (), (), 1, ())
 
 
 def test_max_per_7_days_null_means_no_limit():
@@ -189,6 +202,10 @@ def test_malformed_fixed_session_field_is_named(fixed, field):
     ({"previous_dates": ["2026-12-07"]}, "requests[0].previous_dates"),
     ({"previous_dates": ["yesterday"]}, "requests[0].previous_dates[0]"),
     ({"previous_dates": ["2026-12-04", "2026-12-04"]}, "requests[0].previous_dates"),
+    ({"following_dates": "2026-12-21"}, "requests[0].following_dates"),
+    ({"following_dates": ["next week"]}, "requests[0].following_dates[0]"),
+    ({"following_dates": ["2026-12-21", "2026-12-18"]}, "requests[0].following_dates"),
+    ({"following_dates": ["2026-12-21", "2026-12-21"]}, "requests[0].following_dates"),
     ({"sessions": 0}, "requests[0].sessions"),
     ({"sessions": "6"}, "requests[0].sessions"),
     ({"priority": 0}, "requests[0].priority"),
@@ -200,6 +217,14 @@ def test_malformed_fixed_session_field_is_named(fixed, field):
 ])
 def test_malformed_request_field_is_named(changes, field):
     assert field_of(instance_json(requests=[request_json(**changes)])) == field
+
+
+def test_following_date_on_or_before_latest_says_to_move_latest():
+    with pytest.raises(InstanceError) as raised:
+        parse_instance(instance_json(requests=[request_json(following_dates=["2026-12-18"])]))
+
+    assert str(raised.value) == ("requests[0].following_dates: must all be after latest (2026-12-18): they are the "
+                                 "series' visits after the ones to plan; move latest before the first of them.")
 
 
 def test_duplicate_request_id_is_named():
