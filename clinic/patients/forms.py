@@ -16,6 +16,7 @@ from clinic.patients.models import (
     TreatmentTrial,
 )
 from clinic.patients.models.records import DocumentKind
+from clinic.patients.models.registry import NPI_DIGITS_MESSAGE
 from clinic.rules.birth_date import ImplausibleBirthDate, check_birth_date
 from clinic.rules.physiological_ranges import RANGES
 from clinic.rules.safety_history import SAFETY_LABELS
@@ -175,9 +176,6 @@ class ReferringClinicianForm(forms.ModelForm):
         fields = ["name", "credentials", "practice", "npi", "phone", "fax", "email", "address", "active"]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
         labels = {"npi": "NPI (10 digits)"}
-
-    def clean_npi(self) -> str:
-        npi = self.cleaned_data["npi"].strip()
-        if npi and (len(npi) != 10 or not npi.isdigit()):
-            raise forms.ValidationError("An NPI has exactly 10 digits. Check the number or leave it empty.")
-        return npi
+        # The model's validator checks the digits and the check digit; a number too long for the field
+        # gets the same message.
+        error_messages = {"npi": {"max_length": NPI_DIGITS_MESSAGE}}

@@ -2,9 +2,27 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from stdnum import luhn
 
 from clinic.sites.models import Organisation, Site
+
+# The NPI's last digit is a Luhn check digit over the other nine prefixed with 80840, the card issuer
+# prefix of US health identifiers (CMS, "Requirements for National Provider Identifier check digit").
+NPI_LUHN_PREFIX = "80840"
+NPI_DIGITS_MESSAGE = "An NPI has exactly 10 digits. Check the number or leave the NPI empty."
+
+
+def validate_npi(value: str) -> None:
+    """Refuse an NPI that is not 10 digits, or whose last digit is not its check digit."""
+    if len(value) != 10 or not (value.isascii() and value.isdigit()):
+        raise ValidationError(NPI_DIGITS_MESSAGE, code="npi_format")
+    if not luhn.is_valid(NPI_LUHN_PREFIX + value):
+        raise ValidationError(
+            f"NPI {value} fails its check: the last digit does not match the other nine, so a digit is wrong or "
+            "two are swapped. Check the NPI against the referral letter or the NPPES registry, or leave it empty.",
+            code="npi_check_digit")
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
@@ -23,7 +41,7 @@ class ReferringClinician(models.Model):
     name = models.CharField(max_length=200)
     credentials = models.CharField(max_length=40, blank=True)
     practice = models.CharField(max_length=200, blank=True)
-    npi = models.CharField("NPI", max_length=10, blank=True)
+    npi = models.CharField("NPI", max_length=10, blank=True, validators=[validate_npi])
     phone = models.CharField(max_length=40, blank=True)
     fax = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
