@@ -73,15 +73,19 @@ def meet_at_lock(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str,
 
     Not on SQLite: there BEGIN IMMEDIATE already holds the write lock, and a writer waiting here
     would hold it while the others could never arrive."""
-    if connection.vendor == "sqlite":
-        return
-    take_lock = getattr(module, name)
+    if connection.vendor != "sqlite":
+        meet_before(monkeypatch, module, name, gate)
 
-    def meet_then_lock(*args: Any, **kwargs: Any) -> Any:
+
+def meet_before(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str, gate: Gate) -> None:
+    """Hold each writer before `name` runs, until every writer has arrived there."""
+    step = getattr(module, name)
+
+    def meet_then_step(*args: Any, **kwargs: Any) -> Any:
         gate.wait()
-        return take_lock(*args, **kwargs)
+        return step(*args, **kwargs)
 
-    monkeypatch.setattr(module, name, meet_then_lock)
+    monkeypatch.setattr(module, name, meet_then_step)
 
 
 def drop_lock(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str,
