@@ -2,6 +2,7 @@
 
 import datetime as dt
 import time
+import zoneinfo
 from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from clinic.accounts import actions
@@ -87,3 +89,27 @@ class SecondFactorRequiredMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(reverse("accounts:verify") + "?" + query)
         return self.get_response(request)
+
+
+WORKING_SITE_KEY = "working_site_id"
+
+
+class WorkingSiteMiddleware:
+    """Pages show times in the zone of the site the user is working at (design §5: every time in the
+    site's zone, never the server's). The site is the one chosen this session, else the user's
+    first site; `request.working_site` holds it (None when signed out or of no site)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.working_site = None
+        if not request.path.startswith(OPEN_PREFIXES) and request.user.is_authenticated:
+            request.working_site = request.user.working_site(request.session.get(WORKING_SITE_KEY))
+        if request.working_site is None:
+            return self.get_response(request)
+        timezone.activate(zoneinfo.ZoneInfo(request.working_site.time_zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,6 +1,7 @@
 """Staff users with a role and the sites they work at; API tokens."""
 
 import hashlib
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -45,10 +46,27 @@ class StaffUser(AbstractUser):
         return self.role in CLINICAL_ROLES
 
     def site_ids(self) -> list[int]:
-        # Cached per request object: the access helper asks for it on every lookup.
-        if not hasattr(self, "_site_ids"):
-            self._site_ids = list(self.sites.values_list("id", flat=True))
-        return self._site_ids
+        return [site.id for site in self.site_rows()]
+
+    def site_rows(self) -> list["SiteRow"]:
+        """The sites this user works at, by name, with their zones; one query per request object,
+        shared by the access helper (site ids) and the working site (zone)."""
+        if not hasattr(self, "_site_rows"):
+            self._site_rows = [SiteRow(*row) for row in
+                               self.sites.order_by("name", "id").values_list("id", "name", "time_zone")]
+        return self._site_rows
+
+    def working_site(self, chosen_id: int | None = None) -> "SiteRow | None":
+        """The site the user is working at: the one chosen this session if still theirs, else the
+        first of their sites by name; None for a user of no site."""
+        rows = self.site_rows()
+        return next((row for row in rows if row.id == chosen_id), rows[0] if rows else None)
+
+
+class SiteRow(NamedTuple):
+    id: int
+    name: str
+    time_zone: str
 
 
 def hash_token(raw_token: str) -> str:

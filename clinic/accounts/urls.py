@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from clinic.accounts.views import passwords, second_factor, signin, staff, tokens
+from clinic.accounts.views import passwords, second_factor, signin, staff, tokens, working_site
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", signin.logout, name="logout"),
     path("account/second-factor/", second_factor.second_factor, name="second_factor"),
     path("account/second-factor/set-up/", second_factor.enrol, name="enrol"),
+    path("account/working-site/", working_site.choose, name="working_site"),
     path("account/api-tokens/", tokens.tokens, name="tokens"),
     path("account/api-tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("password-reset/", passwords.PasswordResetView.as_view(), name="password_reset"),

@@ -3,8 +3,9 @@ record_view, inside the transaction of the work, so the event commits or rolls b
 
 import ipaddress
 import json
+import zoneinfo
 from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import models, transaction
@@ -14,6 +15,7 @@ from clinic.audit.chain import GENESIS_HASH, HASHED_FIELDS, chain_for, event_has
 from clinic.audit.context import current_request
 from clinic.audit.models import ActorKind, AuditChainHead, AuditEvent, AuditEventPatient
 from clinic.audit.verification import ChainReport
+from clinic.sites.models import Site
 
 
 # No savepoint: the event is part of its caller's work, and a failed append must fail that work.
@@ -86,17 +88,20 @@ def record_view(
 ) -> AuditEvent | None:
     """Record that a page or API call showed these patients, and return the event.
 
-    A live page's poll (`poll=True`) writes at most one event per user, action and patient per
-    UTC day: it names only the patients this user has not yet been recorded seeing with this
-    action today, and writes nothing (returns None) when there are none left.
+    A live page's poll (`poll=True`) writes at most one event per user, action and patient per day
+    at the page's site (`site_id`, required for a poll), from the site's midnight to its next: it
+    names only the patients this user has not yet been recorded seeing with this action that day,
+    and writes nothing (returns None) when there are none left.
     """
     if not poll:
         return record_event(actor=actor, now=now, action=action, patients=patients, site_id=site_id,
                             data=data)
+    if site_id is None:
+        raise ValueError("A live page's poll belongs to one site: pass its site_id.")
     with transaction.atomic(savepoint=False):
         # Under the chain head's lock, two polls arriving together cannot both write.
         _locked_head(chain_for(actor.organisation_id))
-        patient_ids = _still_to_name_today(actor=actor, now=now, action=action,
+        patient_ids = _still_to_name_today(actor=actor, now=now, action=action, site_id=site_id,
                                            patient_ids={_patient_id(patient) for patient in patients})
         if patient_ids is None:
             return None
@@ -104,17 +109,26 @@ def record_view(
                             data={**(data or {}), "poll": True})
 
 
-def _still_to_name_today(*, actor: Any, now: datetime, action: str, patient_ids: set[int]) -> set[int] | None:
-    """The patients this user's events with this action have not named yet this UTC day; None
-    when nothing is left to write (a page showing nobody counts as one, once a day)."""
-    day_start = datetime.combine(now.astimezone(UTC).date(), time.min, tzinfo=UTC)
+def _still_to_name_today(*, actor: Any, now: datetime, action: str, site_id: int,
+                         patient_ids: set[int]) -> set[int] | None:
+    """The patients this user's events with this action have not named yet this day at the site;
+    None when nothing is left to write (a page showing nobody counts as one, once a day)."""
+    day_start, day_end = _site_day(site_id=site_id, now=now)
     todays = AuditEvent.objects.filter(actor_id=actor.pk, action=action, occurred_at__gte=day_start,
-                                       occurred_at__lt=day_start + timedelta(days=1))
+                                       occurred_at__lt=day_end)
     if not patient_ids:
         return None if todays.exists() else set()
     named = set(AuditEventPatient.objects.filter(event__in=todays, patient_id__in=patient_ids)
                 .values_list("patient_id", flat=True))
     return (patient_ids - named) or None
+
+
+def _site_day(*, site_id: int, now: datetime) -> tuple[datetime, datetime]:
+    """From the site's midnight to its next, which is 23 or 25 hours later across a clock change."""
+    zone = zoneinfo.ZoneInfo(Site.objects.values_list("time_zone", flat=True).get(pk=site_id))
+    day = now.astimezone(zone).date()
+    return (datetime.combine(day, time.min, tzinfo=zone),
+            datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone))
 
 
 @transaction.atomic

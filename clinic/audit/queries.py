@@ -12,6 +12,7 @@ from clinic.audit.chain import chain_for
 from clinic.audit.models import AuditEvent, AuditEventPatient
 from clinic.patients.models import Patient
 from clinic.patients.queries import search_patients
+from clinic.sites.models import Site
 
 # A list page names dozens of patients in one event; the row shows a few and counts the rest.
 PATIENTS_SHOWN_PER_EVENT = 5
@@ -36,6 +37,7 @@ class EventRow:
     patient_count: int = 0
     patients: list[Patient] = field(default_factory=list)
     other_patient_count: int = 0
+    time_zone: str = ""  # the zone of the event's site; empty for events of no site
 
 
 def search_events(*, user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
@@ -67,7 +69,8 @@ def event_rows(*, user: Any, events: Iterable[AuditEvent]) -> list[EventRow]:
     events = list(events)
     named_ids = {link.patient_id for event in events for link in event.patient_links.all()}
     visible = Patient.objects.visible_to(user).in_bulk(named_ids)
-    return [_row(event, visible) for event in events]
+    zones = dict(Site.objects.filter(organisation_id=user.organisation_id).values_list("id", "time_zone"))
+    return [_row(event, visible, zones) for event in events]
 
 
 def patients_shown(rows: Iterable[EventRow]) -> list[Patient]:
@@ -81,10 +84,11 @@ def _organisation_events(user: Any) -> QuerySet[AuditEvent]:
             .order_by("-seq").prefetch_related("patient_links"))
 
 
-def _row(event: AuditEvent, visible: dict[int, Patient]) -> EventRow:
+def _row(event: AuditEvent, visible: dict[int, Patient], zones: dict[int, str]) -> EventRow:
     links = sorted(event.patient_links.all(), key=lambda link: link.patient_id)
     # Patients of sites the reader does not work at are counted, never named.
     named = [visible[link.patient_id] for link in links if link.patient_id in visible]
     shown = named[:PATIENTS_SHOWN_PER_EVENT]
     return EventRow(event=event, role_label=ROLE_LABELS.get(event.role, event.role),
-                    patient_count=len(links), patients=shown, other_patient_count=len(links) - len(shown))
+                    patient_count=len(links), patients=shown, other_patient_count=len(links) - len(shown),
+                    time_zone=zones.get(event.site_id, ""))

@@ -19,6 +19,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = forms.AuditSearchForm(request.GET)
     events = []
     if form.is_valid():
+        # The page runs in the zone of the site the director is working at: the dates are its days.
         filters = form.filters(zone=timezone.get_current_timezone())
         events = queries.search_events(user=request.user, filters=filters)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
