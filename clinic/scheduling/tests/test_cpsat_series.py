@@ -1,6 +1,7 @@
 """Rule 5 in the CP-SAT model: a series whole or not at all, in index order on dates within its
-window, min_gap_days..max_gap_days apart (the first from the last previous date), never more than
-max_per_7_days in any 7 dates. Preferred windows tempt each series towards what the rule forbids."""
+window, min_gap_days..max_gap_days apart (the first from the last previous date, the last to the first
+following date), never more than max_per_7_days in any 7 dates, counting previous and following dates
+and the patient's fixed sessions. Preferred windows tempt each series towards what the rule forbids."""
 
 import datetime as dt
 
@@ -99,3 +100,61 @@ def test_a_series_never_crowds_more_than_max_per_7_days():
 
     assert (placed[0], placed[-1]) == (dt.date(2026, 12, 7), dt.date(2026, 12, 14))
     assert most_in_7_dates(placed) <= 2
+
+
+def test_the_last_session_is_spaced_from_the_first_following_date():
+    # Monday 14 stays booked: the last visit must fall 2–3 days before it, so on Friday 11, though Mon 7
+    # and Wed 9 would meet both preferences.
+    instance = small_instance(requests=[request_json(sessions=2, latest="2026-12-11", min_gap_days=2,
+                                                     max_gap_days=3, following_dates=["2026-12-14"],
+                                                     preferred=[MON, WED])])
+
+    assert dates(solved(instance)) == [dt.date(2026, 12, 9), dt.date(2026, 12, 11)]
+
+
+def test_following_dates_count_towards_max_per_7_days():
+    # Monday 14 and Tuesday 15 stay booked; with at most 2 in 7 dates the visit must come by Tuesday 8.
+    instance = small_instance(closed_dates=["2026-12-07"], requests=[request_json(
+        sessions=1, latest="2026-12-11", min_gap_days=1, max_gap_days=7, max_per_7_days=2,
+        following_dates=["2026-12-14", "2026-12-15"], preferred=[FRI])])
+
+    assert dates(solved(instance)) == [dt.date(2026, 12, 8)]
+
+
+def test_following_dates_count_towards_max_per_7_days_with_every_session():
+    # At most 2 in 7 dates and Monday 14 stays booked: the first visit must come 7 dates before it, on
+    # Monday 7, though Tuesday 8 and Thursday 10 would meet both preferences.
+    instance = small_instance(requests=[request_json(sessions=2, latest="2026-12-11", min_gap_days=1,
+                                                     max_gap_days=4, max_per_7_days=2,
+                                                     following_dates=["2026-12-14"], preferred=[TUE, THU])])
+
+    assert dates(solved(instance)) == [dt.date(2026, 12, 7), dt.date(2026, 12, 10)]
+
+
+def test_the_patients_fixed_sessions_count_towards_max_per_7_days():
+    # P1 has fixed visits on Tue 8 and Thu 10; Mon 7 and Wed 9 would meet both preferences but make
+    # four visits in 7 dates. Fri 11 and Tue 15 are the only pair left by Tuesday 15.
+    instance = small_instance(requests=[request_json(sessions=2, latest="2026-12-15", preferred=[MON, WED])],
+                              fixed=[fixed_json("A1", patient="P1", start="2026-12-08T09:00"),
+                                     fixed_json("A2", patient="P1", start="2026-12-10T09:00")])
+
+    assert dates(solved(instance)) == [dt.date(2026, 12, 11), dt.date(2026, 12, 15)]
+
+
+def test_a_following_visit_also_booked_as_a_fixed_session_counts_once():
+    # Mon 7, Wed 9 and Fri 11 are the only dates spaced 2–4 days apart and 2–4 days before Monday 14.
+    instance = small_instance(requests=[request_json(latest="2026-12-11", following_dates=["2026-12-14"])],
+                              fixed=[fixed_json(patient="P1", start="2026-12-14T09:00")])
+
+    assert dates(solved(instance)) == [dt.date(2026, 12, 7), dt.date(2026, 12, 9), dt.date(2026, 12, 11)]
+
+
+def test_a_series_crowded_by_its_previous_and_following_visits_is_not_placed():
+    # Between Saturday 5 and Friday 11 the two visits can only go on Mon 7 and Wed 9: four in 7 dates.
+    instance = small_instance(requests=[request_json(sessions=2, latest="2026-12-10", previous_dates=["2026-12-05"],
+                                                     following_dates=["2026-12-11"], preferred=[MON])])
+
+    plan = solved(instance)
+
+    assert (plan.placed, [u.request for u in plan.unplaced]) == ((), ["R1"])
+    assert plan.status == "OPTIMAL"

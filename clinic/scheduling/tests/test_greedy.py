@@ -81,6 +81,60 @@ def test_keeps_to_max_per_7_days():
     assert starts(plan) == ["2026-12-07T08:00", "2026-12-08T08:00", "2026-12-14T08:00"]
 
 
+def test_ends_the_series_within_the_gap_before_the_first_following_date():
+    # Mon 7, Wed 9, Fri 11 would leave 10 days before the visit of Monday 21; 2–3 are allowed.
+    instance = small_instance(requests=[request_json(min_gap_days=2, max_gap_days=3,
+                                                     following_dates=["2026-12-21", "2026-12-23"])])
+
+    plan = booked(instance)
+
+    assert starts(plan) == ["2026-12-14T08:00", "2026-12-16T08:00", "2026-12-18T08:00"]
+
+
+def test_counts_the_patients_fixed_sessions_towards_max_per_7_days():
+    # P1 has fixed visits on Tue 8 and Thu 10: Mon 7 and Wed 9 would make four visits in 7 dates.
+    instance = small_instance(requests=[request_json(sessions=2, preferred=[])],
+                              fixed=[fixed_json("A1", patient="P1", start="2026-12-08T09:00"),
+                                     fixed_json("A2", patient="P1", start="2026-12-10T09:00")])
+
+    plan = booked(instance)
+
+    assert starts(plan) == ["2026-12-11T08:00", "2026-12-15T08:00"]
+
+
+def test_leaves_unplaced_a_visit_that_would_crowd_the_following_visits():
+    # Only Friday 11 is 1–3 days before Monday 14, and it shares 7 dates with Monday 14 and Tuesday 15.
+    instance = small_instance(requests=[request_json(sessions=1, latest="2026-12-11", min_gap_days=1,
+                                                     max_gap_days=3, max_per_7_days=2,
+                                                     following_dates=["2026-12-14", "2026-12-15"])])
+
+    plan = booked(instance)
+
+    assert plan.placed == ()
+    assert [(u.request, u.code) for u in plan.unplaced] == [("R1", "NO_SERIES_FITS")]
+    assert "at most 2 in 7 days, the last before 2026-12-14" in plan.unplaced[0].reason
+
+
+def test_leaves_unplaced_a_series_its_previous_and_following_visits_crowd_wherever_it_goes():
+    # Between Saturday 5 and Friday 11 the two visits can only go on Mon 7 and Wed 9: four in 7 dates.
+    instance = small_instance(requests=[request_json(sessions=2, latest="2026-12-10", previous_dates=["2026-12-05"],
+                                                     following_dates=["2026-12-11"])])
+
+    plan = booked(instance)
+
+    assert (plan.placed, [u.request for u in plan.unplaced]) == ((), ["R1"])
+
+
+def test_counts_a_following_visit_also_booked_as_a_fixed_session_once():
+    # Monday 14 stays booked: with Mon 7, Wed 9 and Fri 11 that is three visits in 7 dates, the cap.
+    instance = small_instance(requests=[request_json(latest="2026-12-11", following_dates=["2026-12-14"])],
+                              fixed=[fixed_json(patient="P1", start="2026-12-14T09:00")])
+
+    plan = booked(instance)
+
+    assert starts(plan) == ["2026-12-07T08:00", "2026-12-09T08:00", "2026-12-11T08:00"]
+
+
 def test_books_another_date_when_the_patient_already_has_a_visit_that_day():
     instance = small_instance(fixed=[fixed_json(patient="P1", start="2026-12-07T15:00")])
 
