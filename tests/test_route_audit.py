@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.audit.models import AuditEvent
-from clinic.patients.models import Document, Medication, ReferringClinician
+from clinic.patients.models import Document, Medication, Patient, ReferringClinician
 from clinic.patients.tests.factories import PatientFactory
 
 # Routes that show or change no patient's data, with the reason.
@@ -25,6 +25,7 @@ NO_PATIENT_DATA = {
     "accounts:enrol": "second-factor set-up",
     "accounts:second_factor": "own second factor and recovery codes",
     "accounts:tokens": "own API tokens",
+    "accounts:working_site": "choose the site one works at",
     "accounts:token_revoke": "own API tokens",
     "accounts:password_reset": "password reset",
     "accounts:password_reset_done": "password reset",
@@ -134,8 +135,15 @@ def chart_with_records(main_site, nurse, settings, tmp_path):
 
 
 def url_for(case: Case, arguments: dict[str, Any]) -> str:
-    wanted = set(re.findall(r"<(?:\w+:)?(\w+)>", all_routes()[case.url_name]))
-    return reverse(case.url_name, kwargs={key: value for key, value in arguments.items() if key in wanted})
+    return url_for_name(case.url_name, arguments)
+
+
+def url_for_name(url_name: str, arguments: dict[str, Any]) -> str:
+    """The route's URL with its arguments filled in; a route wanting an argument not offered fails."""
+    wanted = set(re.findall(r"<(?:\w+:)?(\w+)>", all_routes()[url_name]))
+    unknown = wanted - set(arguments)
+    assert unknown == set(), f"give {url_name} a record for {sorted(unknown)} in the fixture"
+    return reverse(url_name, kwargs={key: value for key, value in arguments.items() if key in wanted})
 
 
 def send(client, case: Case, url: str, arguments: dict[str, Any]):
@@ -202,3 +210,59 @@ def test_front_desk_is_refused_every_clinical_route_and_nothing_is_audited(case,
 
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(patient_links__patient_id=patient.pk, actor=front_desk).exists()
+
+
+SIGNED_OUT_NAMESPACES = ("patients", "audit")
+# What each POST carries, so that a route that forgot its sign-in check would write something.
+POST_DATA = {case.url_name: case.data for case in CASES if case.method == "post"} | {
+    "patients:register": PATIENT_FIELDS,
+    "patients:referrer_add": {"name": "Dr Signed Out", "active": "on"},
+    "patients:referrer_edit": {"name": "Dr Signed Out", "active": "on"},
+}
+
+
+def routes_of(*namespaces: str) -> list[str]:
+    return sorted(name for name in all_routes() if name.split(":")[0] in namespaces)
+
+
+def every_row() -> dict[str, list[dict]]:
+    """Every row of every table the application owns, to show that a request wrote nothing."""
+    from django.apps import apps
+
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in apps.get_models()}
+
+
+@pytest.fixture
+def every_record(chart_with_records, organisation):
+    """The chart's records and a referring clinician: one of each thing a route takes by id."""
+    patient, arguments = chart_with_records
+    # Names no page or header holds by chance, so that finding one means the patient's data leaked.
+    Patient.objects.filter(pk=patient.pk).update(given_name="Zephyrine", family_name="Quillfeather")
+    referrer = ReferringClinician.objects.create(organisation=organisation, name="Dr Hale")
+    texts = ["Zephyrine", "Quillfeather", patient.mrn, "Sertraline", "Referral", "Dr Hale"]
+    return texts, {**arguments, "referrer_id": referrer.pk}
+
+
+def test_the_signed_out_walk_covers_the_patient_and_audit_routes():
+    assert {"patients:list", "patients:chart", "patients:document", "audit:search", "audit:patient"} <= set(
+        routes_of(*SIGNED_OUT_NAMESPACES))
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("url_name", routes_of(*SIGNED_OUT_NAMESPACES))
+def test_every_patient_and_audit_route_sends_a_signed_out_visitor_to_sign_in_and_changes_nothing(
+        client, every_record, url_name, method):
+    texts, arguments = every_record
+    url = url_for_name(url_name, arguments)
+    data = {key: arguments[value[1:]] if str(value).startswith("@") else value
+            for key, value in POST_DATA.get(url_name, {}).items()}
+    if url_name == "patients:document_upload":
+        data["file"] = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    before = every_row()
+
+    response = client.post(url, data) if method == "post" else client.get(url)
+
+    assert (response.status_code, response.headers.get("Location")) == (302, f"{reverse('accounts:login')}?next={url}")
+    page = response.content.decode() + str(response.headers)
+    assert [text for text in texts if text in page] == []
+    assert every_row() == before
