@@ -4,9 +4,9 @@ import json
 import sys
 from pathlib import Path
 
-from bench import patient_search, scheduling
+from bench import api_fuzz, patient_search, scheduling
 
-BENCHMARKS = {"patient_search": patient_search.run, "scheduling": scheduling.run}
+BENCHMARKS = {"patient_search": patient_search.run, "api_fuzz": api_fuzz.run, "scheduling": scheduling.run}
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -6,12 +6,12 @@ middleware, the audit event and rendering are all inside the timing.
 """
 
 import datetime as dt
-import os
 import random
 import statistics
 import time
-from pathlib import Path
 from typing import Any
+
+from bench import database
 
 PATIENT_COUNT = 20_000
 SEARCHES = 300
@@ -19,44 +19,13 @@ P95_BAR_MS = 100.0
 CREATED_AT = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
 
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DEMO_MODE"] = "true"
-    os.environ["REQUIRE_SECOND_FACTOR"] = "false"
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        os.environ["DATABASE_URL"] = _fresh_postgres_database(os.environ["DATABASE_URL"])
-    else:
-        path = Path(__file__).resolve().parent.parent / "var" / "bench-search.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-
-
-def _fresh_postgres_database(url: str) -> str:
-    """A new empty database beside the one in `url`, so a benchmark never touches clinic data."""
-    import psycopg
-
-    name = "clinic_bench_search"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name}")
-        connection.execute(f"CREATE DATABASE {name}")
-    return url.rsplit("/", 1)[0] + "/" + name
-
-
 def run() -> dict[str, Any]:
-    _setup_django()
-    from django.core.management import call_command
+    engine = database.set_up_django(name="search")
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from bench import dataset
     from clinic.accounts.models import StaffUser
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     site = dataset.organisation_with_site(name=f"Search bench {time.time_ns()}", created_at=CREATED_AT)
     patients = dataset.add_patients(site=site, count=PATIENT_COUNT, seed=7, created_at=CREATED_AT)
     nurse = StaffUser.objects.create(username=f"bench-nurse-{time.time_ns()}", role="nurse",
@@ -75,7 +44,6 @@ def run() -> dict[str, Any]:
         timings_ms.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     p95_ms = statistics.quantiles(timings_ms, n=20)[18]
-    engine = "postgresql" if "postgres" in os.environ["DATABASE_URL"] else "sqlite"
     return {
         "engine": engine,
         "patients": PATIENT_COUNT,

@@ -1,162 +1,18 @@
 """Schemathesis against the served OpenAPI document, authenticated with a token: no server error,
 no answer that breaks the document, and a 2xx from every operation (design §5 security bar)."""
 
-import datetime as dt
-import time
-from collections import defaultdict
-from dataclasses import dataclass, field
-
 import pytest
-import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import connections
-from django.test import Client
-from schemathesis.engine import Status, events, from_schema
 
-from clinic.accounts.tests.factories import StaffUserFactory
-from clinic.accounts.tokens import issue_token
-from clinic.patients.models import Allergy, BodyMeasurement, Indication, Medication, Result, TreatmentTrial
-from clinic.patients.tests.factories import PatientFactory
-from clinic.sites.tests.factories import ChairFactory, SiteFactory
+from clinic.api.tests.schemathesis_run import REQUIRED_CHECKS, fuzz_api
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-MAX_EXAMPLES = 25
-# Every check runs except two: positive_data_acceptance, because a schema cannot say every rule (a
-# birth date in the future, an ICD-10 code of another indication) and those refusals are right; and
-# ignored_auth, whose probe schemathesis 4.32 cannot send in-process (EnvironBuilder has no
-# max_redirects); clinic/api/tests/test_auth.py covers calls without a valid token.
-REQUIRED_CHECKS = {"not_a_server_error", "status_code_conformance", "content_type_conformance",
-                   "response_schema_conformance", "response_headers_conformance", "negative_data_rejection",
-                   "unsupported_method", "allow_header_conformance", "missing_required_header"}
-SEED = 20261124
-RECORDED_AT = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
-
-
-@dataclass
-class Run:
-    statuses: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    failures: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    checks_run: set[str] = field(default_factory=set)
-    requests_sent: int = 0
-
-
-def entries_for(patient, nurse) -> dict[str, list]:
-    """Two entries of each intake kind: one to change, one to remove."""
-    def two(make):
-        return [make(), make()]
-
-    return {
-        "indications": two(lambda: Indication.objects.create(
-            patient=patient, code="TRD_UNIPOLAR", icd10_code="F33.2", noted_on=dt.date(2026, 10, 1))),
-        "medications": two(lambda: Medication.objects.create(patient=patient, name="Sertraline",
-                                                             drug_class="ssri")),
-        "allergies": two(lambda: Allergy.objects.create(patient=patient, substance="Penicillin")),
-        "measurements": two(lambda: BodyMeasurement.objects.create(
-            patient=patient, measured_on=dt.date(2026, 11, 2), weight_kg=71, recorded_by=nurse,
-            recorded_at=RECORDED_AT)),
-        "treatment-trials": two(lambda: TreatmentTrial.objects.create(
-            patient=patient, kind="medication", name="Sertraline", outcome="no_response",
-            current_episode=True, adequate_dose=True)),
-        "results": two(lambda: Result.objects.create(patient=patient, kind="ecg", taken_on=dt.date(2026, 11, 2),
-                                                     outcome="negative", recorded_by=nurse,
-                                                     recorded_at=RECORDED_AT)),
-    }
-
-
-def item_overrides(entries: dict[str, list]) -> list[dict]:
-    overrides = []
-    for path, (to_change, to_remove) in entries.items():
-        item = f"/api/v1/patients/{{patient_id}}/intake/{path}/{{item_id}}"
-        overrides.append({"include-name": f"PATCH {item}", "parameters": {"path.item_id": str(to_change.pk)}})
-        overrides.append({"include-name": f"DELETE {item}", "parameters": {"path.item_id": str(to_remove.pk)}})
-    return overrides
-
-
-def with_site_in_examples(document: dict, site_id: str) -> dict:
-    """Point the registration example at a site of the caller's."""
-    example = document["components"]["schemas"]["PatientIn"]["examples"][0]
-    example["site_id"] = site_id
-    return document
-
-
-class InProcessApp:
-    """Django's WSGI app, called from the engine's worker threads. The threads end without closing
-    their database connections, which would keep the test database from being dropped; this
-    remembers them so the test can close them."""
-
-    def __init__(self) -> None:
-        self.handler = WSGIHandler()
-        self.opened: dict[int, object] = {}
-
-    def __call__(self, environ, start_response):
-        response = self.handler(environ, start_response)
-        wrapper = connections["default"]  # this worker thread's own connection
-        self.opened[id(wrapper)] = wrapper
-        return response
-
-    def close_connections(self) -> None:
-        for wrapper in self.opened.values():
-            wrapper.inc_thread_sharing()
-            wrapper.close()
-
-
-def run_schemathesis(schema) -> Run:
-    run = Run()
-    for event in from_schema(schema).execute():
-        if isinstance(event, events.ScenarioFinished):
-            label = event.recorder.label
-            for interaction in event.recorder.interactions.values():
-                if interaction.response is not None:
-                    run.statuses[label].add(interaction.response.status_code)
-                    run.requests_sent += 1
-            for checks in event.recorder.checks.values():
-                run.checks_run |= {check.name for check in checks}
-                run.failures += [f"{label}: {check.name}: {check.failure_info.failure.title} — "
-                                 f"{check.failure_info.failure.message[:300]}"
-                                 for check in checks if check.status == Status.FAILURE and check.failure_info]
-        elif isinstance(event, (events.NonFatalError, events.FatalError)):
-            run.errors.append(f"{getattr(event, 'phase', '')} {getattr(event, 'label', '')}: "
-                              f"{getattr(event, 'value', getattr(event, 'exception', event))!r}")
-    return run
-
 
 def test_schemathesis_finds_no_server_error_and_reaches_a_2xx_on_every_operation(organisation):
-    site = SiteFactory(organisation=organisation, name="Main", code="MAIN")
-    ChairFactory(site=site, name="Recliner 1")
-    nurse = StaffUserFactory(username="nurse", role="nurse", organisation=organisation, sites=[site])
-    patient = PatientFactory(site=site)
-    entries = entries_for(patient, nurse)
-    _, raw_token = issue_token(user=nurse, name="schemathesis", now=RECORDED_AT)
-    document = Client().get("/api/v1/openapi.json").json()
-    config = schemathesis.Config.from_dict({
-        "seed": SEED,
-        "headers": {"Authorization": f"Bearer {raw_token}"},
-        "generation": {"max-examples": MAX_EXAMPLES},
-        "checks": {"positive_data_acceptance": {"enabled": False}, "ignored_auth": {"enabled": False}},
-        # Off: with the ids fixed below, chains of calls would not use the ids they create.
-        "phases": {"stateful": {"enabled": False}},
-        "parameters": {"path.patient_id": str(patient.pk)},
-        # The instrument code is part of the path: score a real one, so the examples can reach a 2xx.
-        "operations": [*item_overrides(entries), {"include-name": "POST /api/v1/instruments/{code}/score",
-                                                  "parameters": {"path.code": "phq9"}}],
-    })
-    schema = schemathesis.openapi.from_dict(with_site_in_examples(document, str(site.pk)), config=config)
-    app = InProcessApp()
-    schema.app = app  # as schemathesis.openapi.from_wsgi sets it: calls go straight into Django
-    started = time.monotonic()
+    run = fuzz_api(organisation=organisation)
 
-    try:
-        run = run_schemathesis(schema)
-    finally:
-        app.close_connections()
-
-    seconds = time.monotonic() - started
-    print(f"schemathesis: {len(run.statuses)} operations, {run.requests_sent} requests, {seconds:.1f} s")
     assert (run.errors, run.failures) == ([], [])
     assert run.checks_run >= REQUIRED_CHECKS
-    operations = {f"{method.upper()} {path}" for path, methods in document["paths"].items() for method in methods}
-    assert set(run.statuses) == operations
+    assert set(run.statuses) == run.operations
     assert [label for label, codes in sorted(run.statuses.items()) if not any(200 <= c < 300 for c in codes)] == []
     assert [label for label, codes in sorted(run.statuses.items()) if any(c >= 500 for c in codes)] == []
