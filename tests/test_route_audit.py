@@ -1,6 +1,7 @@
 """Every URL is classified; every one that touches patient data writes an audit event naming the
-actor, the action and the patients, and answers a user of another site exactly as a missing record
-(design §5 audit and security bars)."""
+actor, the action and the patients, and answers a user of another site exactly as a missing record;
+every patient and audit route sends a signed-out visitor to sign in (design §5 audit and security
+bars)."""
 
 import datetime as dt
 import re
