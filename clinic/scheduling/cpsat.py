@@ -224,6 +224,10 @@ def _neighbourhood(instance: Instance, sessions: dict[str, list[PlacedSession]],
             break
         chosen.append(request)
         count += request.sessions
+    # A step freezes the requests it keeps as fixed sessions, and the cap counts a patient's fixed
+    # sessions but not the sessions of the patient's other requests: free those along with a capped one.
+    capped = {r.patient for r in chosen if r.max_per_7_days is not None}
+    chosen += [r for r in possible if r.patient in capped and r not in chosen]
     order = {r.id: i for i, r in enumerate(instance.requests)}
     return sorted(chosen, key=lambda r: order[r.id])
 

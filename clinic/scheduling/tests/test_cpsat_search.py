@@ -56,10 +56,28 @@ def test_neighbourhood_steps_keep_fixed_sessions_and_every_rule(monkeypatch):
                               requests=[request_json("R1"), request_json("R2", patient="P2", priority=3),
                                         request_json("R3", patient="P1", sessions=1, earliest="2026-12-14")])
 
-    plan = checked(instance, cpsat.solve(instance, time_limit_s=0.5, workers=1))
+    plan = checked(instance, cpsat.solve(instance, deterministic_time=0.3, workers=1))
 
     assert plan.extra["neighbourhood_steps"] > 1
     assert objective.rank(plan.objective) >= objective.rank(greedy.solve(instance).objective)
+
+
+def test_neighbourhood_steps_free_a_patients_capped_requests_together(monkeypatch):
+    # Greedy books R2 at 08:00 on Monday; its preferred start is 14:00. Frozen as a fixed session, R1's
+    # Tuesday visit would count towards R2's cap of 1 and keep it out of every step freeing it alone.
+    monkeypatch.setattr(cpsat, "WHOLE_MODEL_SESSIONS", 0)
+    monkeypatch.setattr(cpsat, "STEP_SESSIONS", (1, 1, 1))
+    instance = small_instance(requests=[
+        request_json("R1", sessions=1, earliest="2026-12-08", latest="2026-12-08", max_per_7_days=None,
+                     preferred=[]),
+        request_json("R2", sessions=1, earliest="2026-12-07", latest="2026-12-07", max_per_7_days=1,
+                     preferred=[{"weekday": "mon", "start": "14:00", "end": "16:00"}])])
+
+    plan = checked(instance, cpsat.solve(instance, deterministic_time=2.0, workers=1))
+
+    assert [(s.request, s.start.isoformat(timespec="minutes")) for s in plan.placed if s.request == "R2"] == [
+        ("R2", "2026-12-07T14:00")]
+    assert plan.objective.preferred == 1
 
 
 def test_one_series_into_a_calendar_85_percent_full_is_proved_optimal():

@@ -2,8 +2,10 @@
 and it never places fewer weighted sessions than greedy.
 
 Instances: 2–3 chairs, 1–2 nurses, 5–10 dates, 1–4 requests, with fixed bookings pinned to chairs
-and nurses, `previous_dates`, closed dates, split shifts and shared patients. CP-SAT runs on one
-worker with a deterministic time limit, so every run of this file sees the same plans.
+and nurses, `previous_dates`, `following_dates` (some also booked as the patient's fixed sessions),
+fixed sessions of the requests' patients counting towards their 7-day caps, closed dates, split shifts
+and shared patients. CP-SAT runs on one worker with a deterministic time limit, so every run of this
+file sees the same plans.
 """
 
 import dataclasses
@@ -118,22 +120,49 @@ def _request(draw: st.DrawFn, clinic: Instance, number: int) -> Request:
     for _ in range(draw(st.sampled_from([0, 0, 1, 2]))):
         before = previous[0] if previous else earliest
         previous.insert(0, before - dt.timedelta(days=draw(st.integers(1, max_gap))))
+    latest = clinic.start_date + dt.timedelta(days=latest_offset)
+    following: list[dt.date] = []
+    for _ in range(draw(st.sampled_from([0, 0, 1, 2]))):  # later visits of a series re-planned in the middle
+        after = following[-1] if following else latest
+        following.append(after + dt.timedelta(days=draw(st.integers(1, max_gap))))
     weekday = draw(st.sampled_from(WEEKDAYS[:6]))
     preferred = draw(st.sampled_from([(), (Window(weekday=weekday, start=dt.time(8), end=dt.time(10)),)]))
     return Request(
         id=f"R{number}", patient=draw(st.sampled_from(PATIENTS)), sessions=sessions, earliest=earliest,
-        latest=clinic.start_date + dt.timedelta(days=latest_offset), min_gap_days=min_gap, max_gap_days=max_gap,
+        latest=latest, min_gap_days=min_gap, max_gap_days=max_gap,
         max_per_7_days=draw(st.sampled_from([None, 2, 3])), chair_minutes=draw(st.sampled_from([60, 90, 120])),
         setup_minutes=draw(st.sampled_from([0, 10, 15])), priority=draw(st.integers(1, 3)),
-        previous_dates=tuple(previous), preferred=preferred,
+        previous_dates=tuple(previous), following_dates=tuple(following), preferred=preferred,
     )
+
+
+@st.composite
+def _booked_following(draw: st.DrawFn, clinic: Instance, requests: tuple[Request, ...],
+                      fixed: tuple[FixedSession, ...]) -> tuple[FixedSession, ...]:
+    """Some following visits inside the horizon booked as the patient's fixed sessions, as they are when
+    a visit in the middle of a series is re-planned; kept only when they clash with nothing."""
+    kept = list(fixed)
+    for request in requests:
+        for day in request.following_dates:
+            shifts = [shift for nurse in clinic.nurses for shift in nurse.shifts if shift.date == day]
+            if not shifts or not draw(st.booleans()):
+                continue
+            shift = draw(st.sampled_from(shifts))
+            nurse = next(nurse.id for nurse in clinic.nurses if shift in nurse.shifts)
+            candidate = FixedSession(id=f"B{len(kept) + 1}", patient=request.patient,
+                                     chair=draw(st.sampled_from(clinic.chairs)), nurse=nurse,
+                                     start=dt.datetime.combine(day, shift.start), chair_minutes=60, setup_minutes=10)
+            if not _fixed_violations(clinic, [*kept, candidate]):
+                kept.append(candidate)
+    return tuple(kept)
 
 
 @st.composite
 def small_instances(draw: st.DrawFn) -> Instance:
     clinic = draw(_clinic())
     requests = tuple(draw(_request(clinic, number)) for number in range(1, draw(st.integers(1, 4)) + 1))
-    return dataclasses.replace(clinic, fixed=draw(_fixed(clinic)), requests=requests)
+    fixed = draw(_booked_following(clinic, requests, draw(_fixed(clinic))))
+    return dataclasses.replace(clinic, fixed=fixed, requests=requests)
 
 
 # ---- properties ---------------------------------------------------------------------------------
@@ -175,15 +204,85 @@ def test_an_optimal_plan_is_never_beaten_by_greedy_in_any_request_order(instance
         assert check.objective(reordered, plan).weighted_placed <= best_weighted
 
 
-def test_strategy_draws_fixed_bookings_previous_dates_and_shared_patients():
+@st.composite
+def lone_series(draw: st.DrawFn) -> Instance:
+    """One request in a clinic open every day with room to spare, so that only rule 5 and the patient's
+    own fixed sessions (on a chair and nurse of their own, at noon) decide where its visits go. Windows
+    are tight and previous and following visits near, so that the cap often bites."""
+    days = 14
+    dates = [FIRST_MONDAY + dt.timedelta(days=offset) for offset in range(days)]
+    nurses = tuple(Nurse(id=nurse, max_patients=1, shifts=tuple(Shift(date=day, start=dt.time(8), end=dt.time(18))
+                                                              for day in dates)) for nurse in ("N1", "N2"))
+    clinic = Instance(start_date=FIRST_MONDAY, days=days, chairs=("C1", "C2"), nurses=nurses, slot_minutes=60,
+                      opening_hours=dict.fromkeys(WEEKDAYS, (dt.time(8), dt.time(18))))
+    sessions, min_gap = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    max_gap = min_gap + draw(st.integers(0, 3))
+    earliest = FIRST_MONDAY + dt.timedelta(days=draw(st.integers(2, 5)))
+    latest = earliest + dt.timedelta(days=(sessions - 1) * min_gap + draw(st.integers(0, 4)))
+    previous, following = [earliest], [latest]
+    for _ in range(draw(st.integers(0, 2))):
+        previous.insert(0, previous[0] - dt.timedelta(days=draw(st.integers(1, max_gap))))
+    for _ in range(draw(st.integers(0, 2))):
+        following.append(following[-1] + dt.timedelta(days=draw(st.integers(1, max_gap))))
+    weekday = draw(st.sampled_from(WEEKDAYS))
+    request = Request(id="R1", patient="P1", sessions=sessions, earliest=earliest, latest=latest,
+                      min_gap_days=min_gap, max_gap_days=max_gap, chair_minutes=60, setup_minutes=10,
+                      max_per_7_days=draw(st.sampled_from([None, 1, 2, 3])), previous_dates=tuple(previous[:-1]),
+                      following_dates=tuple(following[1:]),
+                      preferred=(Window(weekday=weekday, start=dt.time(8), end=dt.time(9)),))
+    fixed_dates = draw(st.lists(st.sampled_from(dates), max_size=3, unique=True))
+    fixed = tuple(FixedSession(id=f"A{n}", patient="P1", chair="C2", nurse="N2",
+                               start=dt.datetime.combine(day, dt.time(12)), chair_minutes=60, setup_minutes=0)
+                  for n, day in enumerate(sorted(fixed_dates), start=1))
+    return dataclasses.replace(clinic, requests=(request,), fixed=fixed)
+
+
+def _most_preferred_by_brute_force(instance: Instance) -> int | None:
+    """The most preferred starts any dates for the lone request can meet, at 08:00 on C1 with N1,
+    without breaking a rule; None when every choice of dates breaks one."""
+    (request,) = instance.requests
+    window = [day for day in instance.dates if request.earliest <= day <= request.latest]
+    best = None
+    for dates in itertools.combinations(window, request.sessions):
+        placed = tuple(PlacedSession(request=request.id, index=index, patient=request.patient, chair="C1",
+                                     nurse="N1", start=dt.datetime.combine(day, dt.time(8)))
+                       for index, day in enumerate(dates, start=1))
+        plan = Plan(solver="dates", status="FEASIBLE", seconds=0.0, placed=placed)
+        if not check.violations(instance, plan):
+            best = max(best or 0, check.objective(instance, plan).preferred)
+    return best
+
+
+@EXAMPLES
+@given(instance=lone_series())
+def test_cpsat_places_a_lone_series_as_well_as_any_dates_that_keep_rule_5(instance):
+    """Spacing from previous and following dates and the cap with the patient's fixed sessions, neither
+    looser nor stricter in the model than in `check`."""
+    plan = _solve_cpsat(instance)
+
+    assert check.violations(instance, plan) == []
+    assert plan.status == "OPTIMAL"
+    best = _most_preferred_by_brute_force(instance)
+    assert (bool(plan.placed), check.objective(instance, plan).preferred) == (best is not None, best or 0)
+
+
+def test_strategy_draws_fixed_bookings_previous_and_following_dates_and_shared_patients():
     """The properties above are only as good as what the strategy draws: it must reach the hard parts."""
-    seen: dict[str, bool] = {"fixed": False, "previous": False, "shared patient": False, "split shift": False}
+    seen: dict[str, bool] = dict.fromkeys(("fixed", "previous", "following", "booked following",
+                                           "capped patient's fixed session", "shared patient", "split shift"), False)
 
     @settings(max_examples=60, database=None)
     @given(instance=small_instances())
     def collect(instance):
         seen["fixed"] |= bool(instance.fixed)
         seen["previous"] |= any(request.previous_dates for request in instance.requests)
+        seen["following"] |= any(request.following_dates for request in instance.requests)
+        seen["booked following"] |= any(f.patient == request.patient and f.start.date() in request.following_dates
+                                        for request in instance.requests for f in instance.fixed)
+        seen["capped patient's fixed session"] |= any(
+            f.patient == request.patient and request.max_per_7_days is not None
+            and request.earliest - dt.timedelta(days=6) <= f.start.date() <= request.latest + dt.timedelta(days=6)
+            for request in instance.requests for f in instance.fixed)
         patients = [request.patient for request in instance.requests] + [f.patient for f in instance.fixed]
         seen["shared patient"] |= len(patients) != len(set(patients))
         seen["split shift"] |= any(len([s for s in nurse.shifts if s.date == shift.date]) == 2
