@@ -1,5 +1,5 @@
 """Many writers at once leave one contiguous, verifiable chain and never see "database is locked";
-without the chain head's lock they fork it, and the test sees them do it."""
+without the chain head's lock they all try to append at the same seq, and the test sees it."""
 
 from collections.abc import Callable
 
