@@ -4,7 +4,9 @@ Every random choice goes through one `random.Random(seed)` and nothing iterates 
 same seed and parameters always give the same instance. Clinics range from 4 chairs / 2 nurses to
 10 chairs / 5 nurses; calendars carry a holiday, some Saturday mornings, nurse shifts in one or two
 parts a day, fixed bookings pinned to chairs and nurses (never double-booked), and a mix of new
-induction series, series already under way (`previous_dates`) and maintenance visits.
+induction series, series already under way (`previous_dates`) and maintenance visits. `replanning`
+turns some planted series into one visit in the middle to re-plan, between visits that stay booked
+(`previous_dates`, `following_dates` and the patient's fixed sessions).
 
     python -m clinic.scheduling.generate --seed 3 --sessions 600 > week.json
 """
@@ -64,6 +66,49 @@ def planted(seed: int, *, sessions: int = 250, chairs: int = 10, nurses: int = 5
     requests = _requests(rng, board, sessions=sessions, fixed_patients=sorted({f.patient for f in fixed}))
     plan = Plan(solver="planted", status="FEASIBLE", seconds=0.0, placed=tuple(board.planted))
     return dataclasses.replace(board.clinic, fixed=fixed, requests=requests), plan
+
+
+def replanning(seed: int, *, series: int = 10, sessions: int = 250, chairs: int = 10, nurses: int = 5,
+               days: int = 21, fullness: float = 0.0) -> tuple[Instance, Plan]:
+    """`planted`'s clinic in which up to `series` planted series of three visits or more each have one
+    visit in the middle to re-plan, with the plan that places every request. The series' other visits
+    stay booked as fixed sessions of the patient, and are also its `previous_dates` (those before) and
+    `following_dates` (those after); the visit's window runs from min_gap_days after the one before to
+    min_gap_days before the one after."""
+    instance, plan = planted(seed, sessions=sessions, chairs=chairs, nurses=nurses, days=days, fullness=fullness)
+    rng = random.Random(f"replanning-{seed}")  # noqa: S311 - reproducible test data, not secrets
+    by_request: dict[str, list[PlacedSession]] = defaultdict(list)
+    for session in plan.placed:
+        by_request[session.request].append(session)
+    long_series = [request for request in instance.requests if request.sessions >= 3]
+    chosen = {request.id for request in rng.sample(long_series, min(series, len(long_series)))}
+    requests, fixed, placed = [], list(instance.fixed), []
+    for request in instance.requests:
+        visits = sorted(by_request[request.id], key=lambda s: s.index)
+        if request.id not in chosen:
+            requests.append(request)
+            placed += visits
+            continue
+        middle = rng.randrange(1, len(visits) - 1)  # from 0: never the first or the last
+        requests.append(_one_visit_to_replan(request, visits, middle))
+        fixed += [_booked(request, visit) for index, visit in enumerate(visits) if index != middle]
+        placed.append(dataclasses.replace(visits[middle], index=1))
+    replanned = dataclasses.replace(instance, requests=tuple(requests), fixed=tuple(fixed))
+    return replanned, dataclasses.replace(plan, placed=tuple(placed))
+
+
+def _one_visit_to_replan(request: Request, visits: list[PlacedSession], middle: int) -> Request:
+    before, after = visits[middle - 1].start.date(), visits[middle + 1].start.date()
+    gap = dt.timedelta(days=request.min_gap_days)
+    return dataclasses.replace(
+        request, sessions=1, earliest=before + gap, latest=after - gap,
+        previous_dates=(*request.previous_dates, *(visit.start.date() for visit in visits[:middle])),
+        following_dates=tuple(visit.start.date() for visit in visits[middle + 1:]))
+
+
+def _booked(request: Request, visit: PlacedSession) -> FixedSession:
+    return FixedSession(id=f"{request.id}-{visit.index}", patient=visit.patient, chair=visit.chair, nurse=visit.nurse,
+                        start=visit.start, chair_minutes=request.chair_minutes, setup_minutes=request.setup_minutes)
 
 
 def incremental(seed: int, fullness: float = 0.85, *, chairs: int = 10, nurses: int = 5,
@@ -459,10 +504,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="share of open chair-minutes already booked as fixed sessions (default 0)")
     parser.add_argument("--incremental", action="store_true",
                         help="one new 6-visit induction into a calendar booked to --fullness (default 0.85)")
+    parser.add_argument("--replanning", type=int, default=0, metavar="SERIES",
+                        help="re-plan one visit in the middle of up to SERIES planted series, the others staying "
+                             "booked")
     args = parser.parse_args(argv)
     if args.incremental:
         instance = incremental(args.seed, args.fullness or 0.85, chairs=args.chairs, nurses=args.nurses,
                                days=args.days)
+    elif args.replanning:
+        instance = replanning(args.seed, series=args.replanning, sessions=args.sessions, chairs=args.chairs,
+                              nurses=args.nurses, days=args.days, fullness=args.fullness)[0]
     else:
         instance = generate(args.seed, sessions=args.sessions, chairs=args.chairs, nurses=args.nurses,
                             days=args.days, fullness=args.fullness)

@@ -5,7 +5,7 @@ and the patient's fixed sessions. Preferred windows tempt each series towards wh
 
 import datetime as dt
 
-from clinic.scheduling import check, cpsat
+from clinic.scheduling import check, cpsat, generate
 from clinic.scheduling.problem import Instance, Plan
 from clinic.scheduling.tests.builders import fixed_json, request_json, small_instance
 
@@ -158,3 +158,14 @@ def test_a_series_crowded_by_its_previous_and_following_visits_is_not_placed():
 
     assert (plan.placed, [u.request for u in plan.unplaced]) == ((), ["R1"])
     assert plan.status == "OPTIMAL"
+
+
+def test_a_calendar_re_planning_visits_in_the_middle_of_series_is_solved_placing_every_visit():
+    # The generator's plan places every request, so an optimal plan does too.
+    instance, _ = generate.replanning(3, series=4, sessions=40, chairs=4, nurses=2, days=14)
+
+    plan = solved(instance)
+
+    assert plan.status == "OPTIMAL"
+    assert sum(1 for request in instance.requests if request.following_dates) == 4
+    assert (plan.objective.placed, plan.unplaced) == (generate.requested_sessions(instance), ())

@@ -43,6 +43,15 @@ def test_instances_read_back_from_their_json(size):
     assert parse_instance(json.loads(text)) == instance
 
 
+def test_replanning_instance_reads_back_from_its_json_following_dates_included():
+    instance, _ = generate.replanning(3, sessions=100, chairs=4, nurses=2, fullness=0.4)
+
+    data = json.loads(json.dumps(generate.instance_to_json(instance)))
+
+    assert parse_instance(data) == instance
+    assert sum("following_dates" in request for request in data["requests"]) == 10
+
+
 def test_incremental_instance_reads_back_from_its_json():
     instance = generate.incremental(3)
 
@@ -156,6 +165,31 @@ def test_the_planted_plan_places_every_request_and_breaks_no_rule(size):
     assert check.objective(instance, plan).placed == size["sessions"]
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_the_replanning_plan_places_every_request_and_breaks_no_rule(seed):
+    instance, plan = generate.replanning(seed, sessions=100, chairs=4, nurses=2, fullness=0.4)
+
+    assert check.violations(instance, plan) == []
+    assert check.objective(instance, plan).placed == generate.requested_sessions(instance)
+
+
+def test_a_replanned_visit_lies_between_visits_that_stay_booked_as_the_patients_fixed_sessions():
+    planted, _ = generate.planted(5, sessions=100, chairs=4, nurses=2, fullness=0.4)
+    instance, plan = generate.replanning(5, series=4, sessions=100, chairs=4, nurses=2, fullness=0.4)
+
+    replanned = [request for request in instance.requests if request.following_dates]
+    assert len(replanned) == 4
+    for request in replanned:
+        original = next(r for r in planted.requests if r.id == request.id)
+        booked = sorted(f.start.date() for f in instance.fixed if f.patient == request.patient)
+        (visit,) = [s.start.date() for s in plan.placed if s.request == request.id]
+        assert request.sessions == 1
+        assert sorted(request.previous_dates[len(original.previous_dates):] + request.following_dates) == booked
+        assert len(booked) == original.sessions - 1
+        assert request.previous_dates[-1] < request.earliest <= visit <= request.latest < request.following_dates[0]
+        assert request.max_per_7_days == original.max_per_7_days
+
+
 def test_refuses_more_sessions_than_the_clinic_holds():
     with pytest.raises(generate.GenerationError, match="Only 64 of 200 sessions fit this clinic"):
         generate.generate(0, sessions=200, chairs=4, nurses=2, days=14, fullness=0.6)
@@ -167,6 +201,14 @@ def test_command_line_writes_an_instance_the_solver_command_reads(capsys):
     instance = parse_instance(json.loads(capsys.readouterr().out))
 
     assert instance == generate.incremental(2, chairs=4, nurses=2)
+
+
+def test_command_line_writes_a_replanning_instance(capsys):
+    generate.main(["--seed", "2", "--replanning", "3", "--sessions", "100", "--chairs", "4", "--nurses", "2"])
+
+    instance = parse_instance(json.loads(capsys.readouterr().out))
+
+    assert instance == generate.replanning(2, series=3, sessions=100, chairs=4, nurses=2)[0]
 
 
 @pytest.mark.slow
