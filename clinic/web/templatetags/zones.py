@@ -25,7 +25,10 @@ def site_time(value: dt.datetime | None, zone_name: str = "", fmt: str = "Y-m-d 
     working = timezone.get_current_timezone()
     zone = zoneinfo.ZoneInfo(zone_name) if zone_name else working
     local = value.astimezone(zone)
-    shown = format_date(local, fmt)
+    # The date and the time may go on two lines in a narrow column, but neither breaks at its "-".
+    day, _, clock = format_date(local, fmt).rpartition(" ")
+    shown = format_html('<span class="nowrap">{}</span> <span class="nowrap">{}</span>', day, clock) if day \
+        else clock
     if getattr(zone, "key", None) == getattr(working, "key", None) and not _repeated_hour(local):
         return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
     return format_html('<time datetime="{}" title="{}">{}<span class="zone"> {}</span></time>',
