@@ -6,7 +6,8 @@ from pathlib import Path
 
 from bench import api_fuzz, patient_search, scheduling
 
-BENCHMARKS = {"patient_search": patient_search.run, "api_fuzz": api_fuzz.run, "scheduling": scheduling.run}
+BENCHMARKS = {"patient_search": patient_search.run, "api_fuzz": api_fuzz.run, "scheduling": scheduling.run,
+              "scheduling_speed": scheduling.run_speed}
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -7,12 +7,19 @@ plan placing all of them exists and "requested weighted" is the optimum's weight
 goes through `check`. No database: the result files are
 `bench/results/scheduling-<case>.json`, and each row is printed as it is measured.
 
+`run_speed` times `check` and greedy alone on the 600-session case, 10 seeds, against a second each:
+`check` on the planted plan (every request placed, fixed bookings included) and on a re-planning
+calendar's plan (following dates and the patients' fixed sessions under the cap), and greedy on the
+instance. Its result file is `bench/results/scheduling_speed-600.json`.
+
     python -m bench scheduling
+    python -m bench scheduling_speed
 """
 
 import os
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +32,9 @@ INCREMENTAL_FULLNESS = 0.85
 INCREMENTAL_TIME_LIMIT_S = 3.0
 FIRST_FEASIBLE_BAR_S = 2.0  # median over the seeds of the 600-session case
 INCREMENTAL_P95_BAR_S = 1.0
+CHECK_BAR_S = 1.0  # `check` on a plan of 600 sessions with fixed bookings, slowest seed
+GREEDY_BAR_S = 1.0  # greedy on 600 requested sessions, slowest seed
+SPEED_REPEATS = 3  # each timing is the median of this many runs
 WORKERS = os.cpu_count() or 1
 
 
@@ -149,6 +159,54 @@ def _run_incremental() -> dict[str, Any]:
                    f"{statistics.median(finals):.2f} s, p95 {p95_s:.2f} s (bar {INCREMENTAL_P95_BAR_S:g}); "
                    f"violations {violations}",
     }
+
+
+def run_speed() -> dict[str, Any]:
+    """`check` and greedy on the 600-session case; each must take under a second on every seed."""
+    case = CASES[0]
+    print(f"\n== scheduling speed: check and greedy, {case.sessions} sessions, {case.chairs} chairs, "
+          f"{case.nurses} nurses, fixed {case.fullness:.0%}, median of {SPEED_REPEATS} runs", flush=True)
+    _print_row(("seed", "planted placed", "check planted s", "re-planning placed", "check re-planning s",
+                "greedy s", "violations"))
+    rows = []
+    for seed in SEEDS:
+        rows.append(_speed_row(seed, case))
+        row = rows[-1]
+        _print_row((str(seed), str(row["planted_placed"]), f"{row['check_planted_s']:.3f}",
+                    str(row["replanning_placed"]), f"{row['check_replanning_s']:.3f}", f"{row['greedy_s']:.3f}",
+                    str(row["violations"])))
+    slowest_check = max(max(row["check_planted_s"], row["check_replanning_s"]) for row in rows)
+    slowest_greedy = max(row["greedy_s"] for row in rows)
+    violations = sum(row["violations"] for row in rows)
+    bars = {"check_under_bar": slowest_check <= CHECK_BAR_S, "greedy_under_bar": slowest_greedy <= GREEDY_BAR_S,
+            "no_violations": violations == 0}
+    return {
+        "engine": "python", "case": case.name, "seeds": len(rows), "repeats": SPEED_REPEATS, "rows": rows,
+        "slowest_check_s": slowest_check, "slowest_greedy_s": slowest_greedy, "bars": bars,
+        "meets_bar": all(bars.values()),
+        "summary": f"speed {case.name}: check slowest {slowest_check:.3f} s (bar {CHECK_BAR_S:g}), greedy slowest "
+                   f"{slowest_greedy:.3f} s (bar {GREEDY_BAR_S:g}); violations {violations}",
+    }
+
+
+def _speed_row(seed: int, case: Case) -> dict[str, Any]:
+    size = dict(sessions=case.sessions, chairs=case.chairs, nurses=case.nurses, fullness=case.fullness)
+    instance, plan = generate.planted(seed, **size)
+    replanning, replanned_plan = generate.replanning(seed, **size)
+    return {"seed": seed, "planted_placed": len(plan.placed), "replanning_placed": len(replanned_plan.placed),
+            "check_planted_s": _median_seconds(check.violations, instance, plan),
+            "check_replanning_s": _median_seconds(check.violations, replanning, replanned_plan),
+            "greedy_s": _median_seconds(greedy.solve, instance),
+            "violations": len(check.violations(instance, plan)) + len(check.violations(replanning, replanned_plan))}
+
+
+def _median_seconds(work: Callable[..., object], *args: object) -> float:
+    timings = []
+    for _ in range(SPEED_REPEATS):
+        started = time.perf_counter()
+        work(*args)
+        timings.append(time.perf_counter() - started)
+    return round(statistics.median(timings), 4)
 
 
 def _median(rows: list[dict[str, Any]], solver: str) -> str:

@@ -7,7 +7,6 @@ and Friday 11 December 2026 at 09:00 on chair C1 with nurse N1 (120 chair minute
 
 import dataclasses
 import datetime as dt
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -525,16 +524,15 @@ def test_plan_breaking_several_rules_gets_every_violation():
                                        "GAP_TOO_SHORT", "PARTIAL_REQUEST"]
 
 
-def test_checks_600_sessions_with_fixed_bookings_quickly():
+def test_a_busy_600_session_plan_with_fixed_bookings_breaks_no_rule():
+    # Chairs booked back to back all day and every nurse at max_patients; how fast `check` is goes to the
+    # benchmark (`python -m bench scheduling_speed`).
     instance, big_plan = _busy_three_weeks()
 
-    started = time.perf_counter()
     found = check.violations(instance, big_plan)
-    seconds = time.perf_counter() - started
 
     assert len(big_plan.placed) == 600
     assert found == []
-    assert seconds < 1.0
 
 
 def _busy_three_weeks():
