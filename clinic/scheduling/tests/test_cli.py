@@ -9,7 +9,15 @@ import pytest
 
 from clinic.scheduling import check
 from clinic.scheduling.problem import parse_instance, parse_plan, plan_to_json
-from clinic.scheduling.tests.builders import instance_json, plan, request_json, session, valid_plan, valid_series
+from clinic.scheduling.tests.builders import (
+    fixed_json,
+    instance_json,
+    plan,
+    request_json,
+    session,
+    valid_plan,
+    valid_series,
+)
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 
@@ -140,8 +148,6 @@ def test_plan_refuses_a_time_limit_that_is_not_positive(instance_file):
 
 
 def test_plan_with_greedy_prints_a_plan_that_passes_check(tmp_path, instance_file):
-    pytest.importorskip("clinic.scheduling.greedy", reason="greedy is not importable yet", exc_type=ImportError)
-
     result = run("plan", instance_file, "--solver", "greedy")
 
     assert result.returncode == 0, result.stderr
@@ -150,6 +156,87 @@ def test_plan_with_greedy_prints_a_plan_that_passes_check(tmp_path, instance_fil
     assert check.violations(instance, parse_plan(data)) == []
     assert (data["solver"], data["status"]) == ("greedy", "GREEDY")
     assert data["objective"]["weighted_placed"] == 6
+
+
+# ---- a visit re-planned in the middle of a series -------------------------------------------------------
+
+def replanning_json() -> dict:
+    """Open every day. R1, patient P1's 3 visits (gaps 2–4 days, at most 3 in 7 dates), must end 2–4
+    days before the series' visit of Thursday 17, which stays booked as fixed session A1; Saturday 19
+    follows. P1 also has fixed session A2 on Tuesday 8. Preferred: Monday and Thursday mornings."""
+    mornings = [{"weekday": day, "start": "09:00", "end": "12:00"} for day in ("mon", "thu")]
+    return instance_json(
+        opening_hours={day: ["08:00", "18:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+        requests=[request_json(latest="2026-12-15", following_dates=["2026-12-17", "2026-12-19"],
+                               preferred=mornings)],
+        fixed=[fixed_json("A1", patient="P1", start="2026-12-17T09:00"),
+               fixed_json("A2", patient="P1", start="2026-12-08T14:00")])
+
+
+@pytest.fixture
+def replanning_file(tmp_path: Path) -> str:
+    return write(tmp_path / "replanning.json", replanning_json())
+
+
+def starts(data: dict) -> list[tuple[str, int, str]]:
+    return [(s["request"], s["index"], s["start"]) for s in data["placed"]]
+
+
+def test_check_counts_following_dates_and_the_patients_fixed_sessions_towards_the_cap(tmp_path, replanning_file):
+    # Fri 11, Sun 13, Tue 15 and Thu 17 (following, and fixed session A1): four visits in 7 dates.
+    crowded = plan(*valid_series(dates=("2026-12-11", "2026-12-13", "2026-12-15")))
+    plan_file = write(tmp_path / "plan.json", plan_to_json(crowded))
+
+    result = run("check", replanning_file, plan_file)
+
+    assert result.returncode == 1
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [{
+        "rule": 5, "code": "TOO_MANY_IN_7_DAYS", "sessions": ["R1#1", "R1#2", "R1#3", "A1"],
+        "message": "Request R1 has 4 visits in the 7 dates from 2026-12-11, counting fixed session A1 on "
+                   "2026-12-17; at most 3 are allowed."}]
+
+
+def test_check_accepts_a_series_between_the_patients_fixed_sessions_and_following_dates(tmp_path, replanning_file):
+    # Mon 7, Thu 10, Mon 14: with Tue 8 (A2), Thu 17 (A1) and Sat 19, never more than 3 in 7 dates.
+    spaced = plan(*valid_series(dates=("2026-12-07", "2026-12-10", "2026-12-14")))
+    plan_file = write(tmp_path / "plan.json", plan_to_json(spaced))
+
+    result = run("check", replanning_file, plan_file)
+
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_plan_with_greedy_keeps_the_cap_with_following_dates_and_fixed_sessions(replanning_file):
+    # Starting Mon 7, any third visit makes four in 7 dates with A2 on Tue 8; starting Wed 9, the third
+    # waits until Tue 15.
+    result = run("plan", replanning_file, "--solver", "greedy")
+
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert check.violations(parse_instance(replanning_json()), parse_plan(data)) == []
+    assert starts(data) == [("R1", 1, "2026-12-09T08:00"), ("R1", 2, "2026-12-11T08:00"),
+                            ("R1", 3, "2026-12-15T08:00")]
+
+
+def test_plan_with_cpsat_meets_every_preference_within_the_cap(replanning_file):
+    result = run("plan", replanning_file, "--solver", "cpsat", "--workers", "1", "--deterministic-time", "5")
+
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert check.violations(parse_instance(replanning_json()), parse_plan(data)) == []
+    assert (data["status"], data["objective"]["preferred"]) == ("OPTIMAL", 3)
+    assert starts(data) == [("R1", 1, "2026-12-07T09:00"), ("R1", 2, "2026-12-10T09:00"),
+                            ("R1", 3, "2026-12-14T09:00")]
+
+
+def test_plan_exits_2_naming_following_dates_not_after_latest(tmp_path):
+    data = instance_json(requests=[request_json(latest="2026-12-15", following_dates=["2026-12-15"])])
+    instance_file = write(tmp_path / "instance.json", data)
+
+    result = run("plan", instance_file)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "requests[0].following_dates: must all be after latest (2026-12-15)" in result.stderr
 
 
 # ---- help ----------------------------------------------------------------------------------------------
