@@ -38,10 +38,10 @@ def candidate_days(instance: Instance, request: Request, *, blocked: set[int],
     first, last = timeline.day_of(instance, request.earliest), timeline.day_of(instance, request.latest)
     open_days = [day for day in range(first, last + 1) if day not in blocked and usable(day)]
     cap = request.max_per_7_days
-    given = given_days(instance, request, blocked)
     if cap is not None:
         if _given_crowd_the_series(instance, request, cap):
             return None
+        given = given_days(instance, request, blocked)
         open_days = [day for day in open_days if not crowded(day, given, cap)]
     days = [list(open_days) for _ in range(request.sessions)]
     spacing = range(request.min_gap_days, request.max_gap_days + 1)
