@@ -665,20 +665,32 @@ def test_rule3_setup_overlap_names_exactly_the_pairs_sharing_a_set_up_minute(pla
 @PROPERTY_SETTINGS
 @given(offsets=st.lists(st.integers(min_value=0, max_value=11), min_size=1, max_size=6, unique=True),
        previous=st.lists(st.integers(min_value=1, max_value=8), max_size=3, unique=True),
+       following=st.lists(st.integers(min_value=12, max_value=20), max_size=3, unique=True),
+       fixed=st.lists(st.integers(min_value=-6, max_value=20), max_size=3, unique=True),
        cap=st.integers(min_value=1, max_value=4))
-def test_rule5_too_many_in_7_days_covers_exactly_the_visits_in_a_crowded_window(offsets, previous, cap):
-    dates = [dt.date(2026, 12, 7) + dt.timedelta(days=offset) for offset in sorted(offsets)]
-    previous_dates = [dt.date(2026, 12, 7) - dt.timedelta(days=back) for back in previous]
-    instance = small_instance(requests=[request_json(
-        sessions=len(dates), max_per_7_days=cap, min_gap_days=1, max_gap_days=30,
-        previous_dates=[day.isoformat() for day in previous_dates])])
+def test_rule5_too_many_in_7_days_covers_exactly_the_sessions_in_a_crowded_window(offsets, previous, following,
+                                                                                  fixed, cap):
+    """New sessions count one each; previous and following dates and the patient's fixed sessions one
+    per date; a crowded window names its new and fixed sessions."""
+    monday = dt.date(2026, 12, 7)
+    dates = [monday + dt.timedelta(days=offset) for offset in sorted(offsets)]
+    previous_dates = [monday - dt.timedelta(days=back) for back in previous]
+    following_dates = [monday + dt.timedelta(days=offset) for offset in following]  # after latest, Dec 18
+    fixed_dates = {f"A{n}": monday + dt.timedelta(days=offset) for n, offset in enumerate(fixed, start=1)}
+    instance = small_instance(
+        requests=[request_json(sessions=len(dates), max_per_7_days=cap, min_gap_days=1, max_gap_days=30,
+                               previous_dates=[day.isoformat() for day in previous_dates],
+                               following_dates=[day.isoformat() for day in following_dates])],
+        fixed=[fixed_json(name, patient="P1", start=f"{day}T14:00") for name, day in fixed_dates.items()])
     series = plan(*(session("R1", i, f"{day}T09:00") for i, day in enumerate(dates, start=1)))
 
     found = check.violations(instance, series)
 
-    visits = previous_dates + dates
-    windows = [[day for day in visits if first <= day <= first + dt.timedelta(days=6)]
-               for first in (dt.date(2026, 11, 20) + dt.timedelta(days=d) for d in range(40))]
-    crowded = {f"R1#{dates.index(day) + 1}" for window in windows if len(window) > cap
-               for day in window if day in dates}
+    given = set(previous_dates) | set(following_dates) | set(fixed_dates.values())
+    crowded: set[str] = set()
+    for first in (dt.date(2026, 11, 20) + dt.timedelta(days=d) for d in range(40)):
+        new = [f"R1#{i}" for i, day in enumerate(dates, start=1) if first <= day <= first + dt.timedelta(days=6)]
+        inside = [day for day in given if first <= day <= first + dt.timedelta(days=6)]
+        if new and len(new) + len(inside) > cap:
+            crowded |= {*new, *(name for name, day in fixed_dates.items() if day in inside)}
     assert {name for v in found if v.code == "TOO_MANY_IN_7_DAYS" for name in v.sessions} == crowded
