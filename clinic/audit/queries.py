@@ -69,8 +69,19 @@ def event_rows(*, user: Any, events: Iterable[AuditEvent]) -> list[EventRow]:
     events = list(events)
     named_ids = {link.patient_id for event in events for link in event.patient_links.all()}
     visible = Patient.objects.visible_to(user).in_bulk(named_ids)
-    zones = dict(Site.objects.filter(organisation_id=user.organisation_id).values_list("id", "time_zone"))
+    zones = _site_zones(user, events)
     return [_row(event, visible, zones) for event in events]
+
+
+def _site_zones(user: Any, events: list[AuditEvent]) -> dict[int, str]:
+    """The zone of each event's site: the reader's own sites are known already; only events at
+    other sites of the organisation cost a query."""
+    zones = {site.id: site.time_zone for site in user.site_rows()}
+    others = {event.site_id for event in events if event.site_id and event.site_id not in zones}
+    if others:
+        zones.update(Site.objects.filter(organisation_id=user.organisation_id, pk__in=others)
+                     .values_list("id", "time_zone"))
+    return zones
 
 
 def patients_shown(rows: Iterable[EventRow]) -> list[Patient]:
