@@ -257,3 +257,14 @@ def test_the_audit_trail_shows_each_event_at_its_site_s_time(signed_in, director
         ("2026-11-23T23:30:00-11:00", "", "23 Nov 2026 23:30:00"),  # no site: the working site's zone
         ("2026-11-25T00:30:00+14:00", "Pacific/Kiritimati", "25 Nov 2026 00:30:00 UTC+14"),  # at Kiritimati
     ]
+
+
+def test_an_event_at_a_site_the_reader_does_not_work_at_shows_that_site_s_zone(signed_in, kiritimati, pago_pago):
+    reader = StaffUserFactory(username="pago.director", role="director", organisation=pago_pago.organisation,
+                              sites=[pago_pago])
+    record_event(actor=reader, now=HALF_PAST, action="sites.site_changed", site_id=kiritimati.pk)
+
+    page = signed_in(reader).get(reverse("audit:search"), {"action": "sites."})
+
+    assert shown_times(page.content.decode()) == [
+        ("2026-11-25T00:30:00+14:00", "Pacific/Kiritimati", "25 Nov 2026 00:30:00 UTC+14")]
