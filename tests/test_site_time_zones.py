@@ -268,3 +268,66 @@ def test_an_event_at_a_site_the_reader_does_not_work_at_shows_that_site_s_zone(s
 
     assert shown_times(page.content.decode()) == [
         ("2026-11-25T00:30:00+14:00", "Pacific/Kiritimati", "25 Nov 2026 00:30:00 UTC+14")]
+
+
+# --- changing a date of birth or a site checks the birth date against today at the patient's site ----------
+
+NEWBORN = dt.date(2026, 11, 25)  # born this morning in Kiritimati; still tomorrow in Pago Pago
+
+
+def _api(user) -> Client:
+    _, token = issue_token(user=user, name="tests", now=HALF_PAST)
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_patch_of_the_birth_date_alone_reads_today_at_the_patient_s_site(director, kiritimati, pago_pago, clock):
+    clock(HALF_PAST)
+    at_kiritimati, at_pago_pago = PatientFactory(site=kiritimati), PatientFactory(site=pago_pago)
+    api = _api(director)
+
+    accepted = api.patch(f"/api/v1/patients/{at_kiritimati.pk}", {"birth_date": "2026-11-25"},
+                         content_type="application/json")
+    refused = api.patch(f"/api/v1/patients/{at_pago_pago.pk}", {"birth_date": "2026-11-25"},
+                        content_type="application/json")
+
+    assert (accepted.status_code, accepted.json()["birth_date"]) == (200, "2026-11-25")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"] == [{"field": "birth_date", "message":
+        "The date of birth 2026-11-25 is after today at the site (2026-11-23). Check the day and the year."}]
+    at_pago_pago.refresh_from_db()
+    assert at_pago_pago.birth_date == dt.date(1980, 4, 9)
+
+
+def test_moving_a_newborn_to_a_site_still_on_the_day_before_is_refused_everywhere(
+        signed_in, director, kiritimati, pago_pago, clock):
+    clock(HALF_PAST)
+    patient = PatientFactory(site=kiritimati, birth_date=NEWBORN)
+    expected = "The date of birth 2026-11-25 is after today at the site (2026-11-23). Check the day and the year."
+
+    by_api = _api(director).patch(f"/api/v1/patients/{patient.pk}", {"site_id": str(pago_pago.pk)},
+                                  content_type="application/json")
+    form = signed_in(director).post(reverse("patients:edit", args=[patient.pk]), {
+        "site": pago_pago.pk, "given_name": patient.given_name, "family_name": patient.family_name,
+        "birth_date": "2026-11-25", "sex": "female", "preferred_channel": "email", "email": "a@example.org",
+        "referral_source": "self"}).context["form"]
+    with pytest.raises(ImplausibleBirthDate) as by_action:
+        actions.update_patient(actor=director, now=HALF_PAST, patient=patient, site=pago_pago)
+
+    assert (by_api.status_code, by_api.json()["error"]["details"]) == (
+        400, [{"field": "birth_date", "message": expected}])
+    assert form.errors["birth_date"] == [expected]
+    assert by_action.value.message == expected
+    patient.refresh_from_db()
+    assert patient.site_id == kiritimati.pk
+
+
+def test_a_poll_at_another_site_is_recorded_on_its_own(director, kiritimati, pago_pago):
+    patients = PatientFactory.create_batch(2, site=kiritimati)
+
+    _poll(director, kiritimati, patients, HALF_PAST)
+    elsewhere = _poll(director, pago_pago, patients, HALF_PAST + dt.timedelta(minutes=1))
+
+    assert elsewhere is not None
+    assert list(AuditEvent.objects.filter(action=BOARD).order_by("seq").values_list("site_id", flat=True)) == [
+        kiritimati.pk,
+        pago_pago.pk]

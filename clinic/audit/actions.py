@@ -88,8 +88,8 @@ def record_view(
 ) -> AuditEvent | None:
     """Record that a page or API call showed these patients, and return the event.
 
-    A live page's poll (`poll=True`) writes at most one event per user, action and patient per day
-    at the page's site (`site_id`, required for a poll), from the site's midnight to its next: it
+    A live page's poll (`poll=True`) writes at most one event per user, action, site and patient per
+    day at the page's site (`site_id`, required for a poll), from the site's midnight to its next: it
     names only the patients this user has not yet been recorded seeing with this action that day,
     and writes nothing (returns None) when there are none left.
     """
@@ -111,11 +111,11 @@ def record_view(
 
 def _still_to_name_today(*, actor: Any, now: datetime, action: str, site_id: int,
                          patient_ids: set[int]) -> set[int] | None:
-    """The patients this user's events with this action have not named yet this day at the site;
+    """The patients this user's events with this action at this site have not named yet its day;
     None when nothing is left to write (a page showing nobody counts as one, once a day)."""
     day_start, day_end = _site_day(site_id=site_id, now=now)
-    todays = AuditEvent.objects.filter(actor_id=actor.pk, action=action, occurred_at__gte=day_start,
-                                       occurred_at__lt=day_end)
+    todays = AuditEvent.objects.filter(actor_id=actor.pk, action=action, site_id=site_id,
+                                       occurred_at__gte=day_start, occurred_at__lt=day_end)
     if not patient_ids:
         return None if todays.exists() else set()
     named = set(AuditEventPatient.objects.filter(event__in=todays, patient_id__in=patient_ids)

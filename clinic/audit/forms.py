@@ -28,7 +28,7 @@ class AuditSearchForm(forms.Form):
         return cleaned
 
     def filters(self, *, zone: tzinfo) -> AuditFilters:
-        """The filters, with dates read as whole days in the clinic's time zone."""
+        """The filters, with dates read as whole days in `zone` (the zone of the site the director works at)."""
         data = self.cleaned_data
         return AuditFilters(
             patient=data["patient"].strip(),

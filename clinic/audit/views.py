@@ -26,7 +26,8 @@ def search(request: HttpRequest) -> HttpResponse:
     rows = queries.event_rows(user=request.user, events=page.object_list)
     actions.record_view(actor=request.user, now=timezone.now(), action="audit.searched",
                         patients=queries.patients_shown(rows),
-                        data={"filters": form.given(), "page": page.number})
+                        data={"filters": form.given(), "zone": timezone.get_current_timezone_name(),
+                              "page": page.number})
     return render(request, "audit/search.html", {"form": form, "page": page, "rows": rows})
 
 

@@ -17,5 +17,4 @@ INDICATION_TABLE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("MIGRAINE_CHRONIC", "Chronic migraine", ("G43.7",)),
 )
 INDICATIONS = tuple(code for code, _, _ in INDICATION_TABLE)
-INDICATION_LABELS = {code: label for code, label, _ in INDICATION_TABLE}
 ICD10_PREFIXES = {code: prefixes for code, _, prefixes in INDICATION_TABLE}

@@ -21,6 +21,7 @@ def choose(request: HttpRequest) -> HttpResponse:
         request.session[WORKING_SITE_KEY] = site.id
         messages.success(request, f"Working at {site.name}: times are shown in its zone ({site.time_zone}).")
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
         next_url = reverse("patients:list")
     return HttpResponseRedirect(next_url)

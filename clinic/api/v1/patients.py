@@ -165,10 +165,12 @@ def registry_fields(*, request: HttpRequest, payload: dict[str, Any], now: dt.da
         fields["site"] = own_site(request.auth, fields.pop("site_id"))
     if "referring_clinician_id" in fields:
         fields["referring_clinician"] = referrer(request.auth, fields.pop("referring_clinician_id"))
+    # A move to a site whose date is behind can make a birth date "after today", as a new date can.
     site = fields.get("site") or (patient.site if patient is not None else None)
-    if "birth_date" in fields and site is not None:
+    birth_date = fields.get("birth_date") or (patient.birth_date if patient is not None else None)
+    if {"birth_date", "site"} & fields.keys() and site is not None and birth_date is not None:
         try:
-            check_birth_date(fields["birth_date"], today=site_today(site=site, now=now))
+            check_birth_date(birth_date, today=site_today(site=site, now=now))
         except ImplausibleBirthDate as error:
             raise InvalidField(error.message, field="birth_date") from None
     return fields

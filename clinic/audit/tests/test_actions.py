@@ -103,7 +103,7 @@ def test_polling_a_page_that_shows_nobody_is_recorded_once_a_day(main_site, nurs
 
 
 def test_an_ordinary_view_counts_towards_the_days_polls(main_site, nurse, patients, now):
-    record_view(actor=nurse, now=now, action=BOARD, patients=patients)
+    record_view(actor=nurse, now=now, action=BOARD, patients=patients, site_id=main_site.pk)
 
     poll = record_view(actor=nurse, now=now + dt.timedelta(seconds=30), action=BOARD, patients=patients,
                        poll=True, site_id=main_site.pk)

@@ -121,7 +121,8 @@ def test_searching_records_an_event_naming_the_patients_shown(signed_in, directo
 
     event = AuditEvent.objects.get(action="audit.searched")
     assert (event.actor, event.role, event.data) == (director, "director",
-                                                      {"filters": {"action": "patients."}, "page": 1})
+                                                      {"filters": {"action": "patients."}, "zone": "America/New_York",
+                                                       "page": 1})
     assert [link.patient_id for link in event.patient_links.all()] == [abbott.pk]
 
 

@@ -1,14 +1,14 @@
 import pytest
 
 from clinic.rules import eligibility
-from clinic.rules.indications import ICD10_PREFIXES, INDICATION_LABELS, INDICATIONS
+from clinic.rules.indications import ICD10_PREFIXES, INDICATION_TABLE, INDICATIONS
 
 
 def test_seven_indications_in_the_reference_order():
     """clinical-reference §2.1 lists seven indications in this order."""
     assert INDICATIONS == ("TRD_UNIPOLAR", "TRD_BIPOLAR", "ANXIETY", "PTSD", "OCD", "FIBROMYALGIA",
                            "MIGRAINE_CHRONIC")
-    assert set(INDICATION_LABELS) == set(ICD10_PREFIXES) == set(INDICATIONS)
+    assert all(label and prefixes for _, label, prefixes in INDICATION_TABLE)
 
 
 @pytest.mark.parametrize(("indication", "code"), [
@@ -20,5 +20,11 @@ def test_the_reference_s_example_codes_start_with_an_accepted_prefix(indication,
     assert code.startswith(ICD10_PREFIXES[indication])
 
 
-def test_screening_knows_the_same_indications():
-    assert eligibility.INDICATIONS == INDICATIONS
+def test_screening_refuses_an_indication_outside_the_table():
+    from clinic.rules.tests.test_eligibility import make
+
+    with pytest.raises(eligibility.IntakeInvalid) as error:
+        eligibility.screen(make(indications=("DEPRESSION",)))
+
+    assert error.value.field == "indications"
+    assert "TRD_UNIPOLAR, TRD_BIPOLAR, ANXIETY, PTSD, OCD, FIBROMYALGIA, MIGRAINE_CHRONIC" in error.value.message
