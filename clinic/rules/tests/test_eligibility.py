@@ -48,8 +48,8 @@ def test_clean_intake_has_no_findings():
 # --- one table-driven case per finding code, both sides of each trigger (clinical-reference §3) -----
 
 SIMPLE_RULES = ("HS_CV_UNSTABLE", "HS_HTN_UNCONTROLLED", "HS_ANEURYSM", "HS_AVM", "HS_ICH", "HS_HYPERSENS",
-                "HS_SUD_ACTIVE", "HS_HEPATIC_SEVERE", "CA_PSYCHOSIS_PAST", "CA_HEPATIC", "CA_BLADDER", "CA_ICP_IOP",
-                "CA_LACTATION", "CA_COGNITIVE", "CA_DISSOCIATIVE", "HS_PSYCHOSIS_ACTIVE", "HS_MANIA",
+                "HS_SUD_ACTIVE", "HS_HEPATIC_SEVERE", "CA_PSYCHOSIS_PAST", "CA_HEPATIC", "CA_BLADDER", "HS_ICP_IOP",
+                "CA_EPILEPSY", "CA_LACTATION", "CA_COGNITIVE", "CA_DISSOCIATIVE", "HS_PSYCHOSIS_ACTIVE", "HS_MANIA",
                 "HS_PREGNANT", "CA_SUD_HISTORY", "CA_BIPOLAR", "CA_HTN")
 NO_HYPOMANIA = EligibilityProtocol(mania_includes_hypomania=False)
 PREGNANCY_POSSIBLE = {"could_become_pregnant": True}
