@@ -10,6 +10,7 @@ from django.utils.deconstruct import deconstructible
 
 from clinic.patients.models.registry import Patient
 from clinic.rules import physiological_ranges
+from clinic.rules.drug_classes import DRUG_CLASS_TABLE
 from clinic.rules.indications import INDICATION_TABLE
 from clinic.rules.safety_history import SAFETY_LABELS
 
@@ -49,20 +50,8 @@ class Indication(models.Model):
         ordering = ["-is_primary", "noted_on", "id"]
 
 
-class DrugClass(models.TextChoices):
-    ANTIDEPRESSANT_SSRI = "ssri", "Antidepressant — SSRI"
-    ANTIDEPRESSANT_SNRI = "snri", "Antidepressant — SNRI"
-    ANTIDEPRESSANT_TCA = "tca", "Antidepressant — tricyclic"
-    ANTIDEPRESSANT_MAOI = "maoi", "Antidepressant — MAOI"
-    ANTIDEPRESSANT_OTHER = "antidepressant_other", "Antidepressant — other"
-    ANTIPSYCHOTIC = "antipsychotic", "Antipsychotic"
-    MOOD_STABILISER = "mood_stabiliser", "Mood stabiliser"
-    BENZODIAZEPINE = "benzodiazepine", "Benzodiazepine"
-    SEDATIVE_HYPNOTIC = "sedative_hypnotic", "Sedative-hypnotic"
-    OPIOID = "opioid", "Opioid"
-    STIMULANT = "stimulant", "Stimulant"
-    ANTIHYPERTENSIVE = "antihypertensive", "Antihypertensive"
-    OTHER = "other", "Other"
+# The drug classes of clinical-reference §2.2–§3, from the rules' table.
+DrugClass = models.TextChoices("DrugClass", [(code, (code, label)) for code, label in DRUG_CLASS_TABLE])
 
 
 class Medication(models.Model):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from clinic.rules.drug_classes import CNS_CLASSES, MOOD_STABILISER_CLASSES
 from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import (
     SCREENS,
@@ -28,8 +29,6 @@ from clinic.rules.trd import TRD_INDICATIONS, TrdAssessment, trd_criteria_met
 
 HARD_STOP, CAUTION, INFORMATION = "hard_stop", "caution", "information"
 KINDS = (HARD_STOP, CAUTION, INFORMATION)
-# §3 CA_CNS_MEDS: benzodiazepines, sedative-hypnotics, opioids, stimulants, MAOIs [28, 11, 14].
-CNS_CLASSES = ("benzodiazepine", "sedative_hypnotic", "opioid", "stimulant", "maoi")
 # §2.1: F31.5, bipolar depression with psychotic features, meets HS_PSYCHOSIS_ACTIVE.
 PSYCHOTIC_BIPOLAR_ICD10 = "F31.5"
 SUD_SCREEN_NAMES = {"audit_c": "AUDIT-C", "dast10": "DAST-10"}
@@ -134,7 +133,7 @@ def _bipolar(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     """§3 CA_BIPOLAR: bipolar disorder; record mood stabiliser and baseline YMRS (excluded by some trials [28])."""
     if not _is_bipolar(intake):
         return None
-    stabilisers = [med.name for med in intake.medications if med.drug_class == "mood_stabiliser"]
+    stabilisers = [med.name for med in intake.medications if med.drug_class in MOOD_STABILISER_CLASSES]
     ymrs_total = None if intake.screens.ymrs is None else _total(intake.screens.ymrs)
     return Trigger(f"Bipolar disorder. Mood stabiliser: {', '.join(stabilisers) or 'none recorded'}; baseline "
                    f"YMRS: {'not done' if ymrs_total is None else ymrs_total}.",

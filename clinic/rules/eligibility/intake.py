@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from clinic.rules import scales
+from clinic.rules.drug_classes import DRUG_CLASSES
 from clinic.rules.errors import DomainError
 from clinic.rules.indications import INDICATIONS
 from clinic.rules.safety_history import SAFETY_LABELS
@@ -20,9 +21,6 @@ from clinic.rules.scales.base import Score
 from clinic.rules.trd import TreatmentTrial, check_trials
 
 SEXES = ("female", "male", "other", "unknown")
-# The patients app's DrugClass values (clinic/patients/models/intake.py).
-DRUG_CLASSES = ("ssri", "snri", "tca", "maoi", "antidepressant_other", "antipsychotic", "mood_stabiliser",
-                "benzodiazepine", "sedative_hypnotic", "opioid", "stimulant", "antihypertensive", "other")
 # Intake screens (§3 intake set [D]): instrument code → the IntakeScreens field holding its score.
 SCREENS = ("audit_c", "dast10", "cssrs_screener", "phq9", "ymrs")
 

@@ -1,9 +1,7 @@
-import ast
 import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 
@@ -380,18 +378,3 @@ def test_missing_answer_list_is_refused_by_the_scale():
         eligibility.score_screens(answers={"dast10": None}, sex="female")
 
     assert error.value.field == "answers"
-
-
-# --- the app's intake model and these rules name the same things ---------------------------------------
-
-INTAKE_MODULE = Path(__file__).resolve().parents[2] / "patients" / "models" / "intake.py"
-
-
-def _choices(class_name):
-    tree = ast.parse(INTAKE_MODULE.read_text())
-    body = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == class_name).body
-    return tuple(ast.literal_eval(node.value)[0] for node in body if isinstance(node, ast.Assign))
-
-
-def test_drug_classes_match_the_intake_model():
-    assert _choices("DrugClass") == eligibility.DRUG_CLASSES
