@@ -96,6 +96,20 @@ def test_bp_rise_over_baseline(systolic, diastolic, expected):
     assert during(systolic=systolic, diastolic=diastolic) == expected
 
 
+def test_bp_rise_says_the_label_gives_an_incidence_and_the_threshold_is_a_product_choice():
+    """§5.3 BP_RISE: the label reports the rise as an incidence figure [11]; using it as an action
+    threshold is a product choice. The alert, its rule and both settings say so."""
+    alert, = vitals.alerts_for_reading(reading(systolic=170), phase=INFUSION, protocol=SET, baseline=BASELINE)
+    specs = {spec.name: spec for spec in dataclasses.fields(VitalsProtocol)}
+
+    sources = [alert.source, vitals.RULES["BP_RISE"].source,
+               specs["bp_rise_systolic_at_or_above_mmhg"].metadata["source"],
+               specs["bp_rise_diastolic_at_or_above_mmhg"].metadata["source"]]
+    for source in sources:
+        assert "incidence figure [11]" in source
+        assert "using it as an action threshold is a product choice" in source
+
+
 @pytest.mark.parametrize(("systolic", "diastolic", "expected"), [
     (179, 109, ["BP_RISE"]),
     (180, 104, ["BP_RISE", "BP_PAUSE_PENDING"]),

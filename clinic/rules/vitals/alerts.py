@@ -11,6 +11,7 @@ from datetime import datetime
 from clinic.rules.errors import DomainError
 from clinic.rules.vitals.reading import Reading, check_reading
 from clinic.rules.vitals.thresholds import (
+    BP_RISE_SOURCE,
     DEFAULT_PROTOCOL,
     FORUM_SOURCE,
     LABEL_SOURCE,
@@ -57,7 +58,7 @@ RULES = {rule.code: rule for rule in (
               "Recheck after 5 min rest; the prescriber acknowledges before the infusion starts.", LABEL_SOURCE),
     AlertRule("PRE_BP_HOLD", (HOLD, PRESCRIBER_DECIDES),
               "Do not start the infusion. The prescriber decides on rescheduling.", "§5.3 [D] (on recheck)"),
-    AlertRule("BP_RISE", (NOTIFY_PRESCRIBER,), "Notify the prescriber.", LABEL_SOURCE),
+    AlertRule("BP_RISE", (NOTIFY_PRESCRIBER,), "Notify the prescriber.", BP_RISE_SOURCE),
     AlertRule("BP_PAUSE_PENDING", (RECHECK,), "Recheck in 5 min: if it is still as high, BP_PAUSE applies.",
               FORUM_SOURCE),
     AlertRule("BP_PAUSE", (PAUSE, NOTIFY_PRESCRIBER, RECHECK),
