@@ -1,13 +1,16 @@
 """Treatment-resistant depression: counting adequate failed medication trials (clinical-reference §2.2).
 
-There is no consensus definition [26]. This counts failed medication trials of adequate dose and
-duration in the current episode [3, 22, 27] against the protocol's minimum — 2 in unipolar and
-1 in bipolar depression, the most common definitions [26] — and says for every trial why it did
-or did not count. The result is a finding for the prescriber, not an eligibility gate (§2.2).
+There is no consensus definition [26]. This counts failed antidepressant trials (augmentation with
+lithium, an atypical antipsychotic or T3 included; a benzodiazepine or hypnotic never) of adequate
+dose and duration, taken without poor adherence, in the current episode [3, 22, 27] against the
+protocol's minimum — 2 in unipolar and 1 in bipolar depression, the most common definitions [26] —
+and says for every trial why it did or did not count, and which definition it applied. The result
+is a finding for the prescriber, not an eligibility gate (§2.2).
 """
 
 from dataclasses import dataclass
 
+from clinic.rules.drug_classes import ANTIDEPRESSANT_TRIAL_CLASSES, DRUG_CLASS_LABELS, DRUG_CLASSES
 from clinic.rules.errors import DomainError
 from clinic.rules.protocol import ProtocolInvalid as TrdProtocolInvalid
 
@@ -18,6 +21,10 @@ TRD_INDICATIONS = ("TRD_UNIPOLAR", "TRD_BIPOLAR")
 TRIAL_KINDS = ("medication", "psychotherapy", "tms", "ect", "ketamine")
 OUTCOMES = ("no_response", "partial_response", "response", "response_then_relapse", "intolerance", "unknown")
 FAILED_OUTCOMES = frozenset({"no_response", "partial_response"})
+# §2.2 intake history: adherence as recorded; "" = not recorded. Only "poor" stops a trial counting.
+ADHERENCE = ("good", "partial", "poor", "unknown", "")
+# §2.2: "never a benzodiazepine or hypnotic".
+NEVER_COUNTING_CLASSES = frozenset({"benzodiazepine", "sedative_hypnotic"})
 # §2.2 [D]: the minimum weeks at an adequate dose may be set from 4 to 8.
 MIN_WEEKS_ALLOWED = range(4, 9)
 
@@ -61,7 +68,9 @@ class TreatmentTrial:
     """One prior treatment as recorded at intake (plain values of the patients app's TreatmentTrial).
 
     None means not recorded: `current_episode` (in this episode?), `adequate_dose` (the
-    prescriber's adequacy flag) and `weeks_at_adequate_dose`.
+    prescriber's adequacy flag) and `weeks_at_adequate_dose`. `drug_class` is one of
+    clinic.rules.drug_classes.DRUG_CLASSES, or "" when not recorded; `adherence` is one of ADHERENCE
+    ("" = not recorded).
     """
 
     kind: str
@@ -72,6 +81,7 @@ class TreatmentTrial:
     current_episode: bool | None = None
     adequate_dose: bool | None = None
     non_medical: bool = False
+    adherence: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,7 @@ class TrdAssessment:
     min_weeks: int
     require_distinct_classes: bool
     verdicts: tuple[TrialVerdict, ...]
+    definition: str  # the definition applied, in words, with the protocol's figures
     source: str = SOURCE
 
     @property
@@ -112,10 +123,11 @@ class TrdAssessment:
 
 def trd_criteria_met(trials: tuple[TreatmentTrial, ...] | list[TreatmentTrial], *, indication: str,
                      protocol: TrdProtocol = DEFAULT_TRD_PROTOCOL) -> TrdAssessment:
-    """Count adequate failed medication trials in the current episode (clinical-reference §2.2 [D]).
+    """Count adequate failed antidepressant trials in the current episode (clinical-reference §2.2 [D]).
 
-    A trial counts when it is a medication, in the current episode, at a dose the prescriber
-    confirmed adequate, for at least `min_weeks` at that dose, with no or partial response [26, 27].
+    A trial counts when it is a medication of a class in ANTIDEPRESSANT_TRIAL_CLASSES, taken without
+    poor adherence, in the current episode, at a dose the prescriber confirmed adequate, for at least
+    `min_weeks` at that dose, with no or partial response [26, 27].
     With `require_distinct_classes` only the first counted trial of each drug class counts [22].
     Every trial gets a verdict with all the reasons it did not count.
     """
@@ -129,11 +141,23 @@ def trd_criteria_met(trials: tuple[TreatmentTrial, ...] | list[TreatmentTrial], 
     required = protocol.min_failed_trials(indication)
     return TrdAssessment(indication=indication, met=failed >= required, failed_trials=failed, required=required,
                          min_weeks=protocol.min_weeks, require_distinct_classes=protocol.require_distinct_classes,
-                         verdicts=tuple(verdicts))
+                         verdicts=tuple(verdicts), definition=definition(protocol, indication))
+
+
+def definition(protocol: TrdProtocol, indication: str) -> str:
+    """The definition a protocol applies, in words (§2.2: no consensus definition exists [26])."""
+    required = protocol.min_failed_trials(indication)
+    text = (f"at least {required} failed antidepressant trial{'s' if required != 1 else ''} of adequate dose for "
+            f"≥ {protocol.min_weeks} weeks in the current episode")
+    if protocol.require_distinct_classes:
+        text += ", each of a different drug class"
+    if protocol.count_intolerance:
+        text += ", a trial stopped for intolerance counting as failed"
+    return text
 
 
 def check_trials(trials: tuple[TreatmentTrial, ...] | list[TreatmentTrial]) -> None:
-    """Refuse a trial whose kind, outcome or weeks cannot be right, naming the field."""
+    """Refuse a trial whose kind, drug class, adherence, outcome or weeks cannot be right, naming the field."""
     for index, trial in enumerate(trials):
         _check_trial(index, trial)
 
@@ -146,6 +170,12 @@ def _check_trial(index: int, trial: TreatmentTrial) -> None:
     if trial.outcome not in OUTCOMES:
         raise TrialInvalid(f"Trial {index + 1} ({trial.name}) has outcome {trial.outcome!r}; expected one of "
                            f"{', '.join(OUTCOMES)}.", field=f"{where}.outcome")
+    if trial.drug_class and trial.drug_class not in DRUG_CLASSES:
+        raise TrialInvalid(f"Trial {index + 1} ({trial.name}) has drug class {trial.drug_class!r}; expected one of "
+                           f"{', '.join(DRUG_CLASSES)}, or none.", field=f"{where}.drug_class")
+    if trial.adherence not in ADHERENCE:
+        raise TrialInvalid(f"Trial {index + 1} ({trial.name}) has adherence {trial.adherence!r}; expected one of "
+                           f"{', '.join(name for name in ADHERENCE if name)}, or none.", field=f"{where}.adherence")
     weeks = trial.weeks_at_adequate_dose
     if weeks is not None and (isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 0):
         raise TrialInvalid(f"Trial {index + 1} ({trial.name}) has {weeks!r} weeks at an adequate dose; record a "
@@ -156,8 +186,29 @@ def _verdict(index: int, trial: TreatmentTrial, protocol: TrdProtocol) -> TrialV
     if trial.kind != "medication":
         return TrialVerdict(index, trial.name, False, (Reason("NOT_MEDICATION", (
             f"A {trial.kind} trial: TRD counts medication trials only (§2.2).")),))
-    reasons = (*_episode_reasons(trial), *_adequacy_reasons(trial, protocol), *_outcome_reasons(trial, protocol))
+    if trial.drug_class in NEVER_COUNTING_CLASSES:
+        return TrialVerdict(index, trial.name, False, (Reason("NEVER_COUNTS", (
+            f"{DRUG_CLASS_LABELS[trial.drug_class]}: never counts toward treatment resistance (§2.2).")),))
+    if trial.drug_class and trial.drug_class not in ANTIDEPRESSANT_TRIAL_CLASSES:
+        return TrialVerdict(index, trial.name, False, (Reason("NOT_ANTIDEPRESSANT", (
+            f"{DRUG_CLASS_LABELS[trial.drug_class]}: only antidepressants, and augmentation with lithium, an "
+            "atypical antipsychotic or T3, count (§2.2).")),))
+    reasons = (*_class_reasons(trial), *_adherence_reasons(trial), *_episode_reasons(trial),
+               *_adequacy_reasons(trial, protocol), *_outcome_reasons(trial, protocol))
     return TrialVerdict(index, trial.name, not reasons, reasons)
+
+
+def _class_reasons(trial: TreatmentTrial) -> tuple[Reason, ...]:
+    if not trial.drug_class:
+        return (Reason("CLASS_NOT_RECORDED", "The drug class is not recorded; record it, as only antidepressant "
+                       "trials count."),)
+    return ()
+
+
+def _adherence_reasons(trial: TreatmentTrial) -> tuple[Reason, ...]:
+    if trial.adherence == "poor":
+        return (Reason("POOR_ADHERENCE", "Taken with poor adherence: not counted as a failed trial (§2.2)."),)
+    return ()
 
 
 def _episode_reasons(trial: TreatmentTrial) -> tuple[Reason, ...]:
@@ -204,12 +255,10 @@ def _one_per_class(verdicts: list[TrialVerdict], trials: tuple[TreatmentTrial, .
         return verdicts
     seen: set[str] = set()
     result = []
+    # A counted trial always has a recorded class (CLASS_NOT_RECORDED stops it counting).
     for verdict in verdicts:
         drug_class = trials[verdict.index].drug_class
-        if verdict.counted and not drug_class:
-            verdict = TrialVerdict(verdict.index, verdict.name, False, (Reason(
-                "CLASS_NOT_RECORDED", "The drug class is not recorded, so it cannot count as a distinct class."),))
-        elif verdict.counted and drug_class in seen:
+        if verdict.counted and drug_class in seen:
             verdict = TrialVerdict(verdict.index, verdict.name, False, (Reason(
                 "SAME_CLASS", f"A trial of the same class ({drug_class}) already counted."),))
         elif verdict.counted:

@@ -3,6 +3,7 @@ from dataclasses import replace
 import pytest
 
 from clinic.rules import trd
+from clinic.rules.drug_classes import ANTIDEPRESSANT_TRIAL_CLASSES
 from clinic.rules.trd import TrdProtocol, TreatmentTrial
 
 SERTRALINE = TreatmentTrial(kind="medication", name="sertraline", drug_class="ssri", outcome="no_response",
@@ -151,3 +152,93 @@ def test_refuses_an_indication_without_trd_criteria():
         assess([SERTRALINE], indication="ANXIETY")
 
     assert error.value.field == "indication"
+
+
+# --- which drug classes count, and adherence (issue 9 point 6) -----------------------------------------
+
+@pytest.mark.parametrize("drug_class", sorted(ANTIDEPRESSANT_TRIAL_CLASSES))
+def test_every_antidepressant_class_and_augmentation_counts(drug_class):
+    """§2.2: SSRI, SNRI, TCA, MAOI, other antidepressants, and augmentation with lithium, an atypical
+    antipsychotic or T3 count."""
+    result = assess([replace(SERTRALINE, name=drug_class, drug_class=drug_class)], indication="TRD_BIPOLAR")
+
+    assert (result.met, result.failed_trials, reason_codes(result, 0)) == (True, 1, [])
+
+
+@pytest.mark.parametrize("drug_class", ["lithium", "antipsychotic_atypical", "thyroid_t3"])
+def test_augmentation_counts_beside_an_antidepressant_toward_two(drug_class):
+    """§2.2: augmentation with lithium, an atypical antipsychotic or T3 is a trial of its own."""
+    augmentation = replace(SERTRALINE, name="augmentation", drug_class=drug_class)
+
+    result = assess([SERTRALINE, augmentation])
+
+    assert (result.met, result.failed_trials) == (True, 2)
+
+
+@pytest.mark.parametrize(("drug_class", "label"), [("benzodiazepine", "Benzodiazepine"),
+                                                   ("sedative_hypnotic", "Sedative-hypnotic")])
+def test_a_benzodiazepine_or_hypnotic_trial_never_counts(drug_class, label):
+    """§2.2: never a benzodiazepine or hypnotic, however long, adequate and failed the trial."""
+    result = assess([replace(SERTRALINE, name="clonazepam", drug_class=drug_class, weeks_at_adequate_dose=52)],
+                    indication="TRD_BIPOLAR")
+
+    assert (result.met, result.failed_trials, reason_codes(result, 0)) == (False, 0, ["NEVER_COUNTS"])
+    assert result.verdicts[0].reasons[0].message == f"{label}: never counts toward treatment resistance (§2.2)."
+
+
+@pytest.mark.parametrize("drug_class", ["antipsychotic", "mood_stabiliser", "opioid", "stimulant",
+                                        "antihypertensive", "other"])
+def test_other_classes_do_not_count(drug_class):
+    """§2.2: only the antidepressant classes and the three augmentations count (a typical antipsychotic or a
+    mood stabiliser other than lithium does not)."""
+    result = assess([replace(SERTRALINE, drug_class=drug_class)], indication="TRD_BIPOLAR")
+
+    assert (result.failed_trials, reason_codes(result, 0)) == (0, ["NOT_ANTIDEPRESSANT"])
+
+
+def test_a_trial_without_a_recorded_class_does_not_count_and_says_so():
+    """§2.2: the count reads the drug class; one not recorded cannot be known to be an antidepressant."""
+    result = assess([replace(SERTRALINE, drug_class="")], indication="TRD_BIPOLAR")
+
+    assert (result.failed_trials, reason_codes(result, 0)) == (0, ["CLASS_NOT_RECORDED"])
+
+
+@pytest.mark.parametrize(("adherence", "counted"), [("poor", False), ("partial", True), ("good", True),
+                                                    ("unknown", True), ("", True)])
+def test_poor_adherence_is_not_counted(adherence, counted):
+    """§2.2: t.adherence != "poor" — only poor adherence stops an otherwise adequate failed trial counting."""
+    result = assess([replace(SERTRALINE, adherence=adherence)], indication="TRD_BIPOLAR")
+
+    assert (result.verdicts[0].counted, result.failed_trials) == (counted, int(counted))
+    assert reason_codes(result, 0) == ([] if counted else ["POOR_ADHERENCE"])
+
+
+def test_poor_adherence_is_listed_with_the_other_reasons():
+    """§2.2 and style habit 6: every reason a trial did not count is listed."""
+    result = assess([replace(SERTRALINE, adherence="poor", weeks_at_adequate_dose=2)])
+
+    assert reason_codes(result, 0) == ["POOR_ADHERENCE", "TOO_SHORT"]
+
+
+@pytest.mark.parametrize(("indication", "settings_", "expected"), [
+    ("TRD_UNIPOLAR", {}, "at least 2 failed antidepressant trials of adequate dose for ≥ 6 weeks in the current "
+                         "episode"),
+    ("TRD_BIPOLAR", dict(min_weeks=4), "at least 1 failed antidepressant trial of adequate dose for ≥ 4 weeks in "
+                                       "the current episode"),
+    ("TRD_UNIPOLAR", dict(require_distinct_classes=True, count_intolerance=True),
+     "at least 2 failed antidepressant trials of adequate dose for ≥ 6 weeks in the current episode, each of a "
+     "different drug class, a trial stopped for intolerance counting as failed"),
+])
+def test_the_assessment_names_the_definition_it_applied(indication, settings_, expected):
+    """§2.2 [L]: there is no consensus definition [26], so the one applied is stated with the protocol's figures."""
+    assert assess([], indication=indication, **settings_).definition == expected
+
+
+@pytest.mark.parametrize(("change", "field"), [(dict(adherence="bad"), "trials[0].adherence"),
+                                               (dict(drug_class="herbal"), "trials[0].drug_class")])
+def test_refuses_an_unknown_adherence_or_drug_class(change, field):
+    """§2.2 intake history: adherence and drug class come from fixed lists."""
+    with pytest.raises(trd.TrialInvalid) as error:
+        assess([replace(SERTRALINE, **change)])
+
+    assert error.value.field == field
