@@ -1,14 +1,22 @@
 """The shape every instrument shares: items and options, bands, alerts and a score.
 
 Answers come in the published item order as the chosen option's index (0 = first option), or the
-number itself for items that ask for one (days, a 0–10 rating), or None for an item not asked
-(skip logic). An option's `points` is what it scores; it equals its index except where the
-published scoring weighs options differently.
+number itself for items that ask for one (days, a 0–10 rating, a YMRS rating between the anchor
+points), or None for an item not asked (skip logic). An option's `points` is what it scores; it
+equals its index except where the published scoring weighs options differently. A number answer may
+be an int, a Decimal or a float read from JSON; a float is taken at its shortest decimal form (1.5
+is exactly 1.5), so totals are added as Decimals, never in binary floating point.
+
+The suicide-item alerts are locked (clinical-reference §7.2, PHQ-9 row: "no clinic may switch a
+suicide-item alert off or make it less sensitive ... a clinic may only add alerts"): a setting that
+would do either is refused with `AlertLocked`.
 """
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, ClassVar, TypeVar
 
 from clinic.rules.errors import DomainError
@@ -18,9 +26,22 @@ Number = int | Decimal
 
 
 class AnswerError(DomainError):
-    """An answer list the scale cannot score; `field` names the item ("item 3") or "answers"."""
+    """An answer list the scale cannot score; `field` names the item ("item 3"), the items ("items 1
+    and 2") or "answers". `items` lists every item at fault, for an interface that marks each one."""
 
     code = "INVALID_ANSWER"
+
+    def __init__(self, message: str, *, field: str | None = None, items: Sequence[int | str] = ()) -> None:
+        super().__init__(message, field=field)
+        if not items and field is not None and field.startswith("item "):
+            items = (field.removeprefix("item "),)
+        self.items = tuple(str(item) for item in items)
+
+
+class AlertLocked(InvalidProtocol):
+    """A setting that would switch a locked alert off or make it less sensitive (§7.2)."""
+
+    code = "ALERT_LOCKED"
 
 
 class UnknownInstrument(DomainError):
@@ -36,13 +57,14 @@ class Option:
 @dataclass(frozen=True)
 class Item:
     """One question. Either `options` (answer = option index) or `number_range` (answer = the
-    number itself, inclusive bounds)."""
+    number itself, inclusive bounds, on the grid low, low + step, low + 2 × step, …)."""
 
     number: int
     label: str
     options: tuple[Option, ...] = ()
-    number_range: tuple[int, int] | None = None
+    number_range: tuple[Number, Number] | None = None
     unit: str = ""
+    step: Number = 1
     # Wording only where the licence allows it; otherwise the clinic adds its licensed text.
     text: str | None = None
     loinc: str | None = None
@@ -53,13 +75,13 @@ class Item:
     asked_if: tuple[int, int] | None = None
 
     @property
-    def max_points(self) -> int:
+    def max_points(self) -> Number:
         if self.number_range is not None:
             return self.number_range[1]
         return max(option.points for option in self.options)
 
     @property
-    def min_points(self) -> int:
+    def min_points(self) -> Number:
         if self.number_range is not None:
             return self.number_range[0]
         return min(option.points for option in self.options)
@@ -67,15 +89,20 @@ class Item:
 
 @dataclass(frozen=True)
 class Band:
-    """Totals from `low` to `high` inclusive (high None = no upper bound)."""
+    """Totals from `low` to `high` (high None = no upper bound), inclusive unless a bound is marked
+    strict: a published "12 to < 21" on a fractional total is Band(12, 21, …, high_inclusive=False)."""
 
     low: Number
     high: Number | None
     code: str
     label: str
+    low_inclusive: bool = True
+    high_inclusive: bool = True
 
-    def contains(self, total: Number) -> bool:
-        return total >= self.low and (self.high is None or total <= self.high)
+    def contains(self, total: Number | Fraction) -> bool:
+        above_low = total >= self.low if self.low_inclusive else total > self.low
+        below_high = self.high is None or (total <= self.high if self.high_inclusive else total < self.high)
+        return above_low and below_high
 
 
 @dataclass(frozen=True)
@@ -149,28 +176,64 @@ def _not_asked(instrument: "Instrument", item: Item, answer: Any) -> None:
                       field=f"item {item.number}")
 
 
-def _points(item: Item, answer: Any, *, optional: bool) -> int | None:
+def _points(item: Item, answer: Any, *, optional: bool) -> Number | None:
     where = f"item {item.number}"
     if answer is None:
         if optional:
             return None
         raise AnswerError(f"Item {item.number} ({item.label}) has no answer. Answer it before scoring.",
                           field=where)
+    if item.number_range is not None:
+        return _number_answer(item, answer)
     if isinstance(answer, bool) or not isinstance(answer, int):
         raise AnswerError(f"Item {item.number} ({item.label}) needs a whole number, not {answer!r}.", field=where)
-    if item.number_range is not None:
-        low, high = item.number_range
-        if not low <= answer <= high:
-            raise AnswerError(f"Item {item.number} ({item.label}) must be {low} to {high}"
-                              f"{' ' + item.unit if item.unit else ''}; {answer} was sent.", field=where)
-        return answer
     if not 0 <= answer < len(item.options):
         raise AnswerError(f"Item {item.number} ({item.label}) has options 0 to {len(item.options) - 1}; "
                           f"{answer} was sent.", field=where)
     return item.options[answer].points
 
 
-def band_for(total: Number, bands: Sequence[Band]) -> str | None:
+def _number_answer(item: Item, answer: Any) -> Number:
+    """The number itself, checked against the item's range and step; whole values come back as int."""
+    value = as_decimal(answer)
+    low, high = item.number_range
+    if value is None or not low <= value <= high or (value - low) % item.step != 0:
+        raise AnswerError(f"Item {item.number} ({item.label}) must be {describe_range(item)}; {answer!r} was sent.",
+                          field=f"item {item.number}")
+    return exact(value)
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """An int, a finite Decimal or a finite float as an exact Decimal (a float at its shortest decimal
+    form, as JSON wrote it); None for anything else, booleans included."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return Decimal(repr(value))
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
+    return None
+
+
+def exact(value: Decimal) -> Number:
+    """A whole value as an int, any other in its shortest form (Decimal("1.50") → Decimal("1.5"))."""
+    if value == value.to_integral_value():
+        return int(value)
+    return value.normalize()
+
+
+def describe_range(item: Item) -> str:
+    """"a whole number from 0 to 92 days", or "0 to 4 in steps of 0.5" for a finer grid."""
+    low, high = item.number_range
+    unit = f" {item.unit}" if item.unit else ""
+    if item.step == 1 and isinstance(low, int):
+        return f"a whole number from {low} to {high}{unit}"
+    return f"{low} to {high}{unit} in steps of {item.step}"
+
+
+def band_for(total: Number | Fraction, bands: Sequence[Band]) -> str | None:
     return next((band.code for band in bands if band.contains(total)), None)
 
 
@@ -198,25 +261,27 @@ def protocol_from(context: dict[str, Any], default: ProtocolT) -> ProtocolT:
 
 @dataclass(frozen=True)
 class SuicideItemProtocol:
-    """[D] The suicide alert fires when the scale's suicide item scores above `suicide_alert_above`
-    (clinical-reference §7.2: above 0); None turns it off. Each scale's subclass names the item and
-    its highest score: a threshold at that score could never fire, so it is refused."""
+    """The suicide alert fires when the scale's suicide item scores above 0 (clinical-reference §7.2).
+    The alert is locked: `suicide_alert_above` stays 0, since any other value would switch the alert
+    off (None) or make it less sensitive (a higher threshold), and no clinic may do either. The setting
+    is kept so that a clinic's stored protocol states the threshold it runs with. Each scale's subclass
+    names its item."""
 
     scale: ClassVar[str]
     item_number: ClassVar[int]
-    item_max_points: ClassVar[int]
 
-    suicide_alert_above: int | None = 0
+    suicide_alert_above: int = 0
 
     def __post_init__(self) -> None:
         threshold = self.suicide_alert_above
-        if threshold is not None and threshold not in range(self.item_max_points):
-            raise InvalidProtocol(f"The {self.scale} item {self.item_number} alert threshold must be 0 to "
-                                  f"{self.item_max_points - 1}, or None to turn the alert off; not {threshold!r}. "
-                                  "The reference's default is 0.", field="suicide_alert_above")
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold != 0:
+            raise AlertLocked(f"The {self.scale} item {self.item_number} suicide alert is locked (clinical-reference "
+                              f"§7.2): it fires whenever item {self.item_number} scores above 0, and no clinic may "
+                              f"switch it off or make it less sensitive. Leave suicide_alert_above at 0; "
+                              f"{threshold!r} was set.", field="suicide_alert_above")
 
     def alerts(self, item_points: int, message: str) -> tuple[Alert, ...]:
-        """The SUICIDE_RISK alert, saying `message`, when the item scores above the threshold."""
-        if self.suicide_alert_above is None or item_points <= self.suicide_alert_above:
+        """The SUICIDE_RISK alert, saying `message`, when the item scores above 0."""
+        if item_points <= self.suicide_alert_above:
             return ()
         return (Alert("SUICIDE_RISK", self.item_number, message),)

@@ -8,6 +8,9 @@ behaviour was more than 3 months ago; low if only Q1 or Q2 is yes. High risk cal
 evaluation and precautions [L]; moderate for a same-day review [D]. There is no total. Licence not
 checked [U], so items carry the construct names and the clinic adds its licensed wording.
 
+The alerts are locked (§7.2): the high alert always fires, and no clinic may switch the moderate
+alert off. A clinic may only add an alert, on low risk (`alert_on_low`, off by default).
+
 Decision: when every answer is No the risk is None. The screener found nothing to grade; that is not
 a finding of "no risk", and the reference's lowest level ("low") needs Q1 or Q2 yes.
 
@@ -22,6 +25,7 @@ from typing import Any
 from clinic.rules.scales.base import (
     NO_YES,
     Alert,
+    AlertLocked,
     Instrument,
     InvalidProtocol,
     Item,
@@ -52,14 +56,21 @@ RISK_RULES = (
 
 @dataclass(frozen=True)
 class CssrsScreenerProtocol:
-    """[D] Whether moderate risk raises a same-day review alert (reference: yes). High risk always alerts [L]."""
+    """The clinic's C-SSRS alert settings. High risk always alerts [L]. The moderate alert (same-day
+    review [D]) is locked on (§7.2): `alert_on_moderate` stays true. A clinic may add a same-day
+    review alert on low risk with `alert_on_low`."""
 
     alert_on_moderate: bool = True
+    alert_on_low: bool = False
 
     def __post_init__(self) -> None:
-        if not isinstance(self.alert_on_moderate, bool):
-            raise InvalidProtocol(f"alert_on_moderate must be true or false, not {self.alert_on_moderate!r}.",
-                                  field="alert_on_moderate")
+        for name in ("alert_on_moderate", "alert_on_low"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidProtocol(f"{name} must be true or false, not {getattr(self, name)!r}.", field=name)
+        if not self.alert_on_moderate:
+            raise AlertLocked("The C-SSRS moderate-risk alert is locked (clinical-reference §7.2): no clinic may "
+                              "switch a suicide alert off. Leave alert_on_moderate true; a clinic may only add "
+                              "alerts, such as alert_on_low.", field="alert_on_moderate")
 
 
 DEFAULT_PROTOCOL = CssrsScreenerProtocol()
@@ -75,9 +86,12 @@ def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
     if risk == "high":
         alerts = (Alert("SUICIDE_RISK_HIGH", item, "High suicide risk on the C-SSRS screener: a clinician evaluates "
                         "the patient immediately, and suicide precautions start now."),)
-    elif risk == "moderate" and protocol.alert_on_moderate:
+    elif risk == "moderate":
         alerts = (Alert("SUICIDE_RISK_MODERATE", item, "Moderate suicide risk on the C-SSRS screener: a clinician "
                         "reviews the patient today."),)
+    elif risk == "low" and protocol.alert_on_low:
+        alerts = (Alert("SUICIDE_RISK_LOW", item, "Low suicide risk on the C-SSRS screener: this clinic asks a "
+                        "clinician to review the patient today."),)
     return Score("cssrs_screener", None, None, risk=risk, alerts=alerts)
 
 

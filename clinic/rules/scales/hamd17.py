@@ -2,7 +2,7 @@
 
 Source: clinical-reference §7.1–§7.2 [35] (Rush et al. 2003; Trivedi et al. 2006): 17 items scored
 0–4 or 0–2, total 0–52; bands 0–7 none, 8–13 mild, 14–19 moderate, 20–25 severe, 26–52 very severe;
-item 3 (suicide) above 0 raises a suicide alert [D]. Which items score 0–2 is from the standard form
+item 3 (suicide) above 0 raises a suicide alert, locked (§7.2). Which items score 0–2 is from the standard form
 (Hamilton, J Neurol Neurosurg Psychiatry 1960;23:56-62; Guy, ECDEU Assessment Manual 1976, pp. 180-192):
 items 4, 5, 6 (insomnia early, middle, late), 12, 13 (gastrointestinal and general somatic symptoms),
 14 (genital symptoms), 16 (loss of weight) and 17 (insight) are 0–2; the other nine are 0–4. That is
@@ -42,19 +42,18 @@ SUICIDE_ITEM = 3
 
 @dataclass(frozen=True)
 class Hamd17Protocol(SuicideItemProtocol):
-    """[D] The suicide alert fires when item 3 scores above `suicide_alert_above` (reference: above 0);
-    None turns it off."""
+    """The suicide alert fires when item 3 scores above 0 (reference §7.2). Locked (§7.2): no clinic
+    may switch it off or raise the threshold."""
 
     scale = "HAM-D"
     item_number = SUICIDE_ITEM
-    item_max_points = 4
 
 
 DEFAULT_PROTOCOL = Hamd17Protocol()
 
 
 def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
-    """Sum of the seventeen items, banded; item 3 above the protocol's threshold alerts [D]."""
+    """Sum of the seventeen items, banded; item 3 above 0 raises the locked suicide alert."""
     protocol = protocol_from(context, DEFAULT_PROTOCOL)
     points = item_points(INSTRUMENT, answers)
     total = sum(points)

@@ -3,8 +3,9 @@
 Source: Montgomery & Åsberg, Br J Psychiatry 1979;134:382-389; bands from Snaith et al., Br J
 Psychiatry 1986;148:599-601 [39], as clinical-reference §7.1–§7.2: 10 × 0–6, total 0–60; bands 0–6
 absent, 7–19 mild, 20–34 moderate, 35–60 severe (Snaith). Item 10 (suicidal thoughts) above 0 raises
-a suicide alert [D]. Recall of a week is from the standard form (§7.1 †). Licence not checked [U],
-so items carry short labels and the clinic adds its licensed wording.
+a suicide alert, locked: no clinic may switch it off or make it less sensitive (§7.2). Recall of a
+week is from the standard form (§7.1 †). Licence not checked [U], so items carry short labels and the
+clinic adds its licensed wording.
 """
 
 from collections.abc import Sequence
@@ -35,19 +36,18 @@ SUICIDE_ITEM = 10
 
 @dataclass(frozen=True)
 class MadrsProtocol(SuicideItemProtocol):
-    """[D] The suicide alert fires when item 10 scores above `suicide_alert_above` (reference: above 0);
-    None turns it off."""
+    """The suicide alert fires when item 10 scores above 0 (reference §7.2). Locked (§7.2): no clinic
+    may switch it off or raise the threshold."""
 
     scale = "MADRS"
     item_number = SUICIDE_ITEM
-    item_max_points = 6
 
 
 DEFAULT_PROTOCOL = MadrsProtocol()
 
 
 def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
-    """Sum of the ten items, in Snaith's bands; item 10 above the protocol's threshold alerts [D]."""
+    """Sum of the ten items, in Snaith's bands; item 10 above 0 raises the locked suicide alert."""
     protocol = protocol_from(context, DEFAULT_PROTOCOL)
     points = item_points(INSTRUMENT, answers)
     total = sum(points)

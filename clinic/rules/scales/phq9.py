@@ -44,20 +44,19 @@ SUICIDE_ITEM = 9
 
 @dataclass(frozen=True)
 class Phq9Protocol(SuicideItemProtocol):
-    """[D] The suicide-risk alert fires when item 9 scores above `suicide_alert_above` (reference §7.2:
-    above 0; one-year attempt risk rose from 0.4 % to 4 % across item 9 answers [29]). None turns it off."""
+    """The suicide-risk alert fires when item 9 scores above 0 (reference §7.2; one-year attempt risk
+    rose from 0.4 % to 4 % across item 9 answers [29]). Locked (§7.2): no clinic may switch it off or
+    raise the threshold. The review it calls for (same day, with a C-SSRS) is the [D] part."""
 
     scale = "PHQ-9"
     item_number = SUICIDE_ITEM
-    item_max_points = 3
 
 
 DEFAULT_PROTOCOL = Phq9Protocol()
 
 
 def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
-    """Sum of the nine items; item 9 above the protocol's threshold raises a same-day suicide-risk
-    alert [D]."""
+    """Sum of the nine items; item 9 above 0 raises the locked suicide-risk alert (§7.2)."""
     protocol = protocol_from(context, DEFAULT_PROTOCOL)
     points = item_points(INSTRUMENT, answers)
     total = sum(points)

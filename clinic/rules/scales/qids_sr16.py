@@ -3,7 +3,7 @@
 Source: Rush et al., Biol Psychiatry 2003;54:573-583; Trivedi et al. 2006 [35], as clinical-reference
 §7.1–§7.2: 16 × 0–3, total 0–27 = max(items 1–4) + 5 + max(6–9) + 10 + 11 + 12 + 13 + 14 + max(15–16)
 (never the plain sum of the sixteen items); bands 0–5 none, 6–10 mild, 11–15 moderate, 16–20 severe,
-21–27 very severe; item 12 (thoughts of death or suicide) above 0 raises a suicide alert [D]. Recall
+21–27 very severe; item 12 (thoughts of death or suicide) above 0 raises a suicide alert, locked (§7.2). Recall
 is the last 7 days, the weight items (8, 9) the last 2 weeks. Licence not checked [U], so items carry
 the form's short headings and the clinic adds its licensed wording.
 """
@@ -42,19 +42,18 @@ SUICIDE_ITEM = 12
 
 @dataclass(frozen=True)
 class QidsSr16Protocol(SuicideItemProtocol):
-    """[D] The suicide alert fires when item 12 scores above `suicide_alert_above` (reference: above 0);
-    None turns it off."""
+    """The suicide alert fires when item 12 scores above 0 (reference §7.2). Locked (§7.2): no clinic
+    may switch it off or raise the threshold."""
 
     scale = "QIDS-SR16"
     item_number = SUICIDE_ITEM
-    item_max_points = 3
 
 
 DEFAULT_PROTOCOL = QidsSr16Protocol()
 
 
 def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
-    """Sum of the nine domain scores (Rush 2003), banded; item 12 above the protocol's threshold alerts [D]."""
+    """Sum of the nine domain scores (Rush 2003), banded; item 12 above 0 raises the locked suicide alert."""
     protocol = protocol_from(context, DEFAULT_PROTOCOL)
     points = item_points(INSTRUMENT, answers)
     domains = {name: max(points[number - 1] for number in numbers) for name, numbers in DOMAINS}

@@ -4,7 +4,7 @@ the answer format of design §4.4 (item 6: 0 No, 1 Yes more than 3 months ago, 2
 import pytest
 
 from clinic.rules.scales import cssrs_screener
-from clinic.rules.scales.base import AnswerError, InvalidProtocol
+from clinic.rules.scales.base import AnswerError
 
 SCORE = cssrs_screener.INSTRUMENT.score
 NOT_ASKED = [None, None, None]
@@ -62,22 +62,6 @@ def test_no_positive_answer_gives_no_risk_level():
     assert (result.total, result.risk, result.alerts) == (None, None, ())
 
 
-def test_the_clinic_can_turn_off_the_moderate_alert_but_not_the_high_one():
-    """§7.2: moderate → same-day review is a clinic setting [D]; high → immediate evaluation is [L]."""
-    protocol = cssrs_screener.CssrsScreenerProtocol(alert_on_moderate=False)
-
-    moderate = SCORE([1, 1, 1, 0, 0, 0], {"protocol": protocol})
-    high = SCORE([1, 1, 0, 1, 0, 0], {"protocol": protocol})
-
-    assert (moderate.risk, moderate.alerts) == ("moderate", ())
-    assert [alert.code for alert in high.alerts] == ["SUICIDE_RISK_HIGH"]
-
-
-def test_a_moderate_alert_setting_that_is_not_true_or_false_is_refused():
-    with pytest.raises(InvalidProtocol) as error:
-        cssrs_screener.CssrsScreenerProtocol(alert_on_moderate="no")
-
-    assert error.value.field == "alert_on_moderate"
 
 
 @pytest.mark.parametrize("item", [3, 4, 5])

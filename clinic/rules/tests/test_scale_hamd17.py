@@ -4,7 +4,7 @@
 import pytest
 
 from clinic.rules.scales import hamd17
-from clinic.rules.scales.base import AnswerError, InvalidProtocol
+from clinic.rules.scales.base import AnswerError
 
 SCORE = hamd17.INSTRUMENT.score
 MAXIMA = [item.max_points for item in hamd17.INSTRUMENT.items]
@@ -55,17 +55,6 @@ def test_item_3_above_0_raises_the_suicide_alert():
     assert [(alert.code, alert.item) for alert in result.alerts] == [("SUICIDE_RISK", 3)]
 
 
-def test_the_clinic_can_raise_the_suicide_alert_threshold():
-    """§7.2: the item-3 alert is a clinic setting [D]."""
-    protocol = hamd17.Hamd17Protocol(suicide_alert_above=2)
-
-    assert SCORE([0, 0, 2] + [0] * 14, {"protocol": protocol}).alerts == ()
-    assert [alert.item for alert in SCORE([0, 0, 3] + [0] * 14, {"protocol": protocol}).alerts] == [3]
-
-
-def test_an_impossible_alert_threshold_is_refused():
-    with pytest.raises(InvalidProtocol):
-        hamd17.Hamd17Protocol(suicide_alert_above=4)
 
 
 def test_a_3_on_a_0_to_2_item_names_the_item():

@@ -3,7 +3,7 @@
 import pytest
 
 from clinic.rules.scales import madrs
-from clinic.rules.scales.base import AnswerError, InvalidProtocol
+from clinic.rules.scales.base import AnswerError
 
 SCORE = madrs.INSTRUMENT.score
 
@@ -45,24 +45,7 @@ def test_item_10_above_0_raises_the_suicide_alert():
     assert "item 10 (suicidal thoughts) is 1" in result.alerts[0].message
 
 
-def test_the_clinic_can_raise_the_suicide_alert_threshold():
-    """§7.2: the item-10 alert is a clinic setting [D]; with a threshold of 1, a 1 no longer alerts, a 2 does."""
-    protocol = madrs.MadrsProtocol(suicide_alert_above=1)
 
-    assert SCORE([0] * 9 + [1], {"protocol": protocol}).alerts == ()
-    assert [alert.item for alert in SCORE([0] * 9 + [2], {"protocol": protocol}).alerts] == [10]
-
-
-def test_the_clinic_can_turn_the_suicide_alert_off():
-    assert SCORE([0] * 9 + [6], {"protocol": madrs.MadrsProtocol(suicide_alert_above=None)}).alerts == ()
-
-
-def test_an_impossible_alert_threshold_is_refused():
-    """Item 10 scores 0–6, so a threshold of 6 could never fire: refused rather than silently off."""
-    with pytest.raises(InvalidProtocol) as error:
-        madrs.MadrsProtocol(suicide_alert_above=6)
-
-    assert error.value.field == "suicide_alert_above"
 
 
 def test_wrong_answer_count_names_the_answers():

@@ -1,7 +1,7 @@
 import pytest
 
 from clinic.rules.scales import phq9
-from clinic.rules.scales.base import AnswerError, InvalidProtocol
+from clinic.rules.scales.base import AnswerError
 
 SCORE = phq9.INSTRUMENT.score
 
@@ -48,20 +48,3 @@ def test_out_of_range_answer_names_the_item():
 
     assert error.value.field == "item 3"
 
-
-def test_item_9_alert_threshold_is_a_clinic_setting():
-    """clinical-reference §7.2 marks the item-9 alert [D]: the medical director may raise it or turn it off."""
-    answers = [0, 0, 0, 0, 0, 0, 0, 0, 1]
-
-    raised = SCORE(answers, {"protocol": phq9.Phq9Protocol(suicide_alert_above=1)})
-    off = SCORE(answers, {"protocol": phq9.Phq9Protocol(suicide_alert_above=None)})
-
-    assert (raised.alerts, off.alerts) == ((), ())
-    assert SCORE([0, 0, 0, 0, 0, 0, 0, 0, 2], {"protocol": phq9.Phq9Protocol(suicide_alert_above=1)}).alerts
-
-
-def test_impossible_item_9_threshold_is_refused():
-    with pytest.raises(InvalidProtocol) as error:
-        phq9.Phq9Protocol(suicide_alert_above=3)
-
-    assert error.value.field == "suicide_alert_above"

@@ -3,7 +3,7 @@
 import pytest
 
 from clinic.rules.scales import qids_sr16
-from clinic.rules.scales.base import AnswerError, InvalidProtocol
+from clinic.rules.scales.base import AnswerError
 
 SCORE = qids_sr16.INSTRUMENT.score
 DOMAIN_FIRST_ITEMS = (1, 5, 6, 10, 11, 12, 13, 14, 15)
@@ -80,17 +80,6 @@ def test_item_12_above_0_raises_the_suicide_alert():
     assert [(alert.code, alert.item) for alert in result.alerts] == [("SUICIDE_RISK", 12)]
 
 
-def test_the_clinic_can_turn_the_suicide_alert_off():
-    """§7.2: the item-12 alert is a clinic setting [D]."""
-    answers = [0] * 16
-    answers[11] = 3
-
-    assert SCORE(answers, {"protocol": qids_sr16.QidsSr16Protocol(suicide_alert_above=None)}).alerts == ()
-
-
-def test_an_impossible_alert_threshold_is_refused():
-    with pytest.raises(InvalidProtocol):
-        qids_sr16.QidsSr16Protocol(suicide_alert_above=-1)
 
 
 def test_an_unanswered_appetite_item_names_the_item():
