@@ -63,30 +63,40 @@ def test_unset_thresholds_are_marked_required_in_the_protocol_data():
 
 
 @pytest.mark.parametrize(("systolic", "diastolic", "recheck", "expected"), [
-    (140, 90, False, []),
-    (141, 90, False, ["PRE_BP_CAUTION"]),
-    (140, 91, False, ["PRE_BP_CAUTION"]),
-    (165, 95, False, ["PRE_BP_CAUTION"]),
-    (159, 99, True, ["PRE_BP_CAUTION"]),
-    (160, 95, True, ["PRE_BP_HOLD"]),
-    (150, 100, True, ["PRE_BP_HOLD"]),
-    (140, 90, True, []),
+    (140, 90, False, ([], ())),
+    (141, 90, False, (["PRE_BP_CAUTION"], ("RECHECK", "PRESCRIBER_ACKNOWLEDGES"))),
+    (140, 91, False, (["PRE_BP_CAUTION"], ("RECHECK", "PRESCRIBER_ACKNOWLEDGES"))),
+    (159, 99, False, (["PRE_BP_CAUTION"], ("RECHECK", "PRESCRIBER_ACKNOWLEDGES"))),
+    (160, 95, False, (["PRE_BP_HOLD"], ("HOLD", "RECHECK"))),
+    (150, 100, False, (["PRE_BP_HOLD"], ("HOLD", "RECHECK"))),
+    (195, 115, False, (["PRE_BP_HOLD"], ("HOLD", "RECHECK"))),
+    (159, 99, True, (["PRE_BP_CAUTION"], ("RECHECK", "PRESCRIBER_ACKNOWLEDGES"))),
+    (160, 95, True, (["PRE_BP_HOLD"], ("HOLD", "PRESCRIBER_DECIDES"))),
+    (150, 100, True, (["PRE_BP_HOLD"], ("HOLD", "PRESCRIBER_DECIDES"))),
+    (140, 90, True, ([], ())),
 ])
 def test_pre_infusion_blood_pressure(systolic, diastolic, recheck, expected):
-    """§5.3: PRE_BP_CAUTION at SBP > 140 or DBP > 90 [11]; PRE_BP_HOLD at SBP ≥ 160 or DBP ≥ 100 on recheck."""
+    """§5.3: PRE_BP_CAUTION at SBP > 140 or DBP > 90 [11]; PRE_BP_HOLD at SBP ≥ 160 or DBP ≥ 100 on
+    any pre-infusion reading, asking for a recheck; on the recheck it refuses the start and the
+    prescriber decides on rescheduling."""
     alerts = vitals.alerts_for_reading(reading(-5, systolic, diastolic), phase=PRE, protocol=SET, is_recheck=recheck)
 
-    assert codes(alerts) == expected
+    assert (codes(alerts), alerts[0].actions if alerts else ()) == expected
 
 
 def test_pre_alerts_say_what_to_do():
+    """§5.3: the caution asks for a recheck and the prescriber's acknowledgement; the hold asks for a
+    recheck after rest, says an acknowledgement does not lift it, and on recheck refuses the start."""
     caution, = vitals.alerts_for_reading(reading(-5, 150, 85), phase=PRE, protocol=SET)
-    hold, = vitals.alerts_for_reading(reading(-5, 165, 85), phase=PRE, protocol=SET, is_recheck=True)
+    hold, = vitals.alerts_for_reading(reading(-5, 165, 85), phase=PRE, protocol=SET)
+    refused, = vitals.alerts_for_reading(reading(-5, 165, 85), phase=PRE, protocol=SET, is_recheck=True)
 
-    assert caution.actions == ("RECHECK", "PRESCRIBER_ACKNOWLEDGES")
     assert "Recheck after 5 min rest" in caution.message
-    assert hold.actions == ("HOLD", "PRESCRIBER_DECIDES")
-    assert hold.message.startswith("BP 165/85 mmHg on recheck, at or above 160/100. Do not start")
+    assert hold.message == ("BP 165/85 mmHg before the infusion, at or above 160/100. Recheck after 5 min rest, at "
+                            "09:00 or later. Do not start the infusion: it may start only once a recheck after rest "
+                            "is below the hold limit. An acknowledgement does not lift this hold.")
+    assert refused.message == ("BP 165/85 mmHg on recheck, still at or above 160/100. Do not start the infusion. The "
+                               "prescriber decides on rescheduling.")
 
 
 @pytest.mark.parametrize(("systolic", "diastolic", "expected"), [
@@ -136,7 +146,7 @@ def test_bp_stop_asks_to_stop_and_call_now():
 def test_bp_stop_before_the_start_means_do_not_start():
     alerts = vitals.alerts_for_reading(reading(-5, 210, 100), phase=PRE, protocol=SET)
 
-    assert codes(alerts) == ["PRE_BP_CAUTION", "BP_STOP"]
+    assert codes(alerts) == ["PRE_BP_HOLD", "BP_STOP"]
     assert alerts[1].actions == ("HOLD", "CALL_PRESCRIBER_NOW", "KEEP_MONITORING")
     assert "Do not start the infusion" in alerts[1].message
 
@@ -217,13 +227,26 @@ def series(*readings, end_minute=None, **kwargs):
     return vitals.alerts_for_series(list(readings), start_at=START, end_at=end_at, protocol=SET, **kwargs)
 
 
-def test_series_recheck_after_5_minutes_holds_and_sooner_does_not():
-    """§5.3: PRE_BP_HOLD applies on the recheck after 5 min rest."""
-    on_time = series(reading(-12, 165, 85), reading(-7, 165, 85))
-    too_soon = series(reading(-12, 165, 85), reading(-8, 165, 85))
+def actions_of(alerts):
+    return [(alert.code, alert.actions) for alert in alerts]
 
-    assert codes(on_time) == ["PRE_BP_CAUTION", "PRE_BP_HOLD"]
-    assert codes(too_soon) == ["PRE_BP_CAUTION", "PRE_BP_CAUTION"]
+
+ASK_RECHECK = ("PRE_BP_HOLD", ("HOLD", "RECHECK"))
+REFUSE = ("PRE_BP_HOLD", ("HOLD", "PRESCRIBER_DECIDES"))
+CAUTION = ("PRE_BP_CAUTION", ("RECHECK", "PRESCRIBER_ACKNOWLEDGES"))
+
+
+@pytest.mark.parametrize(("first", "second", "expected"), [
+    ((-12, 165, 85), (-7, 165, 85), [ASK_RECHECK, REFUSE]),
+    ((-12, 165, 85), (-8, 165, 85), [ASK_RECHECK, ASK_RECHECK]),
+    ((-12, 165, 85), (-7, 150, 85), [ASK_RECHECK, CAUTION]),
+    ((-12, 150, 85), (-7, 165, 85), [CAUTION, ASK_RECHECK]),
+])
+def test_series_recheck_after_5_minutes_refuses_and_sooner_asks_again(first, second, expected):
+    """§5.3 PRE_BP_HOLD: at the hold limit on any pre-infusion reading; a recheck at least 5 min
+    later still at or above it refuses the start; one sooner is not the recheck; a caution reading
+    followed by one at the hold limit asks for that reading's own recheck."""
+    assert actions_of(series(reading(*first), reading(*second))) == expected
 
 
 def test_series_confirms_bp_pause_5_minutes_later():

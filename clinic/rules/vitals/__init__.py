@@ -9,9 +9,10 @@ infusion, until the medical director sets them.
 Each alert carries the actions it asks for. In the pre-infusion phase "pause" means "do not start"
 (HOLD); after the infusion has ended there is no pump to pause, so PAUSE is dropped.
 
-The settings live in `thresholds`, one reading in `reading`, its alerts in `alerts`, a day's
-sequence and the restart decision in `series`, and the due times in `schedule`; this module names
-them all, so callers import from `clinic.rules.vitals`.
+The settings live in `thresholds`, one reading in `reading`, its alerts in `alerts`, whether the
+infusion may start in `start` (PRE_BP_HOLD: only a recheck after rest below the hold limit lifts
+it, never an acknowledgement), a day's sequence and the restart decision in `series`, and the due
+times in `schedule`; this module names them all, so callers import from `clinic.rules.vitals`.
 """
 
 from clinic.rules.protocol import InvalidProtocol
@@ -40,6 +41,7 @@ from clinic.rules.vitals.alerts import (
     UnknownPhase,
     alerts_for_reading,
     below_pause_limits,
+    bp_at_hold_level,
     bp_at_pause_level,
     bp_at_stop_level,
     hr_high,
@@ -63,6 +65,16 @@ from clinic.rules.vitals.schedule import (
     due_timepoints,
 )
 from clinic.rules.vitals.series import ResumeDecision, alerts_for_series, resume_decision
+from clinic.rules.vitals.start import (
+    BLOCKED,
+    DO_NOT_START,
+    MAY_START,
+    Acknowledgement,
+    HoldWatch,
+    ReadingAfterStart,
+    StartDecision,
+    start_decision,
+)
 from clinic.rules.vitals.thresholds import (
     DEFAULT_PROTOCOL,
     REQUIRED,
@@ -73,12 +85,14 @@ from clinic.rules.vitals.thresholds import (
 )
 
 __all__ = [
-    "CALL_PRESCRIBER_NOW", "DEFAULT_PROTOCOL", "EMERGENCY_PROTOCOL", "END_RECORDS", "HOLD", "INFUSION",
-    "INFUSION_RECORDS", "KEEP_MONITORING", "NOTIFY_PRESCRIBER", "OTHER_SYMPTOMS", "PAUSE", "PHASES", "POST",
-    "POST_RECORDS", "PRE", "PRESCRIBER_ACKNOWLEDGES", "PRESCRIBER_APPROVES", "PRESCRIBER_DECIDES", "PRE_RECORDS",
-    "RECHECK", "REQUIRED", "RESUME", "RULES", "SOURCE", "STOP", "STOP_SYMPTOMS",
-    "Alert", "AlertRule", "BaselineMissing", "DueTimepoint", "ImpossibleReading", "InvalidProtocol", "InvalidTimes",
-    "Pause", "Reading", "ResumeDecision", "ThresholdNotSet", "UnknownPhase", "UnknownSymptom", "VitalsProtocol",
-    "alerts_for_reading", "alerts_for_series", "below_pause_limits", "bp_at_pause_level", "bp_at_stop_level",
-    "check_reading", "due_timepoints", "hr_high", "require_thresholds_set", "resume_decision", "unset_thresholds",
+    "BLOCKED", "CALL_PRESCRIBER_NOW", "DEFAULT_PROTOCOL", "DO_NOT_START", "EMERGENCY_PROTOCOL", "END_RECORDS", "HOLD",
+    "INFUSION", "INFUSION_RECORDS", "KEEP_MONITORING", "MAY_START", "NOTIFY_PRESCRIBER", "OTHER_SYMPTOMS", "PAUSE",
+    "PHASES", "POST", "POST_RECORDS", "PRE", "PRESCRIBER_ACKNOWLEDGES", "PRESCRIBER_APPROVES", "PRESCRIBER_DECIDES",
+    "PRE_RECORDS", "RECHECK", "REQUIRED", "RESUME", "RULES", "SOURCE", "STOP", "STOP_SYMPTOMS",
+    "Acknowledgement", "Alert", "AlertRule", "BaselineMissing", "DueTimepoint", "HoldWatch", "ImpossibleReading",
+    "InvalidProtocol", "InvalidTimes", "Pause", "Reading", "ReadingAfterStart", "ResumeDecision", "StartDecision",
+    "ThresholdNotSet", "UnknownPhase", "UnknownSymptom", "VitalsProtocol",
+    "alerts_for_reading", "alerts_for_series", "below_pause_limits", "bp_at_hold_level", "bp_at_pause_level",
+    "bp_at_stop_level", "check_reading", "due_timepoints", "hr_high", "require_thresholds_set", "resume_decision",
+    "start_decision", "unset_thresholds",
 ]

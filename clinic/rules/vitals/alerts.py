@@ -6,7 +6,7 @@ Source: clinical-reference §5.3 (alerts [D]; Spravato label [11]; one clinic's 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from clinic.rules.errors import DomainError
 from clinic.rules.vitals.reading import Reading, check_reading
@@ -14,6 +14,7 @@ from clinic.rules.vitals.thresholds import (
     BP_RISE_SOURCE,
     DEFAULT_PROTOCOL,
     FORUM_SOURCE,
+    HOLD_SOURCE,
     LABEL_SOURCE,
     VitalsProtocol,
     require_thresholds_set,
@@ -56,8 +57,9 @@ _NOTIFY_ENDED = "The infusion has ended: notify the prescriber."
 RULES = {rule.code: rule for rule in (
     AlertRule("PRE_BP_CAUTION", (RECHECK, PRESCRIBER_ACKNOWLEDGES),
               "Recheck after 5 min rest; the prescriber acknowledges before the infusion starts.", LABEL_SOURCE),
-    AlertRule("PRE_BP_HOLD", (HOLD, PRESCRIBER_DECIDES),
-              "Do not start the infusion. The prescriber decides on rescheduling.", "§5.3 [D] (on recheck)"),
+    AlertRule("PRE_BP_HOLD", (HOLD, RECHECK),
+              "Do not start the infusion: it may start only once a recheck after rest is below the hold limit. "
+              "An acknowledgement does not lift this hold.", HOLD_SOURCE),
     AlertRule("BP_RISE", (NOTIFY_PRESCRIBER,), "Notify the prescriber.", BP_RISE_SOURCE),
     AlertRule("BP_PAUSE_PENDING", (RECHECK,), "Recheck in 5 min: if it is still as high, BP_PAUSE applies.",
               FORUM_SOURCE),
@@ -90,6 +92,11 @@ RULES = {rule.code: rule for rule in (
 )}
 
 
+# A recheck still at or above the hold limit: the start is refused, not waiting on anything.
+HOLD_CONFIRMED = AlertRule("PRE_BP_HOLD", (HOLD, PRESCRIBER_DECIDES),
+                           "Do not start the infusion. The prescriber decides on rescheduling.", HOLD_SOURCE)
+
+
 @dataclass(frozen=True)
 class Alert:
     code: str
@@ -99,9 +106,10 @@ class Alert:
     taken_at: datetime
 
 
-def alert_for(code: str, reading: Reading, finding: str, phase: str) -> Alert:
-    """The alert `code` raises for `finding`, its actions and instruction fitted to the phase."""
-    rule = RULES[code]
+def alert_for(code: str, reading: Reading, finding: str, phase: str, *, rule: AlertRule | None = None) -> Alert:
+    """The alert `code` raises for `finding`, its actions and instruction fitted to the phase;
+    `rule` replaces the code's usual rule."""
+    rule = rule or RULES[code]
     actions, instruction = rule.actions, rule.instruction
     if phase == PRE and rule.not_started:
         actions, instruction = tuple(dict.fromkeys(HOLD if a in (PAUSE, STOP) else a for a in actions)), \
@@ -119,6 +127,11 @@ def _bp_at_or_above(reading: Reading, systolic: int, diastolic: int) -> bool:
     return reading.systolic_mmhg >= systolic or reading.diastolic_mmhg >= diastolic
 
 
+def bp_at_hold_level(reading: Reading, protocol: VitalsProtocol) -> bool:
+    return _bp_at_or_above(reading, protocol.pre_bp_hold_systolic_at_or_above_mmhg,
+                           protocol.pre_bp_hold_diastolic_at_or_above_mmhg)
+
+
 def bp_at_stop_level(reading: Reading, protocol: VitalsProtocol) -> bool:
     return _bp_at_or_above(reading, protocol.bp_stop_systolic_at_or_above_mmhg,
                            protocol.bp_stop_diastolic_at_or_above_mmhg)
@@ -134,11 +147,17 @@ def hr_high(reading: Reading, protocol: VitalsProtocol) -> bool:
 
 
 def pre_alerts(reading: Reading, protocol: VitalsProtocol, is_recheck: bool) -> list[Alert]:
-    if is_recheck and _bp_at_or_above(reading, protocol.pre_bp_hold_systolic_at_or_above_mmhg,
-                                      protocol.pre_bp_hold_diastolic_at_or_above_mmhg):
-        return [alert_for("PRE_BP_HOLD", reading, f"{bp_text(reading)} on recheck, at or above "
-                          f"{protocol.pre_bp_hold_systolic_at_or_above_mmhg}/"
-                          f"{protocol.pre_bp_hold_diastolic_at_or_above_mmhg}.", PRE)]
+    """PRE_BP_HOLD at or above the hold limit (asking for a recheck, or refusing the start when
+    `is_recheck`), else PRE_BP_CAUTION above the caution limit."""
+    hold = f"{protocol.pre_bp_hold_systolic_at_or_above_mmhg}/{protocol.pre_bp_hold_diastolic_at_or_above_mmhg}"
+    if bp_at_hold_level(reading, protocol) and is_recheck:
+        return [alert_for("PRE_BP_HOLD", reading, f"{bp_text(reading)} on recheck, still at or above {hold}.", PRE,
+                          rule=HOLD_CONFIRMED)]
+    if bp_at_hold_level(reading, protocol):
+        recheck_at = reading.taken_at + timedelta(minutes=protocol.pre_bp_recheck_rest_min)
+        return [alert_for("PRE_BP_HOLD", reading, f"{bp_text(reading)} before the infusion, at or above {hold}. "
+                          f"Recheck after {protocol.pre_bp_recheck_rest_min} min rest, at {recheck_at:%H:%M} or "
+                          "later.", PRE)]
     if reading.systolic_mmhg > protocol.pre_bp_caution_systolic_above_mmhg or \
             reading.diastolic_mmhg > protocol.pre_bp_caution_diastolic_above_mmhg:
         return [alert_for("PRE_BP_CAUTION", reading, f"{bp_text(reading)} before the infusion, above "
@@ -204,10 +223,12 @@ def pending_alerts(reading: Reading, protocol: VitalsProtocol, phase: str) -> li
 
 def alerts_for_reading(reading: Reading, *, phase: str, protocol: VitalsProtocol = DEFAULT_PROTOCOL,
                        baseline: Reading | None = None, is_recheck: bool = False) -> tuple[Alert, ...]:
-    """Every §5.3 alert one reading raises on its own. Before the infusion: PRE_BP_CAUTION, or
-    PRE_BP_HOLD when `is_recheck`. From the start: BP_RISE over `baseline` (the last pre-infusion
-    reading), and BP_PAUSE_PENDING / HR_HIGH_PENDING, which ask for the recheck that confirms
-    BP_PAUSE or HR_HIGH (see `alerts_for_series`). Any phase: BP_STOP, SYMPTOM_STOP, SPO2_LOW,
+    """Every §5.3 alert one reading raises on its own. Before the infusion: PRE_BP_HOLD at or above
+    the hold limit, asking for a recheck after rest, or refusing the start when `is_recheck` (the
+    reading is the recheck of an earlier one at the hold limit); else PRE_BP_CAUTION. From the
+    start: BP_RISE over `baseline` (the last pre-infusion reading), and BP_PAUSE_PENDING /
+    HR_HIGH_PENDING, which ask for the recheck that confirms BP_PAUSE or HR_HIGH (see
+    `alerts_for_series`). Any phase: BP_STOP, SYMPTOM_STOP, SPO2_LOW,
     RR_LOW, RR_HIGH, HR_LOW. Refuses while a required threshold is unset."""
     require_thresholds_set(protocol)
     check_reading(reading)

@@ -1,7 +1,8 @@
 """Alerts across one infusion day, where a reading's meaning depends on those before it, and
 whether a paused pump may restart.
 
-Source: clinical-reference §5.3 [D]: BP at the pause limits and HR above 120 count once a recheck at
+Source: clinical-reference §5.3 [D]: a pre-infusion BP at the hold limit waits for a recheck after
+5 min rest (PRE_BP_HOLD); BP at the pause limits and HR above 120 count once a recheck at
 least 5 min later confirms them; RESUME needs 2 readings at least 5 min apart below every pause
 limit and the prescriber's approval; after a stop nothing resumes.
 """
@@ -28,6 +29,7 @@ from clinic.rules.vitals.alerts import (
     pre_alerts,
 )
 from clinic.rules.vitals.reading import Reading, check_reading, checked_in_time_order
+from clinic.rules.vitals.start import HoldWatch
 from clinic.rules.vitals.thresholds import DEFAULT_PROTOCOL, VitalsProtocol, require_thresholds_set
 
 
@@ -61,18 +63,17 @@ class _Day:
     protocol: VitalsProtocol
     paused: bool = False
     stopped: bool = False
-    caution_at: datetime | None = None
     bp: _Watch = field(default_factory=lambda: _Watch("BP_PAUSE"))
     hr: _Watch = field(default_factory=lambda: _Watch("HR_HIGH"))
     clear: _Watch = field(default_factory=lambda: _Watch("RESUME"))
+    hold: HoldWatch = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.hold = HoldWatch(self.protocol)
 
     def pre(self, reading: Reading) -> list[Alert]:
-        rest = timedelta(minutes=self.protocol.pre_bp_recheck_rest_min)
-        is_recheck = self.caution_at is not None and reading.taken_at - self.caution_at >= rest
-        alerts = pre_alerts(reading, self.protocol, is_recheck)
-        if any(alert.code == "PRE_BP_CAUTION" for alert in alerts):
-            self.caution_at = reading.taken_at
-        return alerts + any_phase_alerts(reading, self.protocol, PRE)
+        return pre_alerts(reading, self.protocol, self.hold.update(reading)) + \
+            any_phase_alerts(reading, self.protocol, PRE)
 
     def during(self, reading: Reading, phase: str, baseline: Reading) -> list[Alert]:
         alerts = any_phase_alerts(reading, self.protocol, phase)
@@ -126,7 +127,9 @@ def alerts_for_series(readings: Sequence[Reading], *, start_at: datetime, end_at
                       protocol: VitalsProtocol = DEFAULT_PROTOCOL,
                       baseline: Reading | None = None) -> tuple[Alert, ...]:
     """Every §5.3 alert of one infusion day, in time order. Readings before `start_at` are
-    pre-infusion: one taken at least 5 min after a PRE_BP_CAUTION reading is its recheck. From the
+    pre-infusion: one at the hold limit raises PRE_BP_HOLD asking for a recheck after 5 min rest,
+    and a recheck still at or above it raises PRE_BP_HOLD refusing the start (see `HoldWatch`;
+    `start_decision` says whether the infusion may start). From the
     start, BP at the pause limits is BP_PAUSE once a reading at least 5 min later is still there
     (with none below in between), and HR above 120 likewise HR_HIGH; until then they are
     *_PENDING. While paused, 2 readings at least 5 min apart below every pause limit raise RESUME

@@ -31,6 +31,8 @@ def _required(source: str) -> dict[str, Any]:
 
 LABEL_SOURCE = "§5.3 [D]; Spravato label [11]"
 FORUM_SOURCE = "§5.3 [D]; one clinic's protocol on a forum [42] (anecdotal)"
+HOLD_SOURCE = ("§5.3 [D] PRE_BP_HOLD: on any pre-infusion reading; the start waits for a recheck after 5 min rest "
+               "below it, and a recheck still at or above it means do not start")
 BP_RISE_SOURCE = ("§5.3 [D]: the Spravato label reports this rise as an incidence figure [11]; using it as an action "
                   "threshold is a product choice")
 _UNSET = "§5.3 [D]: no shipped value; infusions are blocked until the medical director sets one"
@@ -44,8 +46,8 @@ class VitalsProtocol:
     pre_bp_caution_systolic_above_mmhg: int = field(default=140, metadata=tagged("D", LABEL_SOURCE))
     pre_bp_caution_diastolic_above_mmhg: int = field(default=90, metadata=tagged("D", LABEL_SOURCE))
     pre_bp_recheck_rest_min: int = field(default=5, metadata=tagged("D", "§5.3: recheck after 5 min rest"))
-    pre_bp_hold_systolic_at_or_above_mmhg: int = field(default=160, metadata=tagged("D", "§5.3 (on recheck)"))
-    pre_bp_hold_diastolic_at_or_above_mmhg: int = field(default=100, metadata=tagged("D", "§5.3 (on recheck)"))
+    pre_bp_hold_systolic_at_or_above_mmhg: int = field(default=160, metadata=tagged("D", HOLD_SOURCE))
+    pre_bp_hold_diastolic_at_or_above_mmhg: int = field(default=100, metadata=tagged("D", HOLD_SOURCE))
     bp_rise_systolic_at_or_above_mmhg: int = field(default=40, metadata=tagged("D", BP_RISE_SOURCE))
     bp_rise_diastolic_at_or_above_mmhg: int = field(default=25, metadata=tagged("D", BP_RISE_SOURCE))
     bp_pause_systolic_at_or_above_mmhg: int = field(default=180, metadata=tagged("D", FORUM_SOURCE))
