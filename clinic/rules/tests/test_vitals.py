@@ -159,7 +159,7 @@ def test_heart_rate_limits(heart, expected):
 
 @pytest.mark.parametrize(("spo2", "rate", "expected"), [
     (92, 14, []), (91, 14, ["SPO2_LOW"]), (97, 8, []), (97, 7, ["RR_LOW"]), (97, 24, []), (97, 25, ["RR_HIGH"]),
-    (None, None, [])])
+    (None, None, ["VITALS_INCOMPLETE"])])
 def test_spo2_and_respiratory_rate_limits(spo2, rate, expected):
     """§5.3: SPO2_LOW, RR_LOW, RR_HIGH at the medical director's settings → pause, notify prescriber."""
     assert during(spo2=spo2, rate=rate) == expected

@@ -18,6 +18,7 @@ times in `schedule`; this module names them all, so callers import from `clinic.
 from clinic.rules.protocol import InvalidProtocol
 from clinic.rules.vitals.alerts import (
     CALL_PRESCRIBER_NOW,
+    COMPLETE_SET,
     EMERGENCY_PROTOCOL,
     HOLD,
     INFUSION,
@@ -45,6 +46,7 @@ from clinic.rules.vitals.alerts import (
     bp_at_pause_level,
     bp_at_stop_level,
     hr_high,
+    missing_measures,
 )
 from clinic.rules.vitals.reading import (
     OTHER_SYMPTOMS,
@@ -85,14 +87,15 @@ from clinic.rules.vitals.thresholds import (
 )
 
 __all__ = [
-    "BLOCKED", "CALL_PRESCRIBER_NOW", "DEFAULT_PROTOCOL", "DO_NOT_START", "EMERGENCY_PROTOCOL", "END_RECORDS", "HOLD",
-    "INFUSION", "INFUSION_RECORDS", "KEEP_MONITORING", "MAY_START", "NOTIFY_PRESCRIBER", "OTHER_SYMPTOMS", "PAUSE",
-    "PHASES", "POST", "POST_RECORDS", "PRE", "PRESCRIBER_ACKNOWLEDGES", "PRESCRIBER_APPROVES", "PRESCRIBER_DECIDES",
-    "PRE_RECORDS", "RECHECK", "REQUIRED", "RESUME", "RULES", "SOURCE", "STOP", "STOP_SYMPTOMS",
+    "BLOCKED", "CALL_PRESCRIBER_NOW", "COMPLETE_SET", "DEFAULT_PROTOCOL", "DO_NOT_START", "EMERGENCY_PROTOCOL",
+    "END_RECORDS", "HOLD", "INFUSION", "INFUSION_RECORDS", "KEEP_MONITORING", "MAY_START", "NOTIFY_PRESCRIBER",
+    "OTHER_SYMPTOMS", "PAUSE", "PHASES", "POST", "POST_RECORDS", "PRE", "PRESCRIBER_ACKNOWLEDGES",
+    "PRESCRIBER_APPROVES", "PRESCRIBER_DECIDES", "PRE_RECORDS", "RECHECK", "REQUIRED", "RESUME", "RULES", "SOURCE",
+    "STOP", "STOP_SYMPTOMS",
     "Acknowledgement", "Alert", "AlertRule", "BaselineMissing", "DueTimepoint", "HoldWatch", "ImpossibleReading",
     "InvalidProtocol", "InvalidTimes", "Pause", "Reading", "ReadingAfterStart", "ResumeDecision", "StartDecision",
     "ThresholdNotSet", "UnknownPhase", "UnknownSymptom", "VitalsProtocol",
     "alerts_for_reading", "alerts_for_series", "below_pause_limits", "bp_at_hold_level", "bp_at_pause_level",
-    "bp_at_stop_level", "check_reading", "due_timepoints", "hr_high", "require_thresholds_set", "resume_decision",
-    "start_decision", "unset_thresholds",
+    "bp_at_stop_level", "check_reading", "due_timepoints", "hr_high", "missing_measures", "require_thresholds_set",
+    "resume_decision", "start_decision", "unset_thresholds",
 ]

@@ -5,7 +5,7 @@ Source: clinical-reference §5.3 (alerts [D]; Spravato label [11]; one clinic's 
 "do not start" (HOLD); after the infusion has ended there is no pump to pause, so PAUSE is dropped.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from clinic.rules.errors import DomainError
@@ -28,7 +28,7 @@ RECHECK, HOLD, PAUSE, STOP, RESUME = "RECHECK", "HOLD", "PAUSE", "STOP", "RESUME
 CALL_PRESCRIBER_NOW, NOTIFY_PRESCRIBER = "CALL_PRESCRIBER_NOW", "NOTIFY_PRESCRIBER"
 PRESCRIBER_ACKNOWLEDGES, PRESCRIBER_DECIDES, PRESCRIBER_APPROVES = (
     "PRESCRIBER_ACKNOWLEDGES", "PRESCRIBER_DECIDES", "PRESCRIBER_APPROVES")
-EMERGENCY_PROTOCOL, KEEP_MONITORING = "EMERGENCY_PROTOCOL", "KEEP_MONITORING"
+EMERGENCY_PROTOCOL, KEEP_MONITORING, COMPLETE_SET = "EMERGENCY_PROTOCOL", "KEEP_MONITORING", "COMPLETE_SET"
 
 
 class UnknownPhase(DomainError):
@@ -82,6 +82,9 @@ RULES = {rule.code: rule for rule in (
     *(AlertRule(code, (PAUSE, NOTIFY_PRESCRIBER), "Pause the pump and notify the prescriber.", "§5.3 [D]",
                 not_started=_NOTIFY_NOT_STARTED, ended=_NOTIFY_ENDED) for code in (
         "SPO2_LOW", "RR_LOW", "RR_HIGH", "HR_LOW")),
+    AlertRule("VITALS_INCOMPLETE", (COMPLETE_SET,), "Complete the set: both are monitored continuously.",
+              "§5.3 [D] VITALS_INCOMPLETE; §5.2 (SpO₂ and RR at every timepoint)",
+              not_started="Complete the set before the infusion starts."),
     AlertRule("RESUME", (PRESCRIBER_APPROVES, RESUME),
               "With the prescriber's approval, resume at the same rate; the pause time is added to the infusion "
               "time.", "§5.3 [D] RESUME"),
@@ -104,6 +107,7 @@ class Alert:
     message: str
     source: str
     taken_at: datetime
+    overdue_at: datetime | None = None
 
 
 def alert_for(code: str, reading: Reading, finding: str, phase: str, *, rule: AlertRule | None = None) -> Alert:
@@ -177,7 +181,27 @@ def any_phase_alerts(reading: Reading, protocol: VitalsProtocol, phase: str) -> 
         named = ", ".join(symptom.replace("_", " ").lower() for symptom in stop_symptoms)
         alerts.append(alert_for("SYMPTOM_STOP", reading, f"Reported: {named}.", phase))
     alerts += [alert_for(code, reading, finding, phase) for code, finding in _limit_findings(reading, protocol)]
-    return alerts
+    return alerts + incomplete_alerts(reading, protocol, phase)
+
+
+def missing_measures(reading: Reading) -> tuple[str, ...]:
+    """The continuously monitored measures a set left out (§5.3 VITALS_INCOMPLETE)."""
+    values = (("SpO₂", reading.spo2_percent), ("respiratory rate", reading.respiratory_rate_per_min))
+    return tuple(name for name, value in values if value is None)
+
+
+def incomplete_alerts(reading: Reading, protocol: VitalsProtocol, phase: str) -> list[Alert]:
+    """VITALS_INCOMPLETE for a set without SpO₂ or RR, naming what is missing and when it is overdue.
+    Every charted set counts: the rules cannot tell a due set from an extra one, and both measures
+    are on the monitor continuously (§5.2)."""
+    missing = missing_measures(reading)
+    if not missing:
+        return []
+    overdue_at = reading.taken_at + timedelta(minutes=protocol.vitals_complete_within_min)
+    named = " and ".join(missing)
+    alert = alert_for("VITALS_INCOMPLETE", reading, f"{named[0].upper()}{named[1:]} not recorded in the "
+                      f"{reading.taken_at:%H:%M} set; it is overdue from {overdue_at:%H:%M}.", phase)
+    return [replace(alert, overdue_at=overdue_at)]
 
 
 def _limit_findings(reading: Reading, protocol: VitalsProtocol) -> list[tuple[str, str]]:
@@ -229,7 +253,8 @@ def alerts_for_reading(reading: Reading, *, phase: str, protocol: VitalsProtocol
     start: BP_RISE over `baseline` (the last pre-infusion reading), and BP_PAUSE_PENDING /
     HR_HIGH_PENDING, which ask for the recheck that confirms BP_PAUSE or HR_HIGH (see
     `alerts_for_series`). Any phase: BP_STOP, SYMPTOM_STOP, SPO2_LOW,
-    RR_LOW, RR_HIGH, HR_LOW. Refuses while a required threshold is unset."""
+    RR_LOW, RR_HIGH, HR_LOW, and VITALS_INCOMPLETE for a set without SpO₂ or RR. Refuses while a
+    required threshold is unset."""
     require_thresholds_set(protocol)
     check_reading(reading)
     if phase not in PHASES:
@@ -245,7 +270,7 @@ def alerts_for_reading(reading: Reading, *, phase: str, protocol: VitalsProtocol
 
 
 def below_pause_limits(reading: Reading, protocol: VitalsProtocol) -> bool:
-    """Below every limit that pauses the pump (§5.3 RESUME)."""
+    """Below every limit that pauses the pump (§5.3 RESUME); a set without SpO₂ or RR cannot show it."""
     return not (bp_at_pause_level(reading, protocol) or hr_high(reading, protocol)
-                or _limit_findings(reading, protocol))
+                or _limit_findings(reading, protocol) or missing_measures(reading))
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from clinic.rules.errors import DomainError
 from clinic.rules.vitals.alerts import (
+    COMPLETE_SET,
     HOLD,
     PRE,
     Alert,
@@ -142,8 +143,8 @@ def _blocks(ordered: list[Reading], start_at: datetime, watch: HoldWatch, latest
         blocks.append(f"BP was at or above {_hold_text(protocol)} at {watch.last_high_at:%H:%M}. Recheck after "
                       f"{protocol.pre_bp_recheck_rest_min} min rest, at {recheck_at:%H:%M} or later: the infusion "
                       "may start only once a recheck is below it. An acknowledgement does not lift this hold.")
-    blocks += [alert.message for alert in latest_alerts
-               if HOLD in alert.actions and alert.code not in ("PRE_BP_HOLD", *STOP_CODES)]
+    blocks += [alert.message for alert in latest_alerts if alert.code not in ("PRE_BP_HOLD", *STOP_CODES)
+               and (HOLD in alert.actions or COMPLETE_SET in alert.actions)]
     if any(alert.code == "PRE_BP_CAUTION" for alert in latest_alerts) and not any(
             ack.code in ACKNOWLEDGEABLE and latest.taken_at <= ack.acknowledged_at <= start_at
             for ack in acknowledgements):

@@ -61,6 +61,8 @@ class VitalsProtocol:
     rr_low_below_per_min: int | None = field(default=None, metadata=_required(_UNSET))
     rr_high_above_per_min: int | None = field(default=None, metadata=_required(_UNSET))
     hr_low_below_bpm: int | None = field(default=None, metadata=_required(_UNSET))
+    vitals_complete_within_min: int = field(
+        default=5, metadata=tagged("D", "§5.3 VITALS_INCOMPLETE: the nurse completes the set; overdue after 5 min"))
     resume_readings_apart_min: int = field(default=5, metadata=tagged("D", "§5.3 RESUME: 2 readings 5 min apart"))
     stop_symptoms: tuple[str, ...] = field(default=STOP_SYMPTOMS, metadata=tagged("D", "§5.3 SYMPTOM_STOP [43]"))
     pre_window_min: int = field(default=15, metadata=tagged("D", "§5.2: ≤ 15 min before start"))
