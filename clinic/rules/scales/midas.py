@@ -6,9 +6,11 @@ sum. Items A (headache days) and B (average pain, 0–10) are not scored; they c
 `midas_a` and `midas_b`, are required like any other item and are checked. Licence not checked [U]:
 item wording is left out.
 
-A day count runs from 0 to 92, the longest three consecutive calendar months. The form asks that
-item 2 leaves out the days of item 1 and item 4 those of item 3; that is not enforced, since the
-published scoring does not refuse a form on it and staff can query a surprising answer.
+A day count runs from 0 to 92, the longest three consecutive calendar months (MAX_DAYS, the item
+limit); the same 92 days bound each pair below. Item 2 counts only days not already counted in
+item 1, and item 4 only days not in item 3 (§7.1), so items 1 + 2 (paid work or school) and items
+3 + 4 (household work) cannot exceed the days in the 3 months: a pair above 92 is refused naming
+both items.
 """
 
 from collections.abc import Sequence
@@ -25,6 +27,8 @@ GRADES = (Band(0, 5, "GRADE_I", "Grade I: little or no disability"),
           Band(6, 10, "GRADE_II", "Grade II: mild disability"),
           Band(11, 20, "GRADE_III", "Grade III: moderate disability"),
           Band(21, None, "GRADE_IV", "Grade IV: severe disability"))
+# §7.1: (first item, second item, what they count) whose days cannot add up to more than MAX_DAYS.
+DAY_PAIRS = ((1, 2, "paid work or school"), (3, 4, "household work"))
 # Unscored items: (context key, item name, label, inclusive range, unit).
 UNSCORED_ITEMS = (("midas_a", "A", "Headache days in the last 3 months", (0, MAX_DAYS), "days"),
                   ("midas_b", "B", "Average headache pain, 0 (none) to 10 (as bad as it can be)", (0, 10), ""))
@@ -32,11 +36,23 @@ UNSCORED_ITEMS = (("midas_a", "A", "Headache days in the last 3 months", (0, MAX
 
 def score(answers: Sequence[Any], context: dict[str, Any]) -> Score:
     """Sum of the five day counts, graded I–IV; items A and B are checked and returned as subscores."""
-    total = sum(item_points(INSTRUMENT, answers))
+    points = item_points(INSTRUMENT, answers)
+    _check_day_pairs(points)
+    total = sum(points)
     unscored = {key: _unscored_answer(context, key=key, name=name, label=label, bounds=bounds, unit=unit)
                 for key, name, label, bounds, unit in UNSCORED_ITEMS}
     subscores = {"headache_days": unscored["midas_a"], "average_pain": unscored["midas_b"]}
     return Score("midas", total, band_for(total, GRADES), subscores=subscores)
+
+
+def _check_day_pairs(points: tuple[int, ...]) -> None:
+    for first, second, activity in DAY_PAIRS:
+        days = points[first - 1] + points[second - 1]
+        if days > MAX_DAYS:
+            raise AnswerError(f"MIDAS items {first} and {second}: days missed plus days at half productivity at "
+                              f"{activity} add up to {days}, more than the {MAX_DAYS} days in 3 months. Item "
+                              f"{second} counts only days not already counted in item {first}; check both answers "
+                              "with the patient.", field=f"items {first} and {second}", items=(first, second))
 
 
 def _unscored_answer(context: dict[str, Any], *, key: str, name: str, label: str,
@@ -57,7 +73,8 @@ INSTRUMENT = Instrument(
     name="MIDAS",
     items=tuple(Item(number, label, number_range=(0, MAX_DAYS), unit="days")
                 for number, label in enumerate(LABELS, start=1)),
-    total_range=(0, MAX_DAYS * len(LABELS)),
+    # Items 1 + 2 and 3 + 4 at most 92 days each, item 5 at most 92.
+    total_range=(0, MAX_DAYS * (len(DAY_PAIRS) + 1)),
     bands=GRADES,
     recall_period="last 3 months",
     completed_by="patient",
@@ -66,5 +83,7 @@ INSTRUMENT = Instrument(
             "adds the published text once it has confirmed the terms.",
     scorer=score,
     notes=("Items A (headache days, 0–92) and B (average pain, 0–10) are unscored and go in the context "
-           "as midas_a and midas_b.",),
+           "as midas_a and midas_b.",
+           "Items 1 + 2 and items 3 + 4 cannot add up to more than the 92 days in 3 months: item 2 leaves "
+           "out the days of item 1, item 4 those of item 3."),
 )

@@ -24,11 +24,39 @@ def test_grade_boundaries(total, grade):
     assert (result.total, result.severity) == (total, grade)
 
 
-def test_maximum_total_is_grade_iv():
-    """Five day counts of at most 92 days (3 months) each: 460 days, grade IV."""
-    result = SCORE([92] * 5, CONTEXT)
+@pytest.mark.parametrize("answers", [[92, 0, 92, 0, 92], [46, 46, 0, 92, 92], [0, 92, 45, 47, 92]])
+def test_maximum_total_is_276_grade_iv(answers):
+    """clinical-reference §7.1: items 1 + 2 and 3 + 4 cannot exceed the 92 days in 3 months, item 5 is at
+    most 92: the highest total is 3 × 92 = 276, grade IV."""
+    result = SCORE(answers, CONTEXT)
 
-    assert (result.total, result.severity) == (460, "GRADE_IV")
+    assert (result.total, result.severity) == (276, "GRADE_IV")
+    assert midas.INSTRUMENT.total_range == (0, 276)
+
+
+@pytest.mark.parametrize(("answers", "total"), [([46, 46, 0, 0, 0], 92), ([0, 0, 0, 92, 0], 92),
+                                              ([92, 0, 0, 92, 0], 184), ([1, 91, 91, 1, 5], 189)])
+def test_day_pairs_of_92_days_are_accepted(answers, total):
+    """clinical-reference §7.1: items 1 + 2 and 3 + 4 may reach the 92 days in 3 months (the item limit)."""
+    assert SCORE(answers, CONTEXT).total == total
+
+
+@pytest.mark.parametrize(("answers", "first", "second", "days", "activity"), [
+    ([47, 46, 0, 0, 0], 1, 2, 93, "paid work or school"),
+    ([90, 5, 0, 0, 0], 1, 2, 95, "paid work or school"),
+    ([0, 0, 50, 43, 0], 3, 4, 93, "household work"),
+    ([0, 0, 92, 92, 0], 3, 4, 184, "household work"),
+])
+def test_impossible_day_pairs_are_refused_naming_both_items(answers, first, second, days, activity):
+    """clinical-reference §7.1: item 2 excludes the days of item 1 and item 4 those of item 3, so items
+    1 + 2 and 3 + 4 cannot exceed the 92 days in 3 months (the item limit): 93 is refused."""
+    with pytest.raises(AnswerError) as error:
+        SCORE(answers, CONTEXT)
+
+    assert (error.value.field, error.value.items) == (f"items {first} and {second}", (str(first), str(second)))
+    assert error.value.message.startswith(
+        f"MIDAS items {first} and {second}: days missed plus days at half productivity at {activity} add up to "
+        f"{days}, more than the 92 days in 3 months.")
 
 
 def test_day_count_above_3_months_names_the_item():
