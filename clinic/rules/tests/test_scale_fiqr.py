@@ -73,14 +73,11 @@ def test_salaffi_2018_boundaries(sums, shown, band):
 
 
 def test_2020_band_uses_the_unrounded_total():
-    """clinical-reference §7.2: the 2020 set is half-open on the unrounded total. Prorated sums give
-    23 71/72, shown as 24.0 but still remission."""
-    answers = [None, *_fill(5, 8), *_fill(1, 2), None, *_fill(38, 9)]
-    context = {"protocol": fiqr.FiqrProtocol(band_set="salaffi_2020", max_missing_symptoms=1)}
+    """clinical-reference §7.2: the 2020 set is half-open on the unrounded total: 23.95 is shown as 24.0
+    but is still remission."""
+    total = Fraction(2395, 100)
 
-    result = SCORE(answers, context)
-
-    assert (str(result.total), result.severity) == ("24.0", "REMISSION")
+    assert (str(fiqr._one_decimal(total)), band_for(total, fiqr.SALAFFI_2020)) == ("24.0", "REMISSION")
 
 
 @pytest.mark.parametrize(("rating", "total"), [(0, "0.0"), (10, "100.0")])
@@ -97,18 +94,24 @@ def test_prorates_one_missing_function_item():
     assert (str(result.total), str(result.subscores["function"]), result.flags) == ("57.8", "15.8", ("PRORATED",))
 
 
-def test_refuses_two_missing_function_items_by_default():
-    """clinical-reference §7.1: the validity limit is a product choice [D]; the default follows the
-    reference's example (invalid if ≥ 2 function items are missing)."""
+@pytest.mark.parametrize("missing", [(2, 4), (1, 9), (1, 2, 3)])
+def test_refuses_two_or_more_missing_function_items(missing):
+    """clinical-reference §7.1 [48]: the developers' scoring page (fiqr.info) counts the form invalid if
+    2 or more function items are missing; the refusal names every missing item."""
+    answers = [None if number in missing else answer for number, answer in enumerate(FIXTURE, start=1)]
+
     with pytest.raises(AnswerError) as error:
-        SCORE([3, None, 5, None, 7, 5, 5, 5, 5, *FIXTURE[9:]])
+        SCORE(answers)
 
-    assert error.value.field == "item 2"
-    assert "items 2, 4" in error.value.message
+    assert (error.value.field, error.value.items) == (f"item {missing[0]}", tuple(str(n) for n in missing))
+    assert f"items {', '.join(str(n) for n in missing)} have no answer" in error.value.message
+    assert "invalid with 2 or more function items missing" in error.value.message
 
 
-@pytest.mark.parametrize("missing", [10, 12, 21])
-def test_refuses_any_missing_overall_or_symptom_item_by_default(missing):
+@pytest.mark.parametrize(("missing", "domain"), [(10, "overall"), (11, "overall"), (12, "symptoms"),
+                                                  (21, "symptoms")])
+def test_refuses_any_missing_overall_or_symptom_item(missing, domain):
+    """clinical-reference §7.1 [48]: any missing overall or symptom item makes the form invalid."""
     answers = list(FIXTURE)
     answers[missing - 1] = None
 
@@ -116,32 +119,34 @@ def test_refuses_any_missing_overall_or_symptom_item_by_default(missing):
         SCORE(answers)
 
     assert error.value.field == f"item {missing}"
+    assert f"invalid with any {domain} item missing" in error.value.message
 
 
-def test_clinic_may_allow_a_missing_overall_item():
-    """Prorating [48]: overall 7 over 1 answered × 2/1 = 14; total 15 + 14 + 30 = 59.0."""
-    context = {"protocol": fiqr.FiqrProtocol(max_missing_overall=1)}
-
-    result = SCORE([*FIXTURE[:9], None, 7, *FIXTURE[11:]], context)
-
-    assert (str(result.total), result.subscores["overall"]) == ("59.0", Decimal("14.0"))
+@pytest.mark.parametrize("setting", ["max_missing_function", "max_missing_overall", "max_missing_symptoms"])
+def test_the_validity_limits_are_not_clinic_settings(setting):
+    """clinical-reference §7.1 [48]: the validity limits are the developers' own, so no clinic may loosen
+    them."""
+    with pytest.raises(TypeError):
+        fiqr.FiqrProtocol(**{setting: 2})
 
 
 def test_rounds_half_up_not_to_even():
-    """clinical-reference §1: round half-up. Function 1 over 5 answered × 9/5 ÷ 3 = 0.6 and symptoms
-    1 over 4 answered × 10/4 ÷ 2 = 1.25 give 1.85, shown as 1.9."""
-    context = {"protocol": fiqr.FiqrProtocol(max_missing_function=4, max_missing_symptoms=6)}
-    answers = [1, 0, 0, 0, 0, None, None, None, None, 0, 0, 1, 0, 0, 0, None, None, None, None, None, None]
+    """clinical-reference §1: round half-up. Function 6 over 8 answered × 9/8 ÷ 3 = 2.25, shown as 2.3
+    (half-even would give 2.2)."""
+    answers = [None, 6, *[0] * 19]
 
-    assert str(SCORE(answers, context).total) == "1.9"
+    result = SCORE(answers)
+
+    assert (str(result.total), str(result.subscores["function"]), result.flags) == ("2.3", "2.3", ("PRORATED",))
 
 
-@pytest.mark.parametrize("settings", [{"band_set": "salaffi_2019"}, {"max_missing_function": 9},
-                                      {"max_missing_overall": -1}])
-def test_refuses_impossible_settings(settings):
-    """A domain needs at least one answer to prorate; only the two published band sets exist."""
-    with pytest.raises(InvalidProtocol):
-        fiqr.FiqrProtocol(**settings)
+@pytest.mark.parametrize("band_set", ["salaffi_2019", "", 2020])
+def test_refuses_an_unknown_band_set(band_set):
+    """clinical-reference §7.2: only the two published band sets exist [U]."""
+    with pytest.raises(InvalidProtocol) as error:
+        fiqr.FiqrProtocol(band_set=band_set)
+
+    assert error.value.field == "band_set"
 
 
 def test_out_of_range_rating_names_the_item():
@@ -170,3 +175,52 @@ def test_every_total_has_a_band_that_never_falls_as_the_total_rises(band_set):
 
     assert ranks == sorted(ranks)
     assert (ranks[0], ranks[-1]) == (0, len(codes) - 1)
+
+
+@pytest.mark.parametrize(("items", "flags"), [((), ()), ((2,), ("MULTIPLE_ANSWERS",)),
+                                              ((2, 15), ("MULTIPLE_ANSWERS",))])
+def test_one_or_two_items_with_more_than_one_answer_still_score(items, flags):
+    """clinical-reference §7.1 [48]: the form is invalid only from 3 items with more than one answer;
+    fewer are scored as entered and flagged."""
+    result = SCORE(FIXTURE, {"multiple_answer_items": list(items)})
+
+    assert (str(result.total), result.flags) == ("57.0", flags)
+
+
+@pytest.mark.parametrize("items", [(2, 15, 21), (1, 10, 11, 12)])
+def test_three_or_more_items_with_more_than_one_answer_are_refused_naming_them(items):
+    """clinical-reference §7.1 [48]: invalid if 3 or more items have more than one answer (fiqr.info)."""
+    with pytest.raises(AnswerError) as error:
+        SCORE(FIXTURE, {"multiple_answer_items": list(reversed(items))})
+
+    numbers = ", ".join(str(item) for item in items)
+    assert (error.value.field, error.value.items) == (f"items {numbers}", tuple(str(item) for item in items))
+    assert f"FIQR items {numbers} have more than one answer" in error.value.message
+
+
+def test_a_prorated_form_with_items_with_more_than_one_answer_carries_both_flags():
+    """clinical-reference §7.1 [48]: one missing function item and two items with more than one answer
+    leave the form valid."""
+    result = SCORE([None, *FIXTURE[1:]], {"multiple_answer_items": [3, 4]})
+
+    assert (str(result.total), result.flags) == ("57.8", ("PRORATED", "MULTIPLE_ANSWERS"))
+
+
+@pytest.mark.parametrize("items", [[0], [22], [3, 3], "3", [True], 3, [2.0]])
+def test_multiple_answer_items_must_be_item_numbers_each_once(items):
+    """clinical-reference §7.1: FIQR has items 1–21."""
+    with pytest.raises(AnswerError) as error:
+        SCORE(FIXTURE, {"multiple_answer_items": items})
+
+    assert error.value.field == "context.multiple_answer_items"
+
+
+def test_labels_are_the_systems_own_not_the_licensed_wording():
+    """clinical-reference §7.2 licences: the function items' wording ("Walk continuously for 20 minutes",
+    …) is licensed text, so the labels are the system's own and the licence note says so."""
+    labels = [item.label for item in fiqr.INSTRUMENT.items]
+
+    assert (len(labels), labels[1]) == (21, "Sustained walking")
+    assert "Walk continuously for 20 minutes" not in labels
+    assert all(item.text is None for item in fiqr.INSTRUMENT.items)
+    assert "the labels here are the system's own short names" in fiqr.INSTRUMENT.licence
