@@ -1,7 +1,7 @@
 """Every write to the patient record, each with its audit event and revision history."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models, transaction
@@ -14,6 +14,7 @@ from clinic.patients.models import (
     Indication,
     Medication,
     MrnSequence,
+    OtherDiagnosis,
     Patient,
     RecordRevision,
     ReferringClinician,
@@ -22,6 +23,7 @@ from clinic.patients.models import (
     TreatmentTrial,
 )
 from clinic.patients.queries import search_text_for
+from clinic.rules import icd10
 from clinic.rules.birth_date import check_birth_date
 from clinic.rules.errors import DomainError
 from clinic.rules.indications import ICD10_PREFIXES
@@ -146,6 +148,7 @@ def _plain(value: Any) -> Any:
 # The intake records a clinician adds, changes and removes one by one.
 INTAKE_MODELS: dict[str, type[models.Model]] = {
     "indication": Indication,
+    "other_diagnosis": OtherDiagnosis,
     "medication": Medication,
     "allergy": Allergy,
     "measurement": BodyMeasurement,
@@ -153,7 +156,8 @@ INTAKE_MODELS: dict[str, type[models.Model]] = {
     "result": Result,
 }
 # Who recorded it and when, for the kinds that keep it.
-RECORDED_FIELDS = {"measurement": ("recorded_by", "recorded_at"), "result": ("recorded_by", "recorded_at")}
+RECORDED_FIELDS = {"measurement": ("recorded_by", "recorded_at"), "result": ("recorded_by", "recorded_at"),
+                   "other_diagnosis": ("recorded_by", "recorded_at")}
 
 
 def intake_kind_of(item: models.Model) -> str:
@@ -163,18 +167,20 @@ def intake_kind_of(item: models.Model) -> str:
 @transaction.atomic
 def add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
                     values: dict[str, Any] | None = None, **fields: Any) -> models.Model:
-    """Add one indication, medicine, allergy, measurement, prior treatment or result.
+    """Add one indication, other diagnosis, medicine, allergy, measurement, prior treatment or result.
 
     Pass the entry's fields in `values` when one of them is itself named `kind` (prior treatments
     and results), which would clash with this function's own `kind`."""
     fields = {**(values or {}), **fields}
+    if kind == "other_diagnosis":
+        fields = _coded_diagnosis(fields, recorded_code=None)
     model = INTAKE_MODELS[kind]
     item = model(patient=patient, **fields)
     if kind in RECORDED_FIELDS:
         by_field, at_field = RECORDED_FIELDS[kind]
         setattr(item, by_field, actor)
         setattr(item, at_field, now)
-    _validate_intake_item(kind, item)
+    _validate_intake_item(kind, item, now=now)
     item.full_clean()
     item.save()
     record_revision(patient=patient, record=item, actor=actor, now=now, change="create",
@@ -188,10 +194,12 @@ def add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
 def change_intake_item(*, actor: Any, now: datetime, item: models.Model, **fields: Any) -> models.Model:
     kind = intake_kind_of(item)
     item = type(item).objects.select_for_update().get(pk=item.pk)
+    if kind == "other_diagnosis":
+        fields = _coded_diagnosis(fields, recorded_code=item.icd10_code)
     changes = apply_changes(item, fields)
     if not changes:
         return item
-    _validate_intake_item(kind, item)
+    _validate_intake_item(kind, item, now=now)
     item.full_clean()
     item.save()
     record_revision(patient=item.patient, record=item, actor=actor, now=now, change="update",
@@ -214,7 +222,9 @@ def remove_intake_item(*, actor: Any, now: datetime, item: models.Model) -> None
     item.delete()
 
 
-def _validate_intake_item(kind: str, item: models.Model) -> None:
+def _validate_intake_item(kind: str, item: models.Model, *, now: datetime) -> None:
+    if kind == "other_diagnosis":
+        _validate_diagnosis_dates(item, today=site_today(site=item.patient.site, now=now))
     if kind == "indication":
         prefixes = ICD10_PREFIXES[item.code]
         item.icd10_code = item.icd10_code.strip().upper()
@@ -236,8 +246,46 @@ def _validate_intake_item(kind: str, item: models.Model) -> None:
         raise DatesOutOfOrder("The stop date is before the start date. Check both dates.", field="stopped_on")
 
 
+def _coded_diagnosis(fields: dict[str, Any], *, recorded_code: str | None) -> dict[str, Any]:
+    """The fields with the code written as the code set writes it and, for a code not recorded
+    before, the code set's description; refuses a code the code set does not hold."""
+    if "icd10_code" not in fields:
+        return fields
+    code = icd10.normalise(fields["icd10_code"])
+    if code == recorded_code:
+        # The description stays as recorded, whatever a later code-set release says.
+        return {**fields, "icd10_code": code}
+    return {**fields, "icd10_code": code, "description": icd10.describe(code)}
+
+
+DIAGNOSIS_DATES = {"onset_on": "onset", "resolved_on": "resolved", "noted_on": "noted"}
+
+
+def _validate_diagnosis_dates(diagnosis: OtherDiagnosis, *, today: date) -> None:
+    """No date after today at the site; a current diagnosis is not resolved; resolved after onset."""
+    for name, label in DIAGNOSIS_DATES.items():
+        value = getattr(diagnosis, name)
+        if value is not None and value > today:
+            raise DateInFuture(f"The {label} date {value.isoformat()} is after today at the site "
+                               f"({today.isoformat()}). Check the day and the year.", field=name)
+    if diagnosis.is_current and diagnosis.resolved_on is not None:
+        raise CurrentDiagnosisResolved("A current diagnosis has no resolved date. Clear the resolved date, "
+                                       "or mark the diagnosis as past.", field="resolved_on")
+    if diagnosis.onset_on and diagnosis.resolved_on and diagnosis.resolved_on < diagnosis.onset_on:
+        raise DatesOutOfOrder("The resolved date is before the onset date. Check both dates.",
+                              field="resolved_on")
+
+
 class IcdCodeMismatch(DomainError):
     code = "ICD10_CODE_MISMATCH"
+
+
+class DateInFuture(DomainError):
+    code = "DATE_IN_FUTURE"
+
+
+class CurrentDiagnosisResolved(DomainError):
+    code = "CURRENT_DIAGNOSIS_RESOLVED"
 
 
 class EmptyMeasurement(DomainError):

@@ -10,6 +10,7 @@ from clinic.patients.models import (
     BodyMeasurement,
     Indication,
     Medication,
+    OtherDiagnosis,
     Patient,
     ReferringClinician,
     Result,
@@ -17,6 +18,7 @@ from clinic.patients.models import (
 )
 from clinic.patients.models.records import DocumentKind
 from clinic.patients.models.registry import NPI_DIGITS_MESSAGE
+from clinic.rules import icd10
 from clinic.rules.birth_date import ImplausibleBirthDate, check_birth_date
 from clinic.rules.physiological_ranges import RANGES
 from clinic.rules.safety_history import SAFETY_LABELS
@@ -77,6 +79,17 @@ class IndicationForm(forms.ModelForm):
         labels = {"code": "Indication", "is_primary": "Primary indication"}
 
 
+class OtherDiagnosisForm(forms.ModelForm):
+    class Meta:
+        model = OtherDiagnosis
+        fields = ["icd10_code", "status", "onset_on", "resolved_on", "noted_on"]
+        widgets = {"onset_on": DATE_INPUT, "resolved_on": DATE_INPUT, "noted_on": DATE_INPUT}
+        labels = {"onset_on": "Onset (if known)", "resolved_on": "Resolved (past diagnoses only)",
+                  "noted_on": "Noted on"}
+        help_texts = {"icd10_code": f"e.g. F31.81 or f3181. The description comes from the code set "
+                                    f"({icd10.CODE_SET})."}
+
+
 class MedicationForm(forms.ModelForm):
     class Meta:
         model = Medication
@@ -135,6 +148,7 @@ class ResultForm(forms.ModelForm):
 
 INTAKE_FORMS: dict[str, type[forms.ModelForm]] = {
     "indication": IndicationForm,
+    "other_diagnosis": OtherDiagnosisForm,
     "medication": MedicationForm,
     "allergy": AllergyForm,
     "measurement": MeasurementForm,

@@ -9,11 +9,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from clinic.patients.models import (
     BodyMeasurement,
     Document,
+    Indication,
+    OtherDiagnosis,
     Patient,
     RecordRevision,
     ReferringClinician,
     Result,
 )
+from clinic.patients.models.intake import DiagnosisStatus
+from clinic.rules import icd10
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -60,13 +64,25 @@ def chart(*, user: Any, patient_id: Any) -> Patient | None:
         Patient.objects.visible_to(user)
         .select_related("site", "referring_clinician", "safety_history")
         .prefetch_related(
-            "indications", "medications", "allergies", Prefetch("measurements", queryset=measurements),
+            "indications", "other_diagnoses", "medications", "allergies",
+            Prefetch("measurements", queryset=measurements),
             "treatment_trials", Prefetch("results", queryset=Result.objects.select_related("recorded_by")),
             Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
         )
         .filter(pk=patient_id)
         .first()
     )
+
+
+def diagnoses_for_screening(patient: Patient) -> list[tuple[str, bool]]:
+    """(ICD-10-CM code, current) for each active indication (current) and each other diagnosis
+    (current or past), indications first, in two queries: screening reads both lists, so a bipolar
+    or psychotic disorder recorded beside another indication is not missed (clinical-reference §2.1,
+    "Codes that screening must read")."""
+    indications = Indication.objects.filter(patient=patient, active=True).values_list("icd10_code", flat=True)
+    others = OtherDiagnosis.objects.filter(patient=patient).values_list("icd10_code", "status")
+    return ([(icd10.normalise(code), True) for code in indications]
+            + [(code, status == DiagnosisStatus.CURRENT) for code, status in others])
 
 
 def latest_measurements(patient: Patient) -> dict[str, Any]:

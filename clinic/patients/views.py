@@ -15,15 +15,16 @@ from django.views.decorators.http import require_POST
 from clinic.accounts.access import clinical_staff_only, get_visible_or_404
 from clinic.audit.actions import record_event
 from clinic.patients import actions, forms, queries
-from clinic.patients.models import Document, Patient
+from clinic.patients.models import Document, OtherDiagnosis, Patient
 from clinic.rules.errors import DomainError
 from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.sites.queries import site_today
 from clinic.web.drafts import confirm_saved
 
 PAGE_SIZE = 50
-INTAKE_TITLES = {"indication": "indication", "medication": "medicine", "allergy": "allergy",
-                 "measurement": "measurement", "treatment_trial": "prior treatment", "result": "result"}
+INTAKE_TITLES = {"indication": "indication", "other_diagnosis": "other diagnosis", "medication": "medicine",
+                 "allergy": "allergy", "measurement": "measurement", "treatment_trial": "prior treatment",
+                 "result": "result"}
 
 
 def _audit_view(request: HttpRequest, action: str, patient: Patient, **data: Any) -> None:
@@ -156,21 +157,27 @@ def intake_item(request: HttpRequest, patient_id: int, kind: str, item_id: int |
     if request.method == "POST" and form.is_valid():
         try:
             if item is None:
-                actions.add_intake_item(actor=request.user, now=timezone.now(), patient=patient,
-                                        kind=kind, values=form.cleaned_data)
+                saved = actions.add_intake_item(actor=request.user, now=timezone.now(), patient=patient,
+                                                kind=kind, values=form.cleaned_data)
             else:
-                actions.change_intake_item(actor=request.user, now=timezone.now(),
-                                           item=type(item).objects.get(pk=item.pk), **form.cleaned_data)
+                saved = actions.change_intake_item(actor=request.user, now=timezone.now(),
+                                                   item=type(item).objects.get(pk=item.pk), **form.cleaned_data)
         except DomainError as error:
             _add_domain_error(form, error)
         else:
             confirm_saved(request, draft)
-            messages.success(request, f"Saved the {INTAKE_TITLES[kind]}.")
+            messages.success(request, f"Saved the {INTAKE_TITLES[kind]}{_described(saved)}.")
             return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + f"#{kind}")
     _audit_view(request, f"patients.{kind}_form_viewed", patient)
     return render(request, "patients/intake_item.html", {
         "form": form, "patient": patient, "kind": kind, "item": item, "title": INTAKE_TITLES[kind], "draft": draft,
     })
+
+
+def _described(item: Any) -> str:
+    """For a coded diagnosis, its code and description (": F31.81 Bipolar II disorder"), so the nurse
+    sees what the code means; nothing for other entries."""
+    return f": {item.icd10_code} {item.description}" if isinstance(item, OtherDiagnosis) else ""
 
 
 @login_required

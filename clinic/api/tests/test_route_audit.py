@@ -17,6 +17,7 @@ from clinic.patients.models import (
     BodyMeasurement,
     Indication,
     Medication,
+    OtherDiagnosis,
     Patient,
     Result,
     SafetyHistory,
@@ -64,6 +65,9 @@ CASES: dict[str, Case] = {
                                                              body={"answers": {"pregnant": True}}),
     **entry_cases("indications", "indication",
                   {"code": "PTSD", "icd10_code": "F43.10", "noted_on": "2026-10-01"}, {"active": False}),
+    **entry_cases("other-diagnoses", "other_diagnosis",
+                  {"icd10_code": "F20.9", "status": "current", "noted_on": "2026-10-01"},
+                  {"icd10_code": "F33.1"}),
     **entry_cases("medications", "medication", {"name": "Bupropion", "drug_class": "antidepressant_other"},
                   {"dose_text": "150 mg daily"}),
     **entry_cases("allergies", "allergy", {"substance": "Latex"}, {"severity": "mild"}),
@@ -89,6 +93,9 @@ def record(main_site, nurse):
     entries = {
         "indications": Indication.objects.create(patient=patient, code="TRD_UNIPOLAR", icd10_code="F33.2",
                                                  noted_on=dt.date(2026, 10, 1)),
+        "other-diagnoses": OtherDiagnosis.objects.create(
+            patient=patient, icd10_code="F31.81", description="Bipolar II disorder", status="past",
+            noted_on=dt.date(2026, 10, 1), recorded_by=nurse, recorded_at=RECORDED_AT),
         "medications": Medication.objects.create(patient=patient, name="Sertraline", drug_class="ssri"),
         "allergies": Allergy.objects.create(patient=patient, substance="Penicillin"),
         "measurements": BodyMeasurement.objects.create(patient=patient, measured_on=dt.date(2026, 11, 2),

@@ -1,6 +1,8 @@
-"""The intake record (clinical staff only): indications, medicines, allergies, measurements, prior
-treatments, results and the safety history that screening reads."""
+"""The intake record (clinical staff only): indications, other diagnoses, medicines, allergies,
+measurements, prior treatments, results and the safety history that screening reads."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +14,7 @@ from ninja import Router, Status
 from clinic.accounts.access import require_roles
 from clinic.accounts.models import CLINICAL_ROLES
 from clinic.api.v1 import intake_schemas as schemas
-from clinic.api.v1.errors import responses
+from clinic.api.v1.errors import InvalidField, responses
 from clinic.api.v1.fields import pk_from_id
 from clinic.api.v1.idempotency import Created, IdempotencyKey, answer_once
 from clinic.api.v1.patients import visible_patient
@@ -20,6 +22,7 @@ from clinic.api.v1.schemas import In, Out
 from clinic.audit.actions import record_event
 from clinic.patients import actions
 from clinic.patients.models import Patient, SafetyHistory
+from clinic.rules import icd10
 
 router = Router(tags=["intake"])
 
@@ -40,6 +43,8 @@ class IntakeKind:
 KINDS = (
     IntakeKind("indications", "indication", schemas.IndicationIn, schemas.IndicationPatch,
                schemas.IndicationOut),
+    IntakeKind("other-diagnoses", "other_diagnosis", schemas.OtherDiagnosisIn, schemas.OtherDiagnosisPatch,
+               schemas.OtherDiagnosisOut),
     IntakeKind("medications", "medication", schemas.MedicationIn, schemas.MedicationPatch,
                schemas.MedicationOut),
     IntakeKind("allergies", "allergy", schemas.AllergyIn, schemas.AllergyPatch, schemas.AllergyOut),
@@ -49,6 +54,19 @@ KINDS = (
                schemas.TreatmentTrialPatch, schemas.TreatmentTrialOut),
     IntakeKind("results", "result", schemas.ResultIn, schemas.ResultPatch, schemas.ResultOut),
 )
+
+
+# Values the schema cannot check, as they need the code set or the site's date: refused with 400
+# naming the field, as a birth date after today is.
+INPUT_REFUSALS = (icd10.UnknownDiagnosisCode, actions.DateInFuture)
+
+
+@contextmanager
+def input_refused_as_400() -> Iterator[None]:
+    try:
+        yield
+    except INPUT_REFUSALS as error:
+        raise InvalidField(error.message, field=error.field) from None
 
 
 def clinical_patient(request: HttpRequest, patient_id: str) -> Patient:
@@ -64,6 +82,7 @@ def read_intake(request: HttpRequest, patient_id: str) -> dict[str, Any]:
     patient = clinical_patient(request, patient_id)
     intake = {
         "indications": patient.indications.all(),
+        "other_diagnoses": patient.other_diagnoses.all(),
         "medications": patient.medications.all(),
         "allergies": patient.allergies.all(),
         "measurements": patient.measurements.all(),
@@ -106,8 +125,9 @@ def add_routes(entry: IntakeKind) -> None:
         patient = clinical_patient(request, patient_id)
 
         def create() -> Created:
-            added = actions.add_intake_item(actor=request.auth, now=now, patient=patient, kind=entry.kind,
-                                            values=payload.model_dump())
+            with input_refused_as_400():
+                added = actions.add_intake_item(actor=request.auth, now=now, patient=patient, kind=entry.kind,
+                                                values=payload.model_dump())
             return Created(body=out.from_orm(added), patient_id=patient.pk)
 
         return answer_once(request=request, key=idempotency_key, payload=payload, now=now, create=create)
@@ -120,7 +140,8 @@ def add_routes(entry: IntakeKind) -> None:
             record_event(actor=request.auth, now=now, action="api.patients.intake_read", subject=row,
                          site_id=row.patient.site_id)
             return row
-        return actions.change_intake_item(actor=request.auth, now=now, item=row, **fields)
+        with input_refused_as_400():
+            return actions.change_intake_item(actor=request.auth, now=now, item=row, **fields)
 
     def remove(request: HttpRequest, patient_id: str, item_id: str) -> Status:
         row = intake_item(request, entry, patient_id=patient_id, item_id=item_id)

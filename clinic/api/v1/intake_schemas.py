@@ -2,10 +2,10 @@
 own limits and vocabularies."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Model
-from pydantic import ConfigDict, Field, create_model
+from pydantic import AfterValidator, ConfigDict, Field, create_model
 
 from clinic.api.v1.fields import (
     Flag,
@@ -20,8 +20,9 @@ from clinic.api.v1.fields import (
 )
 from clinic.api.v1.schemas import In, Out, patch_of
 from clinic.patients.models import Allergy, Result, TreatmentTrial
-from clinic.patients.models.intake import DrugClass, IndicationCode, TrialKind, TrialOutcome
+from clinic.patients.models.intake import DiagnosisStatus, DrugClass, IndicationCode, TrialKind, TrialOutcome
 from clinic.patients.models.records import ResultKind
+from clinic.rules import icd10
 from clinic.rules.safety_history import SAFETY_LABELS
 
 
@@ -60,6 +61,33 @@ class IndicationOut(Out):
     is_primary: bool
     noted_on: dt.date
     active: bool
+
+
+class OtherDiagnosisIn(In):
+    model_config = example({"icd10_code": "F31.81", "status": "past", "onset_on": "2019-03-01",
+                            "resolved_on": "2021-06-01", "noted_on": "2026-10-01"})
+
+    # Written as the code set writes it ("f3181" is F31.81); whether the code set holds it is checked
+    # when the entry is saved.
+    icd10_code: Annotated[text(min_length=1, max_length=10), AfterValidator(icd10.normalise)] = Field(
+        description=f"ICD-10-CM code, e.g. F31.81 ({icd10.CODE_SET}). A code the code set does not hold, "
+                    f"a chapter or a block gets 400.")
+    status: DiagnosisStatus = Field(description="current, or past (resolved or in remission).")
+    onset_on: OptionalDate = None
+    resolved_on: OptionalDate = Field(default=None, description="Only for a past diagnosis.")
+    noted_on: IsoDate
+
+
+class OtherDiagnosisOut(Out):
+    id: str
+    icd10_code: str
+    description: str = Field(description="The code set's description, as it read when the code was recorded.")
+    status: DiagnosisStatus
+    onset_on: dt.date | None
+    resolved_on: dt.date | None
+    noted_on: dt.date
+    recorded_by_id: str
+    recorded_at: dt.datetime
 
 
 class MedicationIn(In):
@@ -195,6 +223,7 @@ class ResultOut(Out):
 
 
 IndicationPatch = patch_of(IndicationIn, name="IndicationPatch")
+OtherDiagnosisPatch = patch_of(OtherDiagnosisIn, name="OtherDiagnosisPatch")
 MedicationPatch = patch_of(MedicationIn, name="MedicationPatch")
 AllergyPatch = patch_of(AllergyIn, name="AllergyPatch")
 MeasurementPatch = patch_of(MeasurementIn, name="MeasurementPatch")
@@ -232,6 +261,7 @@ class SafetyHistoryOut(Out):
 
 class IntakeOut(Out):
     indications: list[IndicationOut]
+    other_diagnoses: list[OtherDiagnosisOut]
     medications: list[MedicationOut]
     allergies: list[AllergyOut]
     measurements: list[MeasurementOut]

@@ -4,6 +4,7 @@ from clinic.patients.models.intake import (
     Indication,
     IndicationCode,
     Medication,
+    OtherDiagnosis,
     SafetyHistory,
     TreatmentTrial,
 )
@@ -12,6 +13,6 @@ from clinic.patients.models.registry import MrnSequence, Patient, PatientQuerySe
 
 __all__ = [
     "Allergy", "BodyMeasurement", "Document", "Indication", "IndicationCode", "Medication",
-    "MrnSequence", "Patient", "PatientQuerySet", "RecordRevision", "ReferringClinician", "Result",
+    "MrnSequence", "OtherDiagnosis", "Patient", "PatientQuerySet", "RecordRevision", "ReferringClinician", "Result",
     "SafetyHistory", "TreatmentTrial",
 ]

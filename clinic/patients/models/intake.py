@@ -1,5 +1,5 @@
-"""Intake: indications, medicines, allergies, measurements, prior treatments and the safety
-history that eligibility screening reads (clinical-reference §2–§3)."""
+"""Intake: indications, other diagnoses, medicines, allergies, measurements, prior treatments and
+the safety history that eligibility screening reads (clinical-reference §2–§3)."""
 
 from decimal import Decimal
 
@@ -48,6 +48,37 @@ class Indication(models.Model):
 
     class Meta:
         ordering = ["-is_primary", "noted_on", "id"]
+
+
+class DiagnosisStatus(models.TextChoices):
+    CURRENT = "current", "Current"
+    PAST = "past", "Past"
+
+
+class OtherDiagnosis(models.Model):
+    """A diagnosis beside the indications being treated, coded in ICD-10-CM: screening reads these
+    codes with the indications' (clinical-reference §2.1, "Codes that screening must read")."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="other_diagnoses")
+    icd10_code = models.CharField("ICD-10-CM code", max_length=10)
+    # Copied from the code set when the code is recorded, so a later code-set release cannot
+    # change what the record said.
+    description = models.CharField(max_length=255)
+    status = models.CharField(max_length=8, choices=DiagnosisStatus.choices)
+    onset_on = models.DateField("onset", null=True, blank=True)
+    resolved_on = models.DateField("resolved", null=True, blank=True)
+    noted_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        # "current" sorts before "past": current diagnoses first.
+        ordering = ["status", "-noted_on", "id"]
+        verbose_name_plural = "other diagnoses"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == DiagnosisStatus.CURRENT
 
 
 # The drug classes of clinical-reference §2.2–§3, from the rules' table.

@@ -2,7 +2,7 @@ import datetime as dt
 
 import factory
 
-from clinic.patients.models import Patient
+from clinic.patients.models import OtherDiagnosis, Patient
 from clinic.patients.queries import search_text_for
 
 CREATED_AT = dt.datetime(2026, 2, 2, 14, 0, tzinfo=dt.UTC)
@@ -24,3 +24,18 @@ class PatientFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(lambda patient: search_text_for(
         given_name=patient.given_name, family_name=patient.family_name, preferred_name="",
         mrn=patient.mrn))
+
+
+class OtherDiagnosisFactory(factory.django.DjangoModelFactory):
+    """A past bipolar II diagnosis, as the code set describes it."""
+
+    class Meta:
+        model = OtherDiagnosis
+
+    patient = None
+    icd10_code = "F31.81"
+    description = "Bipolar II disorder"
+    status = "past"
+    noted_on = dt.date(2026, 10, 1)
+    recorded_by = None
+    recorded_at = CREATED_AT
