@@ -3,9 +3,12 @@
 Source: clinical-reference §5.5. Observation [D]: at least 60 min after the infusion ends and until
 every criterion holds (no psychiatric guideline sets a minimum [U]; esketamine requires ≥ 2 h [11]).
 Criteria [D] (procedural-sedation model, RCEM 2018 [16]; the margins are product choices): SBP <
-baseline + 20 mmHg, DBP < baseline + 10 mmHg and BP under PRE_BP_HOLD; HR within ±20 bpm of
-baseline; SpO₂ and RR within the clinic's settings without oxygen; alert and oriented, drinking,
-at most mildly nauseated, walking steadily; leaving with a named responsible adult [8].
+baseline + 20 mmHg, DBP < baseline + 10 mmHg and BP under PRE_BP_HOLD; not hypotensive: SBP ≥ 90
+mmHg and not more than 20 mmHg below baseline (rescue drugs can overshoot); sedation back to the
+pre-infusion score and CADSS-6 back to the pre-dose score, and no respiratory depression, as the
+esketamine REMS requires before leaving [11]; HR within ±20 bpm of baseline; SpO₂ and RR within the
+clinic's settings without oxygen; alert and oriented, drinking, at most mildly nauseated, walking
+steadily; leaving with a named responsible adult [8].
 
 Every criterion runs and every unmet one is returned. A criterion the clinic cannot confirm
 because its threshold is unset, or a finding not yet charted, counts as unmet and says why.
@@ -17,10 +20,13 @@ from datetime import datetime, timedelta
 from clinic.rules import vitals
 from clinic.rules.errors import DomainError
 from clinic.rules.protocol import InvalidProtocol, tagged
+from clinic.rules.scales import cadss6
 from clinic.rules.vitals import Reading, VitalsProtocol
 
 SOURCE = "clinical-reference §5.5 [D]; procedural-sedation discharge model, RCEM 2018 [16]"
 NAUSEA_LEVELS = ("none", "mild", "moderate", "severe")
+SEDATION_DIRECTIONS = ("higher", "lower")
+CADSS6_MIN, CADSS6_MAX = cadss6.INSTRUMENT.total_range
 
 
 class InvalidAssessment(DomainError):
@@ -37,6 +43,15 @@ class DischargeProtocol:
                                                                                     "choice"))
     diastolic_below_baseline_plus_mmhg: int = field(default=10, metadata=tagged("D", "§5.5 [16]; margin a product "
                                                                                      "choice"))
+    min_systolic_mmhg: int = field(default=90, metadata=tagged("D", "§5.5 [D]: not hypotensive, SBP ≥ 90 mmHg"))
+    max_systolic_below_baseline_mmhg: int = field(
+        default=20, metadata=tagged("D", "§5.5 [D]: not hypotensive, SBP not more than 20 mmHg below baseline (rescue "
+                                         "drugs can overshoot)"))
+    sedation_deeper_when: str | None = field(
+        default=None, metadata=tagged("U", "§5.2: the sedation scale is a setting and its scoring is not covered "
+                                           "[U]. Unset, discharge needs the pre-infusion score exactly; 'higher' or "
+                                           "'lower' (the way the clinic's scale moves as sedation deepens) also "
+                                           "passes a score on the awake side of it"))
     heart_rate_within_bpm: int = field(default=20, metadata=tagged("D", "§5.5 [16]; margin a product choice"))
     max_nausea: str = field(default="mild", metadata=tagged("D", "§5.5: no more than mildly nauseated"))
     vitals_fresh_within_min: int = field(
@@ -45,9 +60,13 @@ class DischargeProtocol:
 
     def __post_init__(self) -> None:
         for name in ("min_observation_min", "systolic_below_baseline_plus_mmhg", "diastolic_below_baseline_plus_mmhg",
-                     "heart_rate_within_bpm", "vitals_fresh_within_min", "no_driving_hours"):
+                     "min_systolic_mmhg", "max_systolic_below_baseline_mmhg", "heart_rate_within_bpm",
+                     "vitals_fresh_within_min", "no_driving_hours"):
             if getattr(self, name) <= 0:
                 raise InvalidProtocol(f"{name} must be above 0.", field=name)
+        if self.sedation_deeper_when not in (None, *SEDATION_DIRECTIONS):
+            raise InvalidProtocol("sedation_deeper_when must be unset, 'higher' or 'lower'.",
+                                  field="sedation_deeper_when")
         if self.max_nausea not in NAUSEA_LEVELS:
             raise InvalidProtocol(f"max_nausea must be one of {', '.join(NAUSEA_LEVELS)}.", field="max_nausea")
 
@@ -57,12 +76,21 @@ DEFAULT_PROTOCOL = DischargeProtocol()
 
 @dataclass(frozen=True)
 class Assessment:
-    """What the nurse has charted at the discharge check. None means not yet assessed."""
+    """What the nurse has charted at the discharge check. None means not yet assessed.
+
+    Sedation scores are on the clinic's scale (§5.2), the pre-infusion one beside the latest;
+    CADSS-6 is the pre-dose total beside the latest (0–24); `respiratory_depression` is whether the
+    patient shows it now (§5.4 RESP_DEPRESSION: apnoea, laryngospasm)."""
 
     assessed_at: datetime
     infusion_end_at: datetime
     baseline: Reading
     latest: Reading
+    pre_infusion_sedation_score: int | None = None
+    sedation_score: int | None = None
+    pre_dose_cadss6: int | None = None
+    cadss6: int | None = None
+    respiratory_depression: bool | None = None
     on_oxygen: bool | None = None
     alert_and_oriented: bool | None = None
     drinking: bool | None = None
@@ -107,6 +135,15 @@ def _check(assessment: Assessment) -> None:
     if assessment.latest.taken_at > assessment.assessed_at:
         raise InvalidAssessment("The latest reading is timed after the discharge check. Check the reading's time.",
                                 field="latest")
+    for name in ("pre_infusion_sedation_score", "sedation_score", "pre_dose_cadss6", "cadss6"):
+        value = getattr(assessment, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise InvalidAssessment(f"{name} must be a whole number; {value!r} was entered. Re-enter it.", field=name)
+    for name in ("pre_dose_cadss6", "cadss6"):
+        value = getattr(assessment, name)
+        if value is not None and not CADSS6_MIN <= value <= CADSS6_MAX:
+            raise InvalidAssessment(f"A CADSS-6 total is {CADSS6_MIN}–{CADSS6_MAX}; {value} was entered. Re-score it.",
+                                    field=name)
     if assessment.nausea is not None and assessment.nausea not in NAUSEA_LEVELS:
         raise InvalidAssessment(f"Nausea must be one of {', '.join(NAUSEA_LEVELS)}, not {assessment.nausea!r}.",
                                 field="nausea")
@@ -148,6 +185,63 @@ def _below_hold(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet
     if a.latest.systolic_mmhg >= systolic or a.latest.diastolic_mmhg >= diastolic:
         return Unmet("BP_AT_HOLD_LEVEL", f"BP {a.latest.systolic_mmhg}/{a.latest.diastolic_mmhg} mmHg is not under "
                      f"the hold level {systolic}/{diastolic}. Keep observing and tell the prescriber.")
+    return None
+
+
+def _systolic_not_low(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    if a.latest.systolic_mmhg >= p.min_systolic_mmhg:
+        return None
+    return Unmet("SYSTOLIC_LOW", f"Systolic {a.latest.systolic_mmhg} mmHg is below {p.min_systolic_mmhg}. Lay the "
+                 "patient down, tell the prescriber and recheck in 15 min.")
+
+
+def _systolic_not_far_below_baseline(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    limit = a.baseline.systolic_mmhg - p.max_systolic_below_baseline_mmhg
+    if a.latest.systolic_mmhg >= limit:
+        return None
+    return Unmet("SYSTOLIC_BELOW_BASELINE", f"Systolic {a.latest.systolic_mmhg} mmHg is more than "
+                 f"{p.max_systolic_below_baseline_mmhg} below the baseline {a.baseline.systolic_mmhg} (lowest allowed "
+                 f"{limit}). Tell the prescriber, check for a rescue drug's overshoot and recheck in 15 min.")
+
+
+def _back_to(code: str, *, what: str, latest: int | None, baseline: int | None, baseline_name: str,
+             passes: bool) -> Unmet | None:
+    """Unmet when either score is missing or the latest is not back to its baseline."""
+    if baseline is None:
+        return Unmet(f"{code}_BASELINE_NOT_RECORDED", f"No {baseline_name} {what} is charted, so a return to it "
+                     "cannot be shown. Ask the prescriber to assess the patient before discharge.")
+    if latest is None:
+        return Unmet(f"{code}_NOT_RECORDED", f"Record the {what} now.")
+    if passes:
+        return None
+    return Unmet(f"{code}_NOT_AT_BASELINE", f"{what[0].upper()}{what[1:]} {latest}, {baseline_name} {baseline}: not "
+                 "yet back to baseline. Keep observing and reassess in 15 min.")
+
+
+def _sedation(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    latest, baseline = a.sedation_score, a.pre_infusion_sedation_score
+    passes = latest is not None and baseline is not None and (
+        latest == baseline
+        or (p.sedation_deeper_when == "higher" and latest < baseline)
+        or (p.sedation_deeper_when == "lower" and latest > baseline))
+    return _back_to("SEDATION", what="sedation score", latest=latest, baseline=baseline,
+                    baseline_name="pre-infusion", passes=passes)
+
+
+def _dissociation(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    latest, baseline = a.cadss6, a.pre_dose_cadss6
+    passes = latest is not None and baseline is not None and latest <= baseline
+    return _back_to("CADSS6", what="CADSS-6", latest=latest, baseline=baseline, baseline_name="pre-dose",
+                    passes=passes)
+
+
+def _respiratory_depression(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | None:
+    if a.respiratory_depression is None:
+        return Unmet("RESPIRATORY_DEPRESSION_NOT_RECORDED", "Record whether the patient shows respiratory depression "
+                     "(apnoea, laryngospasm).")
+    if a.respiratory_depression:
+        return Unmet("RESPIRATORY_DEPRESSION", "Respiratory depression is charted: the patient may not leave until it "
+                     "has resolved. Tell the prescriber and keep observing.")
     return None
 
 
@@ -230,7 +324,8 @@ def _escort(a: Assessment, p: DischargeProtocol, v: VitalsProtocol) -> Unmet | N
     return None
 
 
-CRITERIA = (_fresh_vitals, _systolic, _diastolic, _below_hold, _heart_rate, _spo2, _respiratory_rate, _oxygen,
+CRITERIA = (_fresh_vitals, _systolic, _diastolic, _below_hold, _systolic_not_low, _systolic_not_far_below_baseline,
+            _heart_rate, _spo2, _respiratory_rate, _oxygen, _sedation, _dissociation, _respiratory_depression,
             _alert, _drinking, _nausea, _walking, _escort)
 
 

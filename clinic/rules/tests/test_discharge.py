@@ -25,8 +25,9 @@ def assess(minutes_after_end=60, systolic=130, diastolic=80, heart=75, spo2=97, 
            **observed):
     at = END + timedelta(minutes=minutes_after_end)
     latest = Reading(at - timedelta(minutes=reading_age_min), systolic, diastolic, heart, spo2, rate)
-    values = dict(on_oxygen=False, alert_and_oriented=True, drinking=True, nausea="none", walks_steadily=True,
-                  responsible_adult_name="Dana Reyes") | observed
+    values = dict(pre_infusion_sedation_score=0, sedation_score=0, pre_dose_cadss6=0, cadss6=0,
+                  respiratory_depression=False, on_oxygen=False, alert_and_oriented=True, drinking=True, nausea="none",
+                  walks_steadily=True, responsible_adult_name="Dana Reyes") | observed
     return Assessment(assessed_at=at, infusion_end_at=END, baseline=BASELINE, latest=latest, **values)
 
 
@@ -107,13 +108,16 @@ def test_vitals_from_before_the_end_do_not_count():
 def test_returns_every_unmet_criterion_at_once():
     """Style habit 6: the whole list, not the first failure."""
     assessment = assess(30, systolic=155, diastolic=92, heart=100, spo2=90, rate=30, on_oxygen=True,
-                        alert_and_oriented=False, drinking=False, nausea="severe", walks_steadily=False,
-                        responsible_adult_name=None)
+                        sedation_score=2, cadss6=3, respiratory_depression=True, alert_and_oriented=False,
+                        drinking=False, nausea="severe", walks_steadily=False, responsible_adult_name=None)
+    hypotensive = assess(systolic=85, diastolic=50)
 
     assert unmet(assessment) == ["OBSERVATION_TIME", "SYSTOLIC_ABOVE_BASELINE", "DIASTOLIC_ABOVE_BASELINE",
                                  "HEART_RATE_FROM_BASELINE", "SPO2_LOW", "RR_OUT_OF_RANGE", "ON_OXYGEN",
+                                 "SEDATION_NOT_AT_BASELINE", "CADSS6_NOT_AT_BASELINE", "RESPIRATORY_DEPRESSION",
                                  "NOT_ALERT_ORIENTED", "NOT_DRINKING", "NAUSEA", "NOT_WALKING_STEADILY",
                                  "NO_RESPONSIBLE_ADULT"]
+    assert unmet(hypotensive) == ["SYSTOLIC_LOW", "SYSTOLIC_BELOW_BASELINE"]
 
 
 @pytest.mark.parametrize(("assessment", "field"), [
@@ -129,7 +133,7 @@ def test_refuses_an_impossible_assessment(assessment, field):
     assert error.value.field == field
 
 
-@given(minutes=st.integers(0, 240), systolic=st.integers(90, 210), heart=st.integers(40, 140),
+@given(minutes=st.integers(0, 240), systolic=st.integers(82, 210), heart=st.integers(40, 140),
        nausea=st.sampled_from(discharge.NAUSEA_LEVELS))
 def test_ready_exactly_when_nothing_is_unmet_and_never_before_60_minutes(minutes, systolic, heart, nausea):
     result = discharge.readiness(assess(minutes, systolic=systolic, heart=heart, nausea=nausea),
