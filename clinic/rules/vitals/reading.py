@@ -28,8 +28,9 @@ class UnknownSymptom(DomainError):
 
 @dataclass(frozen=True)
 class Reading:
-    """One set of vitals. `sedation_concern` is the nurse's finding on the clinic's sedation scale
-    (the scale is a setting, §5.2); `marked_dissociation` is the CADSS marked-dissociation flag."""
+    """One set of vitals. SpO₂ or RR left as None raises VITALS_INCOMPLETE (§5.3). `sedation_concern`
+    is the nurse's finding on the clinic's sedation scale (the scale is a setting, §5.2);
+    `marked_dissociation` is the CADSS marked-dissociation flag."""
 
     taken_at: datetime
     systolic_mmhg: int
