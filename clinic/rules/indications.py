@@ -4,6 +4,9 @@ A recorded indication's code must start with one of its prefixes. The reference 
 to be checked against the current code set.
 """
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 SOURCE = "clinical-reference §2.1 (ICD-10-CM tabular list; verify against the current code set)"
 
 # code, label, accepted ICD-10-CM code prefixes
@@ -18,3 +21,15 @@ INDICATION_TABLE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 INDICATIONS = tuple(code for code, _, _ in INDICATION_TABLE)
 ICD10_PREFIXES = {code: prefixes for code, _, prefixes in INDICATION_TABLE}
+
+# §2.1 "Primary scale" [D]: the instrument each indication is screened and followed with. The
+# shipped default of CriteriaSettings.primary_scales; a clinic may choose another intake screen.
+PRIMARY_SCALES: Mapping[str, str] = MappingProxyType({
+    "TRD_UNIPOLAR": "phq9",
+    "TRD_BIPOLAR": "phq9",
+    "ANXIETY": "gad7",
+    "PTSD": "pcl5",
+    "OCD": "ybocs",
+    "FIBROMYALGIA": "fiqr",
+    "MIGRAINE_CHRONIC": "midas",
+})

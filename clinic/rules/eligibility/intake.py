@@ -2,18 +2,20 @@
 scoring of the intake screens.
 
 Source: clinical-reference §3 (intake set [D]: safety history, screens, blood pressure, medicines,
-pregnancy tests) and §2.2 (prior treatments). The safety items and drug classes mirror the patients
-app's (clinic/patients/models/intake.py), same names and order.
+pregnancy tests; the suicide risk assessment that lifts HS_SUICIDE_HIGH), §2.1 (diagnosis codes and
+the primary scale of each indication) and §2.2 (prior treatments). The safety items and drug classes
+mirror the patients app's (clinic/patients/models/intake.py), same names and order.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from clinic.rules import scales
 from clinic.rules.drug_classes import DRUG_CLASSES
+from clinic.rules.eligibility.diagnoses import Diagnosis, bipolar_codes, is_code_form
 from clinic.rules.errors import DomainError
 from clinic.rules.indications import INDICATIONS
 from clinic.rules.safety_history import SAFETY_LABELS
@@ -21,8 +23,11 @@ from clinic.rules.scales.base import Score
 from clinic.rules.trd import TreatmentTrial, check_trials
 
 SEXES = ("female", "male", "other", "unknown")
-# Intake screens (§3 intake set [D]): instrument code → the IntakeScreens field holding its score.
-SCREENS = ("audit_c", "dast10", "cssrs_screener", "phq9", "ymrs")
+# Intake screens (§3 intake set [D]: AUDIT-C, DAST-10, the C-SSRS screener, the primary scale of each
+# indication (§2.1) and YMRS if bipolar): each instrument code is also the IntakeScreens field holding its score.
+SCREENS = ("audit_c", "dast10", "cssrs_screener", "phq9", "gad7", "pcl5", "ybocs", "fiqr", "midas", "ymrs")
+# §3 HS_SUICIDE_HIGH: what a clinician's suicide risk assessment decided.
+ASSESSMENT_OUTCOMES = ("proceed", "hold_treatment", "refer_emergency")
 
 
 class IntakeInvalid(DomainError):
@@ -43,6 +48,24 @@ class PregnancyTest:
 
 
 @dataclass(frozen=True)
+class BloodPressure:
+    """One seated intake blood pressure."""
+
+    measured_at: datetime
+    systolic_mmhg: int
+    diastolic_mmhg: int
+
+
+@dataclass(frozen=True)
+class SuicideRiskAssessment:
+    """A clinician's suicide risk assessment after a high-risk C-SSRS screener (§3 HS_SUICIDE_HIGH);
+    `outcome` is one of ASSESSMENT_OUTCOMES."""
+
+    assessed_on: date
+    outcome: str
+
+
+@dataclass(frozen=True)
 class IntakeScreens:
     """Scores from clinic.rules.scales (or plain Score values); None = not done.
 
@@ -54,6 +77,11 @@ class IntakeScreens:
     dast10: Score | None = None
     cssrs_screener: Score | None = None
     phq9: Score | None = None
+    gad7: Score | None = None
+    pcl5: Score | None = None
+    ybocs: Score | None = None
+    fiqr: Score | None = None
+    midas: Score | None = None
     ymrs: Score | None = None
 
 
@@ -64,7 +92,16 @@ class Intake:
     `first_infusion_date` is the course's first infusion (planned or given); `infusion_date` the
     infusion this screening precedes (the same date at intake). `safety` maps SAFETY_ITEMS names to
     True, False or None (not asked); a name left out is not asked. `medications` are the current ones.
-    `systolic_mmhg`/`diastolic_mmhg` are the latest seated intake blood pressure.
+
+    `diagnoses` are every ICD-10-CM diagnosis screening must read (§2.1): callers pass the codes of
+    the indications being treated, as current diagnoses, together with the patient's other
+    diagnoses, current and past, so that a psychotic or bipolar diagnosis recorded beside another
+    indication is not missed.
+
+    `blood_pressures` are the seated intake readings, in any order; a reading at or above the
+    uncontrolled level needs a recheck after the protocol's rest (§3 HS_HTN_UNCONTROLLED).
+    `cssrs_screened_on` is the date of the C-SSRS screener in `screens` (None = not recorded), and
+    `suicide_risk_assessments` the clinicians' assessments that may lift HS_SUICIDE_HIGH.
     """
 
     birth_date: date
@@ -73,16 +110,23 @@ class Intake:
     sex: str
     indications: tuple[str, ...]
     safety: Mapping[str, bool | None]
-    diagnosis_codes: tuple[str, ...] = ()
+    diagnoses: tuple[Diagnosis, ...] = ()
     medications: tuple[CurrentMedication, ...] = ()
-    systolic_mmhg: int | None = None
-    diastolic_mmhg: int | None = None
+    blood_pressures: tuple[BloodPressure, ...] = ()
     screens: IntakeScreens = IntakeScreens()
+    cssrs_screened_on: date | None = None
+    suicide_risk_assessments: tuple[SuicideRiskAssessment, ...] = ()
     pregnancy_tests: tuple[PregnancyTest, ...] = ()
     treatment_trials: tuple[TreatmentTrial, ...] = ()
 
     def said_yes(self, name: str) -> bool:
         return self.safety.get(name) is True
+
+    def is_bipolar(self) -> bool:
+        """A yes to the bipolar question, a TRD_BIPOLAR indication or any F31 diagnosis: CA_BIPOLAR and
+        YMRS follow, whatever the indication treated (§2.1, §3)."""
+        return (self.said_yes("bipolar_disorder") or "TRD_BIPOLAR" in self.indications
+                or bool(bipolar_codes(self.diagnoses)))
 
 
 def age_years(birth_date: date, on_date: date) -> int:
@@ -100,9 +144,9 @@ def score_screens(*, answers: Mapping[str, Sequence[Any]], sex: str,
                   contexts: Mapping[str, dict[str, Any]] | None = None) -> IntakeScreens:
     """Score the intake screens (§3 intake set) through clinic.rules.scales.
 
-    `answers` maps instrument codes (audit_c, dast10, cssrs_screener, phq9, ymrs) to answer lists as
-    design §4.4 defines them; `contexts` may carry each scale's clinic settings ("protocol"). AUDIT-C
-    is given the patient's sex for its cut-off. Bad answers raise the scale's error naming the item.
+    `answers` maps instrument codes (SCREENS) to answer lists as design §4.4 defines them; `contexts`
+    may carry each scale's clinic settings ("protocol") and, for MIDAS, its unscored items. AUDIT-C is
+    given the patient's sex for its cut-off. Bad answers raise the scale's error naming the item.
     """
     scores = {}
     for code, given in answers.items():
@@ -119,6 +163,7 @@ def score_screens(*, answers: Mapping[str, Sequence[Any]], sex: str,
 def check_intake(intake: Intake) -> None:
     """Refuse an intake with an impossible date, code, answer or measure, naming the field to correct."""
     _check_dates(intake)
+    _check_diagnoses(intake.diagnoses)
     if intake.sex not in SEXES:
         raise IntakeInvalid(f"Sex {intake.sex!r} is not one of {', '.join(SEXES)}.", field="sex")
     for code in intake.indications:
@@ -132,8 +177,9 @@ def check_intake(intake: Intake) -> None:
                                 field=f"safety.{name}")
     for index, med in enumerate(intake.medications):
         _check_medication(index, med)
-    _check_blood_pressure(intake)
+    _check_blood_pressures(intake.blood_pressures)
     _check_screens(intake.screens)
+    _check_suicide_risk_assessments(intake)
     check_trials(intake.treatment_trials)
 
 
@@ -161,12 +207,47 @@ def _check_medication(index: int, med: CurrentMedication) -> None:
                             f"more; {dose!r} was given.", field=f"medications[{index}].lorazepam_equivalent_mg_per_day")
 
 
-def _check_blood_pressure(intake: Intake) -> None:
-    for name in ("systolic_mmhg", "diastolic_mmhg"):
-        value = getattr(intake, name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
-            raise IntakeInvalid(f"The intake blood pressure must be whole mmHg above 0; {name} is {value!r}.",
-                                field=name)
+def _check_diagnoses(diagnoses: tuple[Diagnosis, ...]) -> None:
+    for index, diagnosis in enumerate(diagnoses):
+        if not isinstance(diagnosis.code, str) or not is_code_form(diagnosis.code):
+            raise IntakeInvalid(f"{diagnosis.code!r} is not an ICD-10-CM code (a letter, two characters, then up to "
+                                "four after the dot, e.g. F31.64). Check the code.", field=f"diagnoses[{index}].code")
+        if not isinstance(diagnosis.current, bool):
+            raise IntakeInvalid(f"Diagnosis {diagnosis.code}: say whether it is current (true) or past (false), not "
+                                f"{diagnosis.current!r}.", field=f"diagnoses[{index}].current")
+
+
+def _check_blood_pressures(readings: tuple[BloodPressure, ...]) -> None:
+    for index, reading in enumerate(readings):
+        where = f"blood_pressures[{index}]"
+        if not isinstance(reading.measured_at, datetime):
+            raise IntakeInvalid(f"Blood pressure {index + 1}: record the date and time it was measured.",
+                                field=f"{where}.measured_at")
+        if (reading.measured_at.tzinfo is None) != (readings[0].measured_at.tzinfo is None):
+            raise IntakeInvalid(f"Blood pressure {index + 1}: its time has a time zone and another reading's has not, "
+                                "so they cannot be put in order. Record every time with its zone.",
+                                field=f"{where}.measured_at")
+        for name in ("systolic_mmhg", "diastolic_mmhg"):
+            value = getattr(reading, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise IntakeInvalid(f"The intake blood pressure must be whole mmHg above 0; {name} is {value!r}.",
+                                    field=f"{where}.{name}")
+
+
+def _check_suicide_risk_assessments(intake: Intake) -> None:
+    screened_on = intake.cssrs_screened_on
+    if screened_on is not None and screened_on > intake.infusion_date:
+        raise IntakeInvalid(f"The C-SSRS screener is dated {screened_on.isoformat()}, after the infusion screened for "
+                            f"({intake.infusion_date.isoformat()}). Check the date.", field="cssrs_screened_on")
+    for index, assessment in enumerate(intake.suicide_risk_assessments):
+        where = f"suicide_risk_assessments[{index}]"
+        if assessment.outcome not in ASSESSMENT_OUTCOMES:
+            raise IntakeInvalid(f"Suicide risk assessment {index + 1}: outcome {assessment.outcome!r} is not one of "
+                                f"{', '.join(ASSESSMENT_OUTCOMES)}.", field=f"{where}.outcome")
+        if assessment.assessed_on > intake.infusion_date:
+            raise IntakeInvalid(f"A suicide risk assessment is dated {assessment.assessed_on.isoformat()}, after the "
+                                f"infusion screened for ({intake.infusion_date.isoformat()}). Check the date.",
+                                field=f"{where}.assessed_on")
 
 
 def _check_screens(screens: IntakeScreens) -> None:

@@ -1,18 +1,21 @@
-"""Screening one intake: the clinic's screening settings, and every finding the criteria give.
+"""Screening one intake: the clinic's screening settings, every finding the criteria give, and what
+those findings block.
 
 Source: clinical-reference §3 (style habit 6). Rules run at intake and again before every
-infusion. The kind of each finding is a clinic setting [D] whose default is the table's: a hard
-stop blocks scheduling; a caution needs the prescriber's documented decision (proceed / proceed
-with conditions / decline). A clinic that wants unknowns to block sets IN_INTAKE_INCOMPLETE's kind
-to hard_stop.
+infusion. The kind of each finding is a clinic setting [D] whose default is the table's, except
+that the rows in LOCKED_HARD_STOPS can never be made milder than a hard stop. A hard stop blocks
+scheduling; a caution needs the prescriber's documented decision (proceed / proceed with
+conditions / decline). A finding may also block the start of the course's first infusion without
+blocking its booking (a missing pregnancy test). `blocks_scheduling` and `blocks_infusion_start`
+give booking and the infusion day one answer each.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from clinic.rules.eligibility.criteria import HARD_STOP, KINDS, RULE_CODES, RULES, Rule
+from clinic.rules.eligibility.criteria import HARD_STOP, KINDS, LOCKED_HARD_STOPS, RULE_CODES, RULES, Rule
 from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import Intake, check_intake
 from clinic.rules.protocol import ProtocolInvalid as EligibilityProtocolInvalid
@@ -20,7 +23,10 @@ from clinic.rules.protocol import ProtocolInvalid as EligibilityProtocolInvalid
 
 @dataclass(frozen=True)
 class Finding:
-    """One screening result. `data` holds only JSON-plain values (dates as ISO text, decimals as text)."""
+    """One screening result. `data` holds only JSON-plain values (dates as ISO text, decimals as text).
+
+    `blocks_infusion_start` is True when the finding blocks the start of the infusion screened for
+    though not its booking (the rule's flag, on the course's first infusion)."""
 
     code: str
     kind: str
@@ -29,6 +35,7 @@ class Finding:
     data: dict[str, Any]
     source: str
     urgent: bool = False
+    blocks_infusion_start: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,10 @@ class EligibilityProtocol(CriteriaSettings):
     """Screening settings [D]: the thresholds the criteria read (CriteriaSettings), and the kind of
     each finding.
 
-    `kinds` overrides the kind of any rule by code (e.g. {"CA_HTN": "hard_stop"}).
+    `kinds` overrides the kind of any rule by code (e.g. {"CA_HTN": "hard_stop"}). The rules in
+    LOCKED_HARD_STOPS stay hard stops (§3): the esketamine label's contraindications, pregnancy and
+    active psychosis, and the two guards that nothing passes unanswered (HS_INTAKE_INCOMPLETE) or
+    unassessed (HS_SUICIDE_HIGH). The TRD result is never a hard stop (§2.2).
     """
 
     kinds: Mapping[str, str] = field(default_factory=dict)
@@ -52,6 +62,9 @@ class EligibilityProtocol(CriteriaSettings):
             if kind not in KINDS:
                 raise EligibilityProtocolInvalid(f"Kind {kind!r} for {code} is not one of {', '.join(KINDS)}.",
                                                  field="kinds")
+            if code in LOCKED_HARD_STOPS and kind != HARD_STOP:
+                raise EligibilityProtocolInvalid(f"{code} is {LOCKED_HARD_STOPS[code]}; it can never be milder than "
+                                                 "a hard stop (clinical-reference §3).", field="kinds")
         object.__setattr__(self, "kinds", MappingProxyType(dict(self.kinds)))
 
     def kind_of(self, rule: Rule) -> str:
@@ -64,10 +77,23 @@ DEFAULT_PROTOCOL = EligibilityProtocol()
 def screen(intake: Intake, protocol: EligibilityProtocol = DEFAULT_PROTOCOL) -> list[Finding]:
     """Run every rule of clinical-reference §3 on one intake and return every finding, in table order."""
     check_intake(intake)
+    first_infusion = intake.infusion_date == intake.first_infusion_date
     findings = []
     for rule in RULES:
         trigger = rule.check(intake, protocol)
         if trigger is not None:
             findings.append(Finding(rule.code, protocol.kind_of(rule), rule.title, trigger.message, trigger.data,
-                                    rule.source, rule.urgent))
+                                    rule.source, rule.urgent, rule.blocks_infusion_start and first_infusion))
     return findings
+
+
+def blocks_scheduling(findings: Iterable[Finding]) -> bool:
+    """§3: a hard stop blocks scheduling (booking)."""
+    return any(finding.kind == HARD_STOP for finding in findings)
+
+
+def blocks_infusion_start(findings: Iterable[Finding]) -> bool:
+    """§3: the infusion may not start while a hard stop holds, or a finding that blocks the start (a missing
+    pregnancy test before infusion 1)."""
+    findings = list(findings)
+    return blocks_scheduling(findings) or any(finding.blocks_infusion_start for finding in findings)

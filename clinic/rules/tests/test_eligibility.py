@@ -1,33 +1,51 @@
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
 
 from clinic.rules import eligibility
-from clinic.rules.eligibility import CurrentMedication, EligibilityProtocol, Intake, PregnancyTest
+from clinic.rules.eligibility import (
+    BloodPressure,
+    CurrentMedication,
+    Diagnosis,
+    EligibilityProtocol,
+    Intake,
+    PregnancyTest,
+    SuicideRiskAssessment,
+)
 from clinic.rules.errors import DomainError
 from clinic.rules.scales.audit_c import AuditCProtocol
 from clinic.rules.scales.base import AnswerError, Score
 from clinic.rules.trd import TreatmentTrial
 
 FIRST_INFUSION = date(2025, 3, 10)
+SEATED_AT = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 NEGATIVE_SCREENS = {"audit_c": [0, 0, 0], "dast10": [0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
-                    "cssrs_screener": [0, 0, None, None, None, 0], "phq9": [0] * 9}
+                    "cssrs_screener": [0, 0, None, None, None, 0], "phq9": [0] * 9, "gad7": [0] * 7}
+CSSRS_HIGH = [1, 0, None, None, None, 2]
+# YMRS answers that total the same whether an answer is an option index or the rating itself (items 1–3 only).
+YMRS_12, YMRS_11 = [4, 4, 4] + [0] * 8, [4, 4, 3] + [0] * 8
 ALL_NO = {name: False for name, _, _ in eligibility.SAFETY_ITEMS}
 FAILED_SSRI = TreatmentTrial(kind="medication", name="sertraline", drug_class="ssri", outcome="no_response",
                              weeks_at_adequate_dose=8, current_episode=True, adequate_dose=True)
 
 
+def bp(systolic_mmhg, diastolic_mmhg, minutes=0):
+    """A seated intake reading `minutes` after the first."""
+    return BloodPressure(SEATED_AT + timedelta(minutes=minutes), systolic_mmhg, diastolic_mmhg)
+
+
 def make(*, safety=None, screens=None, **changes):
-    """An adult with anxiety, every question answered no and every screen negative; `safety` and `screens`
-    (answers per instrument) are merged over that, other fields replaced."""
+    """An adult with anxiety, every question answered no, every screen negative (GAD-7 is the primary scale) and a
+    blood pressure of 120/80; `safety` and `screens` (answers per instrument) are merged over that, other fields
+    replaced."""
     sex = changes.get("sex", "female")
     answers = {**NEGATIVE_SCREENS, **(screens or {})}
     base = Intake(birth_date=date(1985, 6, 15), first_infusion_date=FIRST_INFUSION, infusion_date=FIRST_INFUSION,
-                  sex=sex, indications=("ANXIETY",), safety={**ALL_NO, **(safety or {})}, systolic_mmhg=120,
-                  diastolic_mmhg=80, screens=eligibility.score_screens(answers=answers, sex=sex))
+                  sex=sex, indications=("ANXIETY",), safety={**ALL_NO, **(safety or {})},
+                  blood_pressures=(bp(120, 80),), screens=eligibility.score_screens(answers=answers, sex=sex))
     return replace(base, **changes)
 
 
@@ -40,6 +58,8 @@ def finding(intake, code, protocol=eligibility.DEFAULT_PROTOCOL):
 
 
 def test_clean_intake_has_no_findings():
+    """clinical-reference §3: an adult with every question answered no, every intake screen done and negative, and
+    a normal blood pressure triggers nothing."""
     assert codes(make()) == []
 
 
@@ -51,6 +71,8 @@ SIMPLE_RULES = ("HS_CV_UNSTABLE", "HS_HTN_UNCONTROLLED", "HS_ANEURYSM", "HS_AVM"
                 "HS_PREGNANT", "CA_SUD_HISTORY", "CA_BIPOLAR", "CA_HTN")
 NO_HYPOMANIA = EligibilityProtocol(mania_includes_hypomania=False)
 PREGNANCY_POSSIBLE = {"could_become_pregnant": True}
+HIGH_RISK = dict(screens={"cssrs_screener": CSSRS_HIGH}, cssrs_screened_on=FIRST_INFUSION)
+PROCEED_TODAY = (SuicideRiskAssessment(FIRST_INFUSION, "proceed"),)
 
 CASES = [
     # (code, case id, triggering changes, non-triggering changes, protocol)
@@ -60,7 +82,14 @@ CASES = [
     ("HS_AGE", "29 Feb birth: 28 Feb vs 1 Mar",
      dict(birth_date=date(2008, 2, 29), first_infusion_date=date(2026, 2, 28), infusion_date=date(2026, 2, 28)),
      dict(birth_date=date(2008, 2, 29), first_infusion_date=date(2026, 3, 1), infusion_date=date(2026, 3, 1)), None),
-    ("HS_PSYCHOSIS_ACTIVE", "F31.5 vs F31.4", dict(diagnosis_codes=("F31.5",)), dict(diagnosis_codes=("F31.4",)),
+    ("HS_PSYCHOSIS_ACTIVE", "F31.5 vs F31.4", dict(diagnoses=(Diagnosis("F31.5", True),)),
+     dict(diagnoses=(Diagnosis("F31.4", True),)), None),
+    ("CA_PSYCHOSIS_PAST", "past F20.9 vs past F19.20", dict(diagnoses=(Diagnosis("F20.9", False),)),
+     dict(diagnoses=(Diagnosis("F19.20", False),)), None),
+    ("HS_MANIA", "F31.13 vs F31.30", dict(diagnoses=(Diagnosis("F31.13", True),)),
+     dict(diagnoses=(Diagnosis("F31.30", True),)), None),
+    ("HS_HTN_UNCONTROLLED", "180/110 rechecked at 5 min vs 179/109",
+     dict(blood_pressures=(bp(180, 110), bp(180, 110, 5))), dict(blood_pressures=(bp(179, 109), bp(179, 109, 5))),
      None),
     ("HS_MANIA", "hypomania excluded by setting", dict(safety={"hypomania_current": True}),
      dict(safety={"hypomania_current": True}), "no_hypomania"),
@@ -80,10 +109,14 @@ CASES = [
      dict(treatment_trials=(TreatmentTrial(kind="ketamine", name="IV ketamine", outcome="response"),)), None),
     ("CA_BIPOLAR", "bipolar indication", dict(indications=("TRD_BIPOLAR",)), dict(indications=("TRD_UNIPOLAR",)),
      None),
-    ("CA_HTN", "systolic 141 vs 140", dict(systolic_mmhg=141, diastolic_mmhg=90),
-     dict(systolic_mmhg=140, diastolic_mmhg=90), None),
-    ("CA_HTN", "diastolic 91 vs 90", dict(systolic_mmhg=140, diastolic_mmhg=91),
-     dict(systolic_mmhg=140, diastolic_mmhg=90), None),
+    ("CA_BIPOLAR", "past F31.9 beside anxiety vs F32.9", dict(diagnoses=(Diagnosis("F31.9", False),)),
+     dict(diagnoses=(Diagnosis("F32.9", False),)), None),
+    ("CA_HTN", "systolic 141 vs 140", dict(blood_pressures=(bp(141, 90),)), dict(blood_pressures=(bp(140, 90),)),
+     None),
+    ("CA_HTN", "diastolic 91 vs 90", dict(blood_pressures=(bp(140, 91),)), dict(blood_pressures=(bp(140, 90),)),
+     None),
+    ("CA_HTN", "the latest reading counts", dict(blood_pressures=(bp(120, 80), bp(141, 80, 10))),
+     dict(blood_pressures=(bp(141, 80), bp(120, 80, 10))), None),
     ("CA_AGE_65", "65y vs 64y364d", dict(birth_date=date(1960, 3, 10)), dict(birth_date=date(1960, 3, 11)), None),
     ("CA_AGE_65", "turns 65 after infusion 1", dict(birth_date=date(1960, 3, 5), first_infusion_date=date(2025, 3, 1)),
      dict(birth_date=date(1960, 3, 11), first_infusion_date=date(2025, 3, 1)), None),
@@ -91,12 +124,15 @@ CASES = [
        dict(medications=(CurrentMedication("sertraline", "ssri"),)), None) for drug_class in eligibility.CNS_CLASSES],
     ("CA_SUICIDE_RISK", "C-SSRS moderate vs low", dict(screens={"cssrs_screener": [1, 1, 1, 0, 0, 0]}),
      dict(screens={"cssrs_screener": [1, 0, None, None, None, 0]}), None),
-    ("CA_SUICIDE_RISK", "C-SSRS high vs none", dict(screens={"cssrs_screener": [1, 0, None, None, None, 2]}),
-     dict(screens={"cssrs_screener": [0, 0, None, None, None, 0]}), None),
+    ("CA_SUICIDE_RISK", "C-SSRS high assessed to proceed vs not yet assessed",
+     dict(**HIGH_RISK, suicide_risk_assessments=PROCEED_TODAY), dict(**HIGH_RISK), None),
+    ("HS_SUICIDE_HIGH", "C-SSRS high vs moderate", dict(**HIGH_RISK),
+     dict(screens={"cssrs_screener": [1, 1, 1, 0, 0, 0]}, cssrs_screened_on=FIRST_INFUSION), None),
+    ("HS_SUICIDE_HIGH", "not yet assessed vs assessed to proceed", dict(**HIGH_RISK),
+     dict(**HIGH_RISK, suicide_risk_assessments=PROCEED_TODAY), None),
     ("CA_SUICIDE_RISK", "PHQ-9 item 9 1 vs 0", dict(screens={"phq9": [0] * 8 + [1]}),
      dict(screens={"phq9": [3] * 8 + [0]}), None),
-    ("CA_MANIA_SCORE", "YMRS 12 vs 11", dict(screens={"ymrs": [4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0]}),
-     dict(screens={"ymrs": [4, 4, 3, 0, 0, 0, 0, 0, 0, 0, 0]}), None),
+    ("CA_MANIA_SCORE", "YMRS 12 vs 11", dict(screens={"ymrs": YMRS_12}), dict(screens={"ymrs": YMRS_11}), None),
     ("IN_TRD", "TRD indication vs anxiety", dict(indications=("TRD_UNIPOLAR",)), dict(indications=("ANXIETY",)),
      None),
     ("IN_PREGNANCY_TEST", "no test vs negative test 7 days before", dict(safety=PREGNANCY_POSSIBLE),
@@ -106,10 +142,14 @@ CASES = [
      dict(safety=PREGNANCY_POSSIBLE, pregnancy_tests=(PregnancyTest(FIRST_INFUSION, positive=False),)), None),
     ("IN_PREGNANCY_TEST", "not asked vs cannot become pregnant", dict(safety={"could_become_pregnant": None}),
      dict(safety={"could_become_pregnant": False}), None),
-    ("IN_INTAKE_INCOMPLETE", "a safety item not asked", dict(safety={"aneurysm": None}),
+    ("HS_INTAKE_INCOMPLETE", "a safety item not asked", dict(safety={"aneurysm": None}),
      dict(safety={"aneurysm": False}), None),
-    ("IN_INTAKE_INCOMPLETE", "blood pressure missing", dict(systolic_mmhg=None), dict(systolic_mmhg=120), None),
-    ("IN_INTAKE_INCOMPLETE", "benzodiazepine dose missing",
+    ("HS_INTAKE_INCOMPLETE", "blood pressure missing", dict(blood_pressures=()), dict(blood_pressures=(bp(120, 80),)),
+     None),
+    ("HS_INTAKE_INCOMPLETE", "primary scale missing", dict(indications=("PTSD",)), dict(indications=("ANXIETY",)),
+     None),
+    ("HS_INTAKE_INCOMPLETE", "no indication", dict(indications=()), dict(indications=("ANXIETY",)), None),
+    ("HS_INTAKE_INCOMPLETE", "benzodiazepine dose missing",
      dict(medications=(CurrentMedication("lorazepam", "benzodiazepine"),)),
      dict(medications=(CurrentMedication("lorazepam", "benzodiazepine", D(1)),)), None),
 ]
@@ -129,20 +169,23 @@ def test_each_finding_on_both_sides_of_its_trigger(code, triggering, not_trigger
 
 
 def test_every_rule_code_has_a_table_case():
+    """clinical-reference §3: every row of the table is tested on both sides of its trigger."""
     assert {case[0] for case in CASES} == eligibility.RULE_CODES
 
 
 def test_one_intake_triggers_every_finding_and_gets_all_back():
-    """Style habit 6: every criterion runs and every finding comes back. HS_AGE (< 18 at infusion 1) and
-    CA_AGE_65 cannot both hold at the reference's ages, so this protocol moves the older-adult age to 17."""
+    """Style habit 6 and clinical-reference §3: every criterion runs and every finding comes back. HS_AGE (< 18 at
+    infusion 1) and CA_AGE_65 cannot both hold at the reference's ages, so this protocol moves the older-adult age
+    to 17. HS_SUICIDE_HIGH (C-SSRS high, not yet assessed) and CA_SUICIDE_RISK co-occur through PHQ-9 item 9."""
     intake = make(
-        birth_date=date(2007, 3, 11), sex="male", indications=("TRD_BIPOLAR",), diagnosis_codes=("F31.5",),
+        birth_date=date(2007, 3, 11), sex="male", indications=("TRD_BIPOLAR",),
+        diagnoses=(Diagnosis("F31.64", True), Diagnosis("F20.9", False)),
         safety={name: True for name in ALL_NO},
         medications=(CurrentMedication("alprazolam", "benzodiazepine", D(3)),
                      CurrentMedication("lithium", "mood_stabiliser")),
-        systolic_mmhg=150, diastolic_mmhg=95,
-        screens={"audit_c": [4, 4, 4], "cssrs_screener": [1, 1, 1, 1, 1, 2], "phq9": [3] * 9,
-                 "ymrs": [4] * 11},
+        blood_pressures=(bp(185, 115), bp(182, 112, 6)),
+        screens={"audit_c": [4, 4, 4], "cssrs_screener": CSSRS_HIGH, "phq9": [3] * 9, "ymrs": [4] * 11},
+        cssrs_screened_on=date(2025, 3, 9),
         pregnancy_tests=(PregnancyTest(date(2025, 3, 9), positive=True),),
         treatment_trials=(FAILED_SSRI, TreatmentTrial(kind="ketamine", name="street", outcome="unknown",
                                                       non_medical=True)),
@@ -153,6 +196,7 @@ def test_one_intake_triggers_every_finding_and_gets_all_back():
 
     found = codes(intake, EligibilityProtocol(older_adult_age_years=17))
 
+    assert set(found) == eligibility.RULE_CODES
     assert found == [rule.code for rule in eligibility.RULES]
     assert json.loads(json.dumps([item.data for item in eligibility.screen(intake)]))
 
@@ -169,31 +213,32 @@ def test_finding_carries_kind_source_and_triggering_data():
 
 
 def test_default_kinds_follow_the_reference_table():
-    """§3: HS_* are hard stops, CA_* cautions; the module's own IN_* codes are information."""
+    """clinical-reference §3: HS_* are hard stops, CA_* cautions; the module's own IN_* codes are information."""
     for rule in eligibility.RULES:
         expected = {"HS": "hard_stop", "CA": "caution", "IN": "information"}[rule.code[:2]]
         assert rule.kind == expected
 
 
 def test_kind_of_each_rule_is_a_clinic_setting():
-    """§3 [D]: the kind of each rule is a setting."""
-    protocol = EligibilityProtocol(kinds={"CA_HTN": "hard_stop", "IN_INTAKE_INCOMPLETE": "hard_stop"})
+    """clinical-reference §3 [D]: the kind of each rule is a setting."""
+    protocol = EligibilityProtocol(kinds={"CA_HTN": "hard_stop", "IN_PREGNANCY_TEST": "hard_stop"})
 
-    found = eligibility.screen(make(systolic_mmhg=None), protocol)
+    found = eligibility.screen(make(safety=PREGNANCY_POSSIBLE), protocol)
 
-    assert [(item.code, item.kind) for item in found] == [("IN_INTAKE_INCOMPLETE", "hard_stop")]
-    assert finding(make(systolic_mmhg=150), "CA_HTN", protocol).kind == "hard_stop"
+    assert [(item.code, item.kind) for item in found] == [("IN_PREGNANCY_TEST", "hard_stop")]
+    assert finding(make(blood_pressures=(bp(150, 80),)), "CA_HTN", protocol).kind == "hard_stop"
 
 
 def test_suicide_risk_is_a_caution_with_an_urgent_alert():
-    """§3: CA_SUICIDE_RISK is 'caution + urgent alert'."""
+    """clinical-reference §3: CA_SUICIDE_RISK is 'caution + urgent alert'."""
     result = finding(make(screens={"cssrs_screener": [1, 1, 1, 0, 0, 0]}), "CA_SUICIDE_RISK")
 
     assert (result.kind, result.urgent, result.data["cssrs_risk"]) == ("caution", True, "moderate")
 
 
 def test_cns_medicines_flag_benzodiazepines_above_the_trial_limit():
-    """§3 CA_CNS_MEDS: trials excluded > 2–3 mg/day lorazepam-equivalent [28]; the default limit is 2 mg/day."""
+    """clinical-reference §3 CA_CNS_MEDS: trials excluded > 2–3 mg/day lorazepam-equivalent [28]; the default
+    limit is 2 mg/day."""
     intake = make(medications=(CurrentMedication("clonazepam", "benzodiazepine", D("2.5")),
                                CurrentMedication("lorazepam", "benzodiazepine", D(2)),
                                CurrentMedication("zolpidem", "sedative_hypnotic")))
@@ -206,20 +251,32 @@ def test_cns_medicines_flag_benzodiazepines_above_the_trial_limit():
 
 
 def test_bipolar_caution_records_mood_stabiliser_and_baseline_ymrs():
-    """§3 CA_BIPOLAR: record mood stabiliser and baseline YMRS."""
+    """clinical-reference §3 CA_BIPOLAR: record mood stabiliser and baseline YMRS."""
     intake = make(safety={"bipolar_disorder": True}, medications=(CurrentMedication("lithium", "mood_stabiliser"),),
-                  screens={"ymrs": [1] * 11})
+                  screens={"ymrs": YMRS_11})
 
-    assert finding(intake, "CA_BIPOLAR").data == {"mood_stabilisers": ["lithium"], "ymrs_total": 15}
+    assert finding(intake, "CA_BIPOLAR").data == {"diagnosis_codes": [], "mood_stabilisers": ["lithium"],
+                                                  "ymrs_total": 11}
+
+
+def test_a_fractional_ymrs_total_stays_plain_data():
+    """clinical-reference §7.2: a YMRS total may be fractional (12.5); the finding's data keep it as text."""
+    intake = make(safety={"bipolar_disorder": True})
+    screens = replace(intake.screens, ymrs=Score("ymrs", D("12.5"), flags=("CA_MANIA_SCORE",)))
+
+    result = finding(replace(intake, screens=screens), "CA_MANIA_SCORE")
+
+    assert result.data == {"ymrs_total": "12.5"}
 
 
 def test_unknown_answers_are_listed_never_read_as_no():
-    """Unanswered safety items trigger nothing alone; IN_INTAKE_INCOMPLETE lists each with the rule it feeds."""
+    """clinical-reference §3 [D]: unanswered safety items trigger nothing alone; HS_INTAKE_INCOMPLETE lists each
+    with the rule it feeds."""
     safety = {**ALL_NO, "aneurysm": None}
     del safety["pregnant"]  # a question left out of the mapping is not asked either
     intake = replace(make(indications=("TRD_BIPOLAR",)), safety=safety)
 
-    result = finding(intake, "IN_INTAKE_INCOMPLETE")
+    result = finding(intake, "HS_INTAKE_INCOMPLETE")
 
     assert [(item["item"], item["rule"]) for item in result.data["safety_items"]] == [
         ("aneurysm", "HS_ANEURYSM"), ("pregnant", "HS_PREGNANT")]
@@ -228,14 +285,20 @@ def test_unknown_answers_are_listed_never_read_as_no():
 
 
 def test_ymrs_is_asked_only_when_bipolar():
-    """§3 intake set [D]: YMRS if bipolar."""
-    assert "IN_INTAKE_INCOMPLETE" not in codes(make(indications=("TRD_UNIPOLAR",)))
+    """clinical-reference §3 intake set [D]: YMRS if bipolar."""
+    assert "HS_INTAKE_INCOMPLETE" not in codes(make(indications=("TRD_UNIPOLAR",)))
 
 
 def test_missing_intake_screens_are_listed():
+    """clinical-reference §3 intake set [D]: AUDIT-C, DAST-10, the C-SSRS screener and the primary scale (§2.1:
+    GAD-7 for anxiety)."""
     intake = replace(make(), screens=eligibility.IntakeScreens())
 
-    assert finding(intake, "IN_INTAKE_INCOMPLETE").data["screens"] == ["audit_c", "dast10", "cssrs_screener", "phq9"]
+    result = finding(intake, "HS_INTAKE_INCOMPLETE")
+
+    assert result.data["screens"] == ["audit_c", "dast10", "cssrs_screener", "gad7"]
+    assert ("Screens not done: AUDIT-C (intake screen), DAST-10 (intake screen), C-SSRS screener (intake screen), "
+            "GAD-7 (primary scale for ANXIETY).") in result.message
 
 
 def test_trd_finding_reports_counted_and_uncounted_trials():
@@ -249,16 +312,33 @@ def test_trd_finding_reports_counted_and_uncounted_trials():
     assert (result.kind, assessment["met"], assessment["failed_trials"], assessment["required"]) == (
         "information", False, 1, 2)
     assert assessment["trials"][1]["reasons"][0]["code"] == "TOO_SHORT"
+    assert result.message.startswith(
+        "No consensus definition exists (Gaynes 2020 [26]); applied: at least 2 failed antidepressant trials of "
+        "adequate dose for ≥ 6 weeks in the current episode. TRD criteria not met for TRD_UNIPOLAR: 1 adequate")
+
+
+def test_trd_finding_names_the_definition_for_each_trd_indication():
+    """clinical-reference §2.2 [L]: no consensus definition; unipolar ≥ 2 and bipolar ≥ 1 failures [26]."""
+    intake = make(indications=("TRD_UNIPOLAR", "TRD_BIPOLAR"), treatment_trials=(FAILED_SSRI,),
+                  screens={"ymrs": YMRS_11})
+
+    result = finding(intake, "IN_TRD")
+
+    assert ("applied: at least 2 failed antidepressant trials of adequate dose for ≥ 6 weeks in the current episode "
+            "(TRD_UNIPOLAR); at least 1 failed antidepressant trial of adequate dose for ≥ 6 weeks in the current "
+            "episode (TRD_BIPOLAR).") in result.message
+    assert [item["met"] for item in result.data["assessments"]] == [False, True]
 
 
 def test_trd_uses_the_bipolar_minimum_for_bipolar_depression():
+    """clinical-reference §2.2 [L]: in bipolar depression the most common definition is ≥ 1 failure [26]."""
     intake = make(indications=("TRD_BIPOLAR",), treatment_trials=(FAILED_SSRI,), screens={"ymrs": [0] * 11})
 
     assert finding(intake, "IN_TRD").data["assessments"][0]["met"] is True
 
 
 def test_pregnancy_test_taken_after_the_first_infusion_does_not_satisfy_it():
-    """§3: negative and ≤ 7 days old at the first infusion of each course."""
+    """clinical-reference §3: negative and ≤ 7 days old at the first infusion of each course."""
     intake = make(safety=PREGNANCY_POSSIBLE, infusion_date=date(2025, 3, 20),
                   pregnancy_tests=(PregnancyTest(date(2025, 3, 15), positive=False),))
 
@@ -269,7 +349,7 @@ def test_pregnancy_test_taken_after_the_first_infusion_does_not_satisfy_it():
 
 
 def test_audit_c_uses_the_scale_settings_passed_in():
-    """§7.2: AUDIT-C cut-offs are the scale's clinic settings [D]; screening reads its flag."""
+    """clinical-reference §7.2: AUDIT-C cut-offs are the scale's clinic settings [D]; screening reads its flag."""
     screens = eligibility.score_screens(answers={"audit_c": [2, 1, 1]}, sex="male",
                                         contexts={"audit_c": {"protocol": AuditCProtocol(positive_at_or_above_male=5)}})
 
@@ -277,7 +357,7 @@ def test_audit_c_uses_the_scale_settings_passed_in():
 
 
 def test_plain_score_values_are_accepted():
-    """Scores may come as plain values (total, flags, risk) without the answers."""
+    """clinical-reference §3: scores may come as plain values (total, flags, risk) without the answers."""
     screens = eligibility.IntakeScreens(audit_c=Score("audit_c", 6, flags=("CA_SUD_HISTORY",)),
                                         dast10=Score("dast10", None, flags=("CA_SUD_HISTORY",)),
                                         cssrs_screener=Score("cssrs_screener", None, risk="high"))
@@ -286,7 +366,7 @@ def test_plain_score_values_are_accepted():
 
     assert result.data["positive_screens"] == {"audit_c": 6, "dast10": None}
     assert "AUDIT-C 6 is a positive screen. DAST-10 is a positive screen." in result.message
-    assert "CA_SUICIDE_RISK" in codes(replace(make(), screens=screens))
+    assert "HS_SUICIDE_HIGH" in codes(replace(make(), screens=screens))
 
 
 # --- ages ---------------------------------------------------------------------------------------------
@@ -297,7 +377,8 @@ def test_plain_score_values_are_accepted():
     (date(2008, 2, 29), date(2028, 2, 29), 20), (date(2008, 2, 28), date(2026, 2, 28), 18),
 ])
 def test_age_in_whole_years_across_birthdays_and_leap_days(birth, on, age):
-    """A 29 February birthday is reached on 1 March in common years (product choice, documented)."""
+    """clinical-reference §3 HS_AGE, CA_AGE_65 (whole years). A 29 February birthday is reached on 1 March in
+    common years (product choice, documented)."""
     assert eligibility.age_years(birth, on) == age
 
 
@@ -313,13 +394,25 @@ def test_age_in_whole_years_across_birthdays_and_leap_days(birth, on, age):
      "medications[0].lorazepam_equivalent_mg_per_day"),
     (dict(medications=(CurrentMedication("x", "benzodiazepine", 1.5),)),
      "medications[0].lorazepam_equivalent_mg_per_day"),
-    (dict(systolic_mmhg=0), "systolic_mmhg"),
-    (dict(diastolic_mmhg=True), "diastolic_mmhg"),
+    (dict(blood_pressures=(bp(0, 80),)), "blood_pressures[0].systolic_mmhg"),
+    (dict(blood_pressures=(bp(120, 80), bp(120, True, 5))), "blood_pressures[1].diastolic_mmhg"),
+    (dict(blood_pressures=(BloodPressure(FIRST_INFUSION, 120, 80),)), "blood_pressures[0].measured_at"),
+    (dict(blood_pressures=(bp(120, 80), BloodPressure(datetime(2025, 3, 3, 9, 5), 120, 80))),
+     "blood_pressures[1].measured_at"),
+    (dict(diagnoses=(Diagnosis("F3", True),)), "diagnoses[0].code"),
+    (dict(diagnoses=(Diagnosis("schizophrenia", True),)), "diagnoses[0].code"),
+    (dict(diagnoses=(Diagnosis("F20.9", "yes"),)), "diagnoses[0].current"),
+    (dict(cssrs_screened_on=date(2025, 3, 11)), "cssrs_screened_on"),
+    (dict(suicide_risk_assessments=(SuicideRiskAssessment(FIRST_INFUSION, "discharge"),)),
+     "suicide_risk_assessments[0].outcome"),
+    (dict(suicide_risk_assessments=(SuicideRiskAssessment(date(2025, 3, 11), "proceed"),)),
+     "suicide_risk_assessments[0].assessed_on"),
     (dict(birth_date=date(2025, 3, 11)), "birth_date"),
     (dict(infusion_date=date(2025, 3, 9)), "infusion_date"),
     (dict(pregnancy_tests=(PregnancyTest(date(2025, 3, 11), positive=False),)), "pregnancy_tests[0].taken_on"),
 ])
 def test_refuses_an_impossible_intake_naming_the_field(changes, field):
+    """clinical-reference §3: an intake the rules cannot read is refused, never screened as if empty."""
     intake = replace(make(), **changes)
 
     with pytest.raises(eligibility.IntakeInvalid) as error:
@@ -338,8 +431,20 @@ def test_refuses_a_score_of_the_wrong_instrument():
 
 
 def test_refuses_an_instrument_that_is_not_an_intake_screen():
+    """clinical-reference §3 intake set: MADRS is a secondary scale, not an intake screen."""
     with pytest.raises(eligibility.IntakeInvalid):
-        eligibility.score_screens(answers={"gad7": [0] * 7}, sex="female")
+        eligibility.score_screens(answers={"madrs": [0] * 10}, sex="female")
+
+
+def test_scores_every_primary_scale_as_an_intake_screen():
+    """clinical-reference §2.1: the primary scales GAD-7, PCL-5, Y-BOCS, FIQR and MIDAS are intake screens."""
+    screens = eligibility.score_screens(
+        answers={"gad7": [1] * 7, "pcl5": [1] * 20, "ybocs": [1] * 10, "fiqr": [0] * 21, "midas": [1] * 5},
+        sex="female", contexts={"midas": {"midas_a": 10, "midas_b": 5}})
+
+    assert [(code, getattr(screens, code).total) for code in ("gad7", "pcl5", "ybocs", "midas")] == [
+        ("gad7", 7), ("pcl5", 20), ("ybocs", 10), ("midas", 5)]
+    assert screens.fiqr.instrument == "fiqr"
 
 
 def test_bad_screen_answers_name_the_item():

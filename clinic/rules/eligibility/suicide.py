@@ -1,0 +1,101 @@
+"""Suicide risk at screening: HS_SUICIDE_HIGH and CA_SUICIDE_RISK (clinical-reference §3, §7.2).
+
+A C-SSRS screener at high risk is a hard stop until assessed [D]: no outpatient infusion until a
+clinician's suicide risk assessment, on or after the screener's date, decides to proceed; that
+assessment turns the hard stop into CA_SUICIDE_RISK. The decision read is that of the latest date
+assessed; when that date holds several assessments, the most serious outcome counts (as for
+several results of one kind on one date, §3). Anything else — no assessment, only earlier ones, an
+outcome other than "proceed", or no recorded screener date to compare with — keeps the hard stop.
+
+CA_SUICIDE_RISK also comes from a C-SSRS risk in the clinic's caution levels (moderate and high,
+locked by §7.2; a clinic may add low) and from PHQ-9 item 9 > 0, read through the score's alerts.
+"""
+
+from datetime import date
+from typing import Any
+
+from clinic.rules.eligibility.criteria_settings import CriteriaSettings
+from clinic.rules.eligibility.intake import Intake, SuicideRiskAssessment
+from clinic.rules.eligibility.trigger import Trigger
+from clinic.rules.scales import phq9
+
+HIGH = "high"
+OUTCOME_WORDS = {"proceed": "to proceed", "hold_treatment": "to hold treatment",
+                 "refer_emergency": "to refer for emergency care"}
+
+
+def _high_risk(intake: Intake) -> bool:
+    return intake.screens.cssrs_screener is not None and intake.screens.cssrs_screener.risk == HIGH
+
+
+def _deciding(intake: Intake) -> list[SuicideRiskAssessment]:
+    """The assessments of the latest date on or after the screener's (none when its date is unknown)."""
+    screened_on = intake.cssrs_screened_on
+    if screened_on is None:
+        return []
+    after = [assessment for assessment in intake.suicide_risk_assessments if assessment.assessed_on >= screened_on]
+    latest = max((assessment.assessed_on for assessment in after), default=None)
+    return [assessment for assessment in after if assessment.assessed_on == latest]
+
+
+def cleared_on(intake: Intake) -> date | None:
+    """The date of the assessment that decided to proceed after a high-risk screener, or None."""
+    deciding = _deciding(intake)
+    if deciding and all(assessment.outcome == "proceed" for assessment in deciding):
+        return deciding[0].assessed_on
+    return None
+
+
+def _what_is_needed(intake: Intake) -> str:
+    screened_on = intake.cssrs_screened_on
+    if screened_on is None:
+        return ("The screener's date is not recorded, so no assessment can be matched to it: record the date it was "
+                "done, and the assessment.")
+    deciding = _deciding(intake)
+    if deciding:
+        outcome = next(assessment.outcome for assessment in deciding if assessment.outcome != "proceed")
+        return (f"The suicide risk assessment on {deciding[0].assessed_on.isoformat()} decided "
+                f"{OUTCOME_WORDS[outcome]}: no infusion.")
+    if intake.suicide_risk_assessments:
+        return (f"The assessments recorded are before the screener ({screened_on.isoformat()}): record a clinician's "
+                "suicide risk assessment made on or after that date.")
+    return (f"No suicide risk assessment is recorded: record a clinician's assessment made on or after "
+            f"{screened_on.isoformat()}.")
+
+
+def _assessments_data(intake: Intake) -> list[dict[str, Any]]:
+    return [{"assessed_on": assessment.assessed_on.isoformat(), "outcome": assessment.outcome}
+            for assessment in intake.suicide_risk_assessments]
+
+
+def suicide_high(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
+    """§3 HS_SUICIDE_HIGH [D]: C-SSRS risk high, until a clinician's same-day suicide risk assessment is recorded
+    (§7.2: high → immediate evaluation and precautions [L]; outpatient setting)."""
+    if not _high_risk(intake) or cleared_on(intake) is not None:
+        return None
+    screened_on = intake.cssrs_screened_on
+    when = "" if screened_on is None else f" on {screened_on.isoformat()}"
+    return Trigger(f"C-SSRS screener at high risk{when}: a clinician evaluates the patient now and suicide "
+                   "precautions start. No outpatient infusion until a clinician's suicide risk assessment, made on or "
+                   f"after the screener's date, decides to proceed. {_what_is_needed(intake)}",
+                   {"cssrs_risk": HIGH, "cssrs_screened_on": None if screened_on is None else screened_on.isoformat(),
+                    "assessments": _assessments_data(intake)})
+
+
+def suicide_risk(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
+    """§3 CA_SUICIDE_RISK (caution + urgent alert): C-SSRS risk moderate [45], high once assessed (HS_SUICIDE_HIGH),
+    or PHQ-9 item 9 > 0 [29, 30]."""
+    cssrs, phq = intake.screens.cssrs_screener, intake.screens.phq9
+    risk = None if cssrs is None else cssrs.risk
+    assessed_on = cleared_on(intake) if risk == HIGH else None
+    # High risk not yet assessed is HS_SUICIDE_HIGH's; the assessment turns it into this caution.
+    cssrs_hit = risk in protocol.cssrs_caution_risks and (risk != HIGH or assessed_on is not None)
+    item9_hit = phq is not None and any(alert.item == phq9.SUICIDE_ITEM for alert in phq.alerts)
+    if not (cssrs_hit or item9_hit):
+        return None
+    parts = ([f"C-SSRS screener risk {risk}."] if cssrs_hit else []) + (
+        [f"A clinician's suicide risk assessment on {assessed_on.isoformat()} decided to proceed."]
+        if cssrs_hit and assessed_on is not None else []) + (["PHQ-9 item 9 is positive."] if item9_hit else [])
+    parts.append("A clinician reviews the patient today; high risk needs immediate evaluation and precautions.")
+    return Trigger(" ".join(parts), {"cssrs_risk": risk, "phq9_item9_positive": item9_hit,
+                                     "assessed_on": None if assessed_on is None else assessed_on.isoformat()})
