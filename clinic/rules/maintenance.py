@@ -1,26 +1,48 @@
-"""Maintenance: the interval between infusions, the benefit–risk review and a proposed taper.
+"""Maintenance: what the rules propose after infusion 6, each visit classified against the course
+baseline, relapse, the interval and the visit window, the misuse screen, the benefit–risk review
+and a proposed taper.
 
-Source: clinical-reference §6.4. The clinic's plan [D]: one infusion every 2–6 weeks; the first at
-day 14 after infusion 6, ahead of the 18-day median time to relapse [17]; responder at this visit
-and the last → interval + 1 week up to the maximum; improvement below 50 % or symptoms returning
-early → interval − 1 week down to the minimum, or an earlier visit; a benefit–risk review every 90
-days [12]. Taper and stop are decisions the prescriber and the patient share: the rules only
-propose figures, and never book anything.
+Source: clinical-reference §6.3–§6.4 and §8 (misuse row). The clinic's plan [D]: one infusion every
+2–6 weeks; the first at day 14 after infusion 6, ahead of the 18-day median time to relapse [17];
+each visit due within ± 3 days, never opening before the last infusion plus 2 weeks, the next due
+date counted from the visit actually given; each visit classified against the course baseline as
+in §6.2; response or remission at this visit and the last → interval + 1 week up to the maximum, at
+this one only → keep; partial → − 1 week down to the minimum; remission never shortens; relapse
+(MADRS ≥ 22 [7], or on other scales a former responder now non-responding or worse) or symptoms
+returning early → a visit within 7 days and a prescriber review; an early request or a dose above
+the protocol's is flagged for the prescriber; a benefit–risk review every 90 days [12]. Taper and
+stop are decisions the prescriber and the patient share: the rules only propose, and book nothing.
 
 Each protocol field carries `metadata` {"tag", "source", "verified"}: "D" is a shipped default
 the medical director may change, "U" an unverified value a settings page must show as such.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from clinic.rules import body_size
 from clinic.rules.errors import DomainError
 from clinic.rules.protocol import InvalidProtocol, require_at_least_one, tagged
+from clinic.rules.response import (
+    CATEGORIES,
+    NON_RESPONSE,
+    PARTIAL,
+    REMISSION,
+    RESPONSE,
+    WORSE,
+    Classification,
+    ResponseProtocol,
+    classify,
+)
+from clinic.rules.response import DEFAULT_PROTOCOL as DEFAULT_RESPONSE
 
 SOURCE = "clinical-reference §6.4 (maintenance rules [D]); relapse timing [17]; ASA review call [12]"
+MISUSE_SOURCE = "clinical-reference §6.4 and §8 misuse row (esketamine boxed warning [11]; ASA [12]; [33])"
 LENGTHEN, KEEP, SHORTEN = "lengthen", "keep", "shorten"
+RESPONDED = (REMISSION, RESPONSE)
 PROPOSAL_NOTE = ("A proposal only: the prescriber and the patient decide, and the system books "
                  "nothing until they do.")
 
@@ -33,8 +55,8 @@ class DatesOutOfOrder(DomainError):
     code = "DATES_OUT_OF_ORDER"
 
 
-class InvalidImprovement(DomainError):
-    code = "INVALID_IMPROVEMENT"
+class UnknownCategory(DomainError):
+    code = "UNKNOWN_CATEGORY"
 
 
 @dataclass(frozen=True)
@@ -48,8 +70,9 @@ class MaintenanceProtocol:
         default=14, metadata=tagged("D", "§6.4: day 14 after infusion 6, ahead of the 18-day median relapse [17]"))
     starting_interval_weeks: int = field(
         default=2, metadata=tagged("D", "§6.4: the day-14 first visit is a 2-week interval"))
-    responder_min_improvement_pct: Decimal = field(
-        default=Decimal(50), metadata=tagged("D", "§6.4: improvement below 50 % shortens; response ≥ 50 % (§6.2)"))
+    window_tolerance_days: int = field(default=3, metadata=tagged("D", "§6.4 maint_window_tolerance_days"))
+    relapse_visit_within_days: int = field(
+        default=7, metadata=tagged("D", "§6.4: relapse or symptoms returning early → a visit within 7 days"))
     benefit_risk_review_every_days: int = field(default=90, metadata=tagged("D", "§6.4; ASA guidance 2025 [12]"))
 
     def __post_init__(self) -> None:
@@ -61,18 +84,149 @@ class MaintenanceProtocol:
             raise InvalidProtocol(f"The starting interval of {self.starting_interval_weeks} weeks lies outside "
                                   f"{self.min_interval_weeks}–{self.max_interval_weeks} weeks. Set it inside them.",
                                   field="starting_interval_weeks")
-        require_at_least_one(self, ("step_weeks", "first_visit_days_after_induction", "benefit_risk_review_every_days"))
-        if not 0 < self.responder_min_improvement_pct <= 100:
-            raise InvalidProtocol("The responder improvement must be above 0 % and at most 100 %.",
-                                  field="responder_min_improvement_pct")
+        require_at_least_one(self, ("step_weeks", "first_visit_days_after_induction", "relapse_visit_within_days",
+                                    "benefit_risk_review_every_days"))
+        if self.first_visit_days_after_induction < 7 * self.min_interval_weeks:
+            raise InvalidProtocol(f"A first visit {self.first_visit_days_after_induction} days after infusion 6 "
+                                  f"comes before the {self.min_interval_weeks}-week minimum interval, so its window "
+                                  "could never open. Set it no earlier than the minimum.",
+                                  field="first_visit_days_after_induction")
+        if self.window_tolerance_days < 0:
+            raise InvalidProtocol("The window tolerance cannot be negative; 0 means the due date only.",
+                                  field="window_tolerance_days")
 
 
 DEFAULT_PROTOCOL = MaintenanceProtocol()
 
 
 @dataclass(frozen=True)
+class VisitWindow:
+    """The dates a maintenance visit may fall on, both ends included; `due_on` is the target."""
+
+    due_on: date
+    opens_on: date
+    closes_on: date
+
+    def contains(self, on: date) -> bool:
+        return self.opens_on <= on <= self.closes_on
+
+
+def first_visit_date(*, sixth_infusion_on: date, protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> date:
+    """The first maintenance infusion: day 14 after infusion 6 by default (clinical-reference §6.4)."""
+    return sixth_infusion_on + timedelta(days=protocol.first_visit_days_after_induction)
+
+
+def next_visit_date(*, last_visit_on: date, interval_weeks: int,
+                    protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> date:
+    """The date one interval after the visit actually given (clinical-reference §6.4)."""
+    _check_interval(interval_weeks, protocol)
+    return last_visit_on + timedelta(weeks=interval_weeks)
+
+
+def first_visit_window(*, sixth_infusion_on: date, protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> VisitWindow:
+    """The first maintenance visit's window: day 14 after infusion 6 ± 3 days, opening no earlier
+    than infusion 6 plus the 2-week minimum (clinical-reference §6.4 [D])."""
+    return _window(sixth_infusion_on, first_visit_date(sixth_infusion_on=sixth_infusion_on, protocol=protocol),
+                   protocol)
+
+
+def visit_window(*, last_visit_on: date, interval_weeks: int,
+                 protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> VisitWindow:
+    """The next visit's window: due one interval after the visit actually given, ± 3 days, opening
+    no earlier than that visit plus the 2-week minimum (clinical-reference §6.4 [D])."""
+    return _window(last_visit_on, next_visit_date(last_visit_on=last_visit_on, interval_weeks=interval_weeks,
+                                                  protocol=protocol), protocol)
+
+
+def relapse_window(*, assessed_on: date, protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> VisitWindow:
+    """Relapse or symptoms returning early: a visit on one of the 7 days after the assessment
+    (clinical-reference §6.4 [D]); the minimum interval gives way to it."""
+    visit_by = assessed_on + timedelta(days=protocol.relapse_visit_within_days)
+    return VisitWindow(visit_by, assessed_on + timedelta(days=1), visit_by)
+
+
+def _window(last_visit_on: date, due_on: date, protocol: MaintenanceProtocol) -> VisitWindow:
+    tolerance = timedelta(days=protocol.window_tolerance_days)
+    # The tolerance must not pull a visit closer to the last one than the minimum interval.
+    opens_on = max(due_on - tolerance, last_visit_on + timedelta(weeks=protocol.min_interval_weeks))
+    return VisitWindow(due_on, opens_on, due_on + tolerance)
+
+
+MAINTENANCE, PRESCRIBER_REVIEW, STOP = "maintenance", "prescriber_review", "stop"
+
+
+@dataclass(frozen=True)
+class CourseOption:
+    code: str
+    label: str
+    source: str
+
+
+ALTERNATIVES = (
+    CourseOption("TMS", "Transcranial magnetic stimulation", "§6.3"),
+    CourseOption("ECT", "Electroconvulsive therapy", "§6.3"),
+    CourseOption("ESKETAMINE", "Esketamine (Spravato) under its REMS", "§6.3; §10 [11]"),
+    CourseOption("MEDICATION_CHANGE", "Medication change or augmentation", "§6.3"),
+    CourseOption("PSYCHOTHERAPY", "Psychotherapy", "§6.3"),
+)
+MORE_INFUSIONS = CourseOption("MORE_INFUSIONS", "More infusions", "§6.3; escalation common in practice [6]")
+PLAN_MAINTENANCE = CourseOption("MAINTENANCE", "Plan maintenance", "§6.3–§6.4")
+
+
+@dataclass(frozen=True)
+class AfterInductionProposal:
+    """What the rules propose after infusion 6; the prescriber decides and the decision is recorded."""
+
+    proposal: str
+    classification: Classification
+    options: tuple[CourseOption, ...]
+    message: str
+    first_maintenance_window: VisitWindow | None = None
+    starting_interval_weeks: int | None = None
+
+    @property
+    def first_maintenance_on(self) -> date | None:
+        return self.first_maintenance_window.due_on if self.first_maintenance_window else None
+
+
+def propose_after_induction(*, classification: Classification, sixth_infusion_on: date,
+                            response_protocol: ResponseProtocol = DEFAULT_RESPONSE,
+                            protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> AfterInductionProposal:
+    """Clinical-reference §6.3 [D]: remission or response → maintenance, first visit day 14 after
+    infusion 6 with its window (§6.4); partial → prescriber review (more infusions, or titration
+    0.5 → 0.75 mg/kg [5]); non-response or worse → stop and list TMS, ECT, esketamine, medication
+    change or augmentation, psychotherapy. A course the rules cannot classify (not evaluable, no
+    agreed threshold) goes to the prescriber with every option."""
+    caveat = " This rests on an unverified threshold [U]." if classification.unverified else ""
+    titrate = CourseOption("TITRATE", f"Titrate the dose, e.g. {response_protocol.titration_from_mg_per_kg} → "
+                           f"{response_protocol.titration_to_mg_per_kg} mg/kg", "§6.3; Cusin 2017 [5]")
+    category = classification.category
+    if category in RESPONDED:
+        window = first_visit_window(sixth_infusion_on=sixth_infusion_on, protocol=protocol)
+        return AfterInductionProposal(MAINTENANCE, classification, (PLAN_MAINTENANCE,),
+                                      f"{category.capitalize()} after induction: plan maintenance, first infusion on "
+                                      f"{window.due_on:%Y-%m-%d} (window {window.opens_on:%Y-%m-%d} to "
+                                      f"{window.closes_on:%Y-%m-%d}), then every {protocol.starting_interval_weeks} "
+                                      f"weeks. The prescriber decides.{caveat}",
+                                      window, protocol.starting_interval_weeks)
+    if category == PARTIAL:
+        return AfterInductionProposal(PRESCRIBER_REVIEW, classification, (MORE_INFUSIONS, titrate),
+                                      f"Partial response after induction: the prescriber reviews more infusions or "
+                                      f"a dose titration.{caveat}")
+    if category in (NON_RESPONSE, WORSE):
+        what = "No response" if category == NON_RESPONSE else "Worse than at baseline"
+        return AfterInductionProposal(STOP, classification, ALTERNATIVES,
+                                      f"{what} after induction: stop, and discuss the alternatives with the "
+                                      f"patient. Record the choice and any referral.{caveat}")
+    return AfterInductionProposal(PRESCRIBER_REVIEW, classification,
+                                  (PLAN_MAINTENANCE, MORE_INFUSIONS, titrate, *ALTERNATIVES),
+                                  "The rules cannot classify this course (" + category.replace("_", " ") + "): the "
+                                  "prescriber reviews the course and chooses.")
+
+
+@dataclass(frozen=True)
 class IntervalProposal:
-    """A proposed next interval; `earlier_visit` asks for a visit sooner than the plan."""
+    """A proposed next interval; `earlier_visit` asks for a visit within the relapse window instead."""
 
     interval_weeks: int
     change: str
@@ -81,56 +235,58 @@ class IntervalProposal:
     note: str = PROPOSAL_NOTE
 
 
-def propose_interval(*, current_interval_weeks: int, improvement_pct: Decimal | None,
-                     last_improvement_pct: Decimal | None, symptoms_returned_early: bool = False,
+def propose_interval(*, current_interval_weeks: int, category: str, last_category: str | None,
+                     relapse: bool = False, symptoms_returned_early: bool = False,
                      protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> IntervalProposal:
-    """The next maintenance interval from this visit's and the last visit's improvement over
-    baseline (clinical-reference §6.4 [D]). Never leaves the protocol's 2–6 weeks.
+    """The next interval from this visit's and the last visit's §6.2 class (clinical-reference
+    §6.4 [D]); never leaves the protocol's 2–6 weeks, and remission never shortens it.
 
-    `improvement_pct` is None when it cannot be measured (baseline 0); the interval then stays.
+    `last_category` is the last visit's class (the end-of-induction class before the first
+    maintenance visit), None when there is none.
     """
     _check_interval(current_interval_weeks, protocol)
-    threshold = protocol.responder_min_improvement_pct
-    for name, value in (("improvement_pct", improvement_pct), ("last_improvement_pct", last_improvement_pct)):
-        _check_improvement(name, value)
-    if symptoms_returned_early or (improvement_pct is not None and improvement_pct < threshold):
-        return _shorten(current_interval_weeks, symptoms_returned_early, protocol)
-    if improvement_pct is None:
+    for name, value in (("category", category), ("last_category", last_category)):
+        _check_category(name, value, optional=name == "last_category")
+    if relapse or symptoms_returned_early:
+        why = "Relapse" if relapse else "Symptoms returned before the planned visit"
+        if category == REMISSION:
+            return IntervalProposal(current_interval_weeks, KEEP, True, f"{why}: propose an earlier visit. The score "
+                                    "is in remission, which never shortens the interval.")
+        return _shorten(current_interval_weeks, f"{why}: propose an earlier visit", True, protocol)
+    if category in RESPONDED:
+        if last_category in RESPONDED:
+            return _lengthen(current_interval_weeks, protocol)
         return IntervalProposal(current_interval_weeks, KEEP, False,
-                                "Improvement cannot be measured against a baseline of 0; keep the interval "
-                                "and let the prescriber judge.")
-    if last_improvement_pct is not None and last_improvement_pct >= threshold:
-        return _lengthen(current_interval_weeks, protocol)
-    return IntervalProposal(current_interval_weeks, KEEP, False,
-                            f"Responder at this visit (≥ {threshold} %) but not at the last one; keep the interval.")
+                                f"{category.capitalize()} at this visit but not at the last one; keep the interval.")
+    if category in (PARTIAL, NON_RESPONSE, WORSE):
+        return _shorten(current_interval_weeks, f"{category.replace('_', ' ').capitalize()} at this visit", False,
+                        protocol)
+    return IntervalProposal(current_interval_weeks, KEEP, False, "This visit cannot be classified against the "
+                            f"baseline ({category.replace('_', ' ')}); keep the interval and let the prescriber judge.")
 
 
-def _check_improvement(name: str, value: Any) -> None:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+def _check_category(name: str, value: Any, *, optional: bool) -> None:
+    if value in CATEGORIES or (optional and value is None):
         return
-    if isinstance(value, Decimal) and value.is_finite():
-        return
-    raise InvalidImprovement(f"{name} must be a percentage as a Decimal, not {value!r}.", field=name)
+    raise UnknownCategory(f"{name} {value!r} is not a §6.2 class; send one of {', '.join(CATEGORIES)}.", field=name)
 
 
-def _shorten(current_weeks: int, returned_early: bool, protocol: MaintenanceProtocol) -> IntervalProposal:
+def _shorten(current_weeks: int, why: str, earlier: bool, protocol: MaintenanceProtocol) -> IntervalProposal:
     proposed = max(protocol.min_interval_weeks, current_weeks - protocol.step_weeks)
-    why = ("Symptoms returned before the planned visit" if returned_early
-           else f"Improvement is below {protocol.responder_min_improvement_pct} %")
     if proposed == current_weeks:
-        return IntervalProposal(proposed, KEEP, True, f"{why}, and the interval is already at the "
-                                f"{protocol.min_interval_weeks}-week minimum: propose an earlier visit.")
-    return IntervalProposal(proposed, SHORTEN, returned_early,
-                            f"{why}: shorten the interval from {current_weeks} to {proposed} weeks.")
+        return IntervalProposal(proposed, KEEP, earlier, f"{why}. The interval is already at the "
+                                f"{protocol.min_interval_weeks}-week minimum.")
+    return IntervalProposal(proposed, SHORTEN, earlier,
+                            f"{why}. Shorten the interval from {current_weeks} to {proposed} weeks.")
 
 
 def _lengthen(current_weeks: int, protocol: MaintenanceProtocol) -> IntervalProposal:
     proposed = min(protocol.max_interval_weeks, current_weeks + protocol.step_weeks)
     if proposed == current_weeks:
-        return IntervalProposal(proposed, KEEP, False, "Responder at this and the last visit, and the interval is "
-                                f"already at the {protocol.max_interval_weeks}-week maximum.")
-    return IntervalProposal(proposed, LENGTHEN, False, "Responder at this and the last visit: lengthen the "
-                            f"interval from {current_weeks} to {proposed} weeks.")
+        return IntervalProposal(proposed, KEEP, False, "Response or remission at this and the last visit, and the "
+                                f"interval is already at the {protocol.max_interval_weeks}-week maximum.")
+    return IntervalProposal(proposed, LENGTHEN, False, "Response or remission at this and the last visit: lengthen "
+                            f"the interval from {current_weeks} to {proposed} weeks.")
 
 
 def _check_interval(weeks: int, protocol: MaintenanceProtocol) -> None:
@@ -141,16 +297,98 @@ def _check_interval(weeks: int, protocol: MaintenanceProtocol) -> None:
                                  "interval the patient is on, in whole weeks.", field="current_interval_weeks")
 
 
-def next_visit_date(*, last_visit_on: date, interval_weeks: int,
-                    protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> date:
-    """The date one interval after the last visit (clinical-reference §6.4)."""
-    _check_interval(interval_weeks, protocol)
-    return last_visit_on + timedelta(weeks=interval_weeks)
+@dataclass(frozen=True)
+class VisitAssessment:
+    """One maintenance visit against the course baseline, and what the rules propose next."""
+
+    classification: Classification
+    relapse: bool
+    prescriber_review: bool
+    interval: IntervalProposal
+    next_window: VisitWindow
+    reasons: tuple[str, ...]
+    note: str = PROPOSAL_NOTE
 
 
-def first_visit_date(*, sixth_infusion_on: date, protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> date:
-    """The first maintenance infusion: day 14 after infusion 6 by default (clinical-reference §6.4)."""
-    return sixth_infusion_on + timedelta(days=protocol.first_visit_days_after_induction)
+def assess_visit(*, visit_on: date, baseline: Any, current: Any, scale: str, previous_categories: Sequence[str],
+                 current_interval_weeks: int, symptoms_returned_early: bool = False,
+                 protocol: MaintenanceProtocol = DEFAULT_PROTOCOL,
+                 response_protocol: ResponseProtocol = DEFAULT_RESPONSE) -> VisitAssessment:
+    """Classify the visit's score against the course baseline (§6.2), look for relapse, and propose
+    the interval and the next window (clinical-reference §6.4 [D]).
+
+    `previous_categories` are the course's earlier classes, oldest first: the end-of-induction
+    class, then each earlier maintenance visit's. A relapse, symptoms returning early, or a class
+    the rules cannot grade (non-response, worse, not evaluable, no agreed threshold) asks for a
+    prescriber review.
+    """
+    classification = classify(baseline=baseline, current=current, scale=scale, protocol=response_protocol)
+    for index, category in enumerate(previous_categories):
+        _check_category(f"previous_categories[{index}]", category, optional=False)
+    reasons = _relapse_reasons(classification, previous_categories, response_protocol)
+    relapse = bool(reasons)
+    interval = propose_interval(current_interval_weeks=current_interval_weeks, category=classification.category,
+                                last_category=previous_categories[-1] if previous_categories else None,
+                                relapse=relapse, symptoms_returned_early=symptoms_returned_early, protocol=protocol)
+    if interval.earlier_visit:
+        window = relapse_window(assessed_on=visit_on, protocol=protocol)
+    else:
+        window = visit_window(last_visit_on=visit_on, interval_weeks=interval.interval_weeks, protocol=protocol)
+    review = relapse or symptoms_returned_early or classification.category not in (*RESPONDED, PARTIAL)
+    return VisitAssessment(classification, relapse, review, interval, window, (*reasons, interval.reason))
+
+
+def _relapse_reasons(classification: Classification, previous_categories: Sequence[str],
+                     response_protocol: ResponseProtocol) -> tuple[str, ...]:
+    threshold = response_protocol.criteria_for(classification.scale).relapse_at_or_above
+    if threshold is not None:
+        if classification.current >= threshold.value:
+            return (f"Relapse: score {classification.current} is at or above {threshold.value} "
+                    f"[{threshold.tag}] ({threshold.source}). Propose a visit within the relapse window and a "
+                    "prescriber review.",)
+        return ()
+    if classification.category in (NON_RESPONSE, WORSE) and any(c in RESPONDED for c in previous_categories):
+        return (f"Relapse: the patient had responded and is now {classification.category.replace('_', ' ')} "
+                "against the course baseline (§6.4 [D]). Propose a visit within the relapse window and a prescriber "
+                "review.",)
+    return ()
+
+
+@dataclass(frozen=True)
+class MisuseFlag:
+    """A misuse signal for the prescriber to review (§8): never a refusal on its own."""
+
+    code: str
+    message: str
+    source: str = MISUSE_SOURCE
+
+
+def early_request_flag(*, requested_on: date, last_visit_on: date, window: VisitWindow | None = None,
+                       protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> MisuseFlag | None:
+    """Flag a visit requested before the last visit plus the protocol's minimum interval
+    (clinical-reference §6.4, §8). A date inside `window`, the window the rules computed for this
+    visit (regular or relapse), is never flagged."""
+    if requested_on < last_visit_on:
+        raise DatesOutOfOrder(f"The requested date ({requested_on}) is before the last visit ({last_visit_on}). "
+                              "Check both dates.", field="requested_on")
+    earliest_on = last_visit_on + timedelta(weeks=protocol.min_interval_weeks)
+    if (window is not None and window.contains(requested_on)) or requested_on >= earliest_on:
+        return None
+    return MisuseFlag("EARLY_VISIT_REQUEST", f"A visit on {requested_on} is {(requested_on - last_visit_on).days} "
+                      f"days after the last one ({last_visit_on}), before the clinic's {protocol.min_interval_weeks}-"
+                      f"week minimum ({earliest_on}). The prescriber reviews the request before it is booked.")
+
+
+def dose_flag(*, dose_mg_per_kg: Decimal, protocol_dose_mg_per_kg: Decimal) -> MisuseFlag | None:
+    """Flag a dose above the one the course's protocol sets (clinical-reference §6.4; §8: home
+    self-users tend to escalate doses [33])."""
+    dose = body_size.positive_decimal(dose_mg_per_kg, field="dose_mg_per_kg", name="dose", unit="mg/kg")
+    allowed = body_size.positive_decimal(protocol_dose_mg_per_kg, field="protocol_dose_mg_per_kg",
+                                         name="protocol dose", unit="mg/kg")
+    if dose <= allowed:
+        return None
+    return MisuseFlag("DOSE_ABOVE_PROTOCOL", f"{dose} mg/kg is above the protocol's {allowed} mg/kg. The prescriber "
+                      "reviews the escalation before it is given.")
 
 
 @dataclass(frozen=True)

@@ -1,32 +1,35 @@
-"""Response, partial response, remission and non-response against baseline, and what the rules
-propose after infusion 6.
+"""Response, partial response, remission and non-response against baseline, and which baselines
+and scores cannot show them.
 
-Source: clinical-reference §6.2 (classification, per-scale thresholds and their tags) and §6.3
-(after infusion 6). Every threshold carries its tag: [L] published, [D] the clinic's default,
-[U] unverified. A result that rests on an [U] threshold says so (`unverified`), and a scale with no
-agreed threshold (PCL-5, FIQR, MIDAS, HIT-6) gets `no_agreed_threshold` instead of an invented one.
-Scores are compared exactly; `improvement_pct_display` is rounded half-up to 0.1 % for people only.
+Source: clinical-reference §6.2 (classification, per-scale thresholds and their tags). Every
+threshold carries its tag: [L] published, [D] the clinic's default, [U] unverified. A result that
+rests on an [U] threshold says so (`unverified`), and a scale with no agreed threshold (PCL-5, FIQR,
+MIDAS, HIT-6, YMRS) gets `no_agreed_threshold` instead of an invented one. A baseline of 0 or below
+the scale's `min_baseline` is `not_evaluable` and a score above baseline is `worse`: neither is ever
+response or remission. Scores are compared exactly; `improvement_pct_display` is rounded half-up to
+0.1 % for people only. What the rules propose after infusion 6 (§6.3) lives in `maintenance`.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from clinic.rules import scales
 from clinic.rules.errors import DomainError
-from clinic.rules.maintenance import DEFAULT_PROTOCOL as DEFAULT_MAINTENANCE
-from clinic.rules.maintenance import MaintenanceProtocol, first_visit_date
 from clinic.rules.protocol import InvalidProtocol, Tagged, tagged
 
 SOURCE = "clinical-reference §6.2 classification"
 REMISSION, RESPONSE, PARTIAL, NON_RESPONSE = "remission", "response", "partial", "non_response"
-NOT_EVALUABLE, NO_AGREED_THRESHOLD = "not_evaluable", "no_agreed_threshold"
+WORSE, NOT_EVALUABLE, NO_AGREED_THRESHOLD = "worse", "not_evaluable", "no_agreed_threshold"
 # Best first: a rising score can only move a result rightwards along this order.
-ORDER = (REMISSION, RESPONSE, PARTIAL, NON_RESPONSE)
+ORDER = (REMISSION, RESPONSE, PARTIAL, NON_RESPONSE, WORSE)
+CATEGORIES = (*ORDER, NOT_EVALUABLE, NO_AGREED_THRESHOLD)
 PERCENT_DISPLAY_STEP = Decimal("0.1")
 RESPONSE_50_SOURCE = "§6.2: ≥ 50 % [L] (Murrough 2013 [17], Phillips 2019 [31], clinic cohort [6], Salloum 2019 [7])"
+MIN_BASELINE_SOURCE = "§6.2 min_baseline [D]"
+MODERATE_BAND_SOURCE = "§6.2 [D]: the scale's moderate band"
 
 
 class UnknownOutcomeScale(DomainError):
@@ -76,7 +79,12 @@ class Remission(Tagged):
 
 @dataclass(frozen=True)
 class ScaleCriteria:
-    """One scale's row of §6.2. Response is met by `response_pct` or by `response_points` (either)."""
+    """One scale's row of §6.2. Response is met by `response_pct` or by `response_points` (either).
+
+    `min_baseline` is the lowest baseline that can show response or remission (§6.2: the scale's
+    moderate band). Unset (None) where the scale has no moderate band: then only a baseline of 0
+    is not evaluable, and a clinic that wants a floor sets its own, tagged "D".
+    """
 
     scale: str
     remission: Remission | None = None
@@ -84,6 +92,7 @@ class ScaleCriteria:
     response_points: Threshold | None = None
     relapse_at_or_above: Threshold | None = None
     note: str = ""
+    min_baseline: Threshold | None = None
 
     @property
     def has_response_threshold(self) -> bool:
@@ -100,35 +109,43 @@ def _pct(value: int, tag: str, source: str) -> Threshold:
     return Threshold(Decimal(value), tag, source)
 
 
+def _floor(value: int, source: str) -> Threshold:
+    return Threshold(Decimal(value), "D", source)
+
+
 DEFAULT_CRITERIA = (
     ScaleCriteria("phq9", Remission(Decimal(5), False, "L", "§6.2; Psychiatr Serv PHQ-9 remission [34]"),
-                  _pct(50, "L", RESPONSE_50_SOURCE)),
+                  _pct(50, "L", RESPONSE_50_SOURCE), min_baseline=_floor(10, MIN_BASELINE_SOURCE)),
     ScaleCriteria("madrs", Remission(Decimal(10), True, "L", "§6.2; Salloum 2019 [7] (≤ 12 in some studies)"),
-                  _pct(50, "L", RESPONSE_50_SOURCE), relapse_at_or_above=_pct(22, "L", "§6.2; Salloum 2019 [7]")),
+                  _pct(50, "L", RESPONSE_50_SOURCE), relapse_at_or_above=_pct(22, "L", "§6.2; Salloum 2019 [7]"),
+                  min_baseline=_floor(20, MIN_BASELINE_SOURCE)),
     ScaleCriteria("qids_sr16", Remission(Decimal(5), True, "L", "§6.2; Rush 2003, Trivedi 2006 [35]"),
-                  _pct(50, "L", RESPONSE_50_SOURCE)),
+                  _pct(50, "L", RESPONSE_50_SOURCE), min_baseline=_floor(11, MIN_BASELINE_SOURCE)),
     ScaleCriteria("hamd17", Remission(Decimal(7), True, "U", "§6.2 [U]: not verified"),
-                  _pct(50, "U", "§6.2 [U]: not verified")),
+                  _pct(50, "U", "§6.2 [U]: not verified"),
+                  min_baseline=_floor(14, f"{MODERATE_BAND_SOURCE} (14–19, one of several [U] sets, §7.2)")),
     ScaleCriteria("gad7", Remission(Decimal(5), False, "U", "§6.2 [U]: not verified"),
-                  _pct(50, "U", "§6.2 [U]: not verified")),
+                  _pct(50, "U", "§6.2 [U]: not verified"), min_baseline=_floor(10, MIN_BASELINE_SOURCE)),
     ScaleCriteria("ybocs", Remission(Decimal(12), True, "U", "§6.2 [U]: not verified"),
-                  _pct(35, "U", "§6.2 [U]: not verified")),
+                  _pct(35, "U", "§6.2 [U]: not verified"), min_baseline=_floor(16, MIN_BASELINE_SOURCE)),
     ScaleCriteria("pcl5", note="No agreed threshold [U]: older VA guidance gave 5 (reliable) and 10 (meaningful) "
                   "points [37]; later studies put reliable change at 15–18 points in veterans [66] and the minimal "
                   "important difference at ~9–12 in primary care, with ≤ 5 likely not reliable [67]."),
-    ScaleCriteria("ymrs", Remission(Decimal(12), False, "L", "§6.2; Young 1978, cut-offs per Int J Bipolar Disord "
-                  "2021 [41]"), note="YMRS has no response threshold; it is watched for mania (hold at ≥ 12, §8)."),
+    ScaleCriteria("ymrs", Remission(Decimal(12), False, "U", "§6.2 [U]: a post-hoc grouping (Born 2021) [41]"),
+                  note="YMRS has no response threshold; it is watched for mania (hold at ≥ 12, §8)."),
     ScaleCriteria("pain_nrs", response_pct=_pct(30, "U", "§6.2 [U]: ≥ 30 % or ≥ 2 points, not verified"),
-                  response_points=_pct(2, "U", "§6.2 [U]: ≥ 30 % or ≥ 2 points, not verified")),
+                  response_points=_pct(2, "U", "§6.2 [U]: ≥ 30 % or ≥ 2 points, not verified"),
+                  min_baseline=_floor(4, f"{MODERATE_BAND_SOURCE} (4–6, a [U] band, §7.2)")),
     ScaleCriteria("fiqr", note="No agreed response or remission threshold for FIQR [U] (§6.2)."),
-    ScaleCriteria("midas", note="No agreed response or remission threshold for MIDAS [U] (§6.2)."),
+    ScaleCriteria("midas", note="No agreed response or remission threshold for MIDAS [U] (§6.2).",
+                  min_baseline=_floor(11, f"{MODERATE_BAND_SOURCE} (grade III, moderate disability, 11–20, §7.2)")),
     ScaleCriteria("hit6", note="No agreed response or remission threshold for HIT-6 [U] (§6.2)."),
 )
 
 
 @dataclass(frozen=True)
 class ResponseProtocol:
-    """The clinic's classification settings; defaults from clinical-reference §6.2–§6.3.
+    """The clinic's classification settings; defaults from clinical-reference §6.2.
 
     `criteria` is a table of per-scale rows, each threshold with its own tag; a clinic may add a
     threshold the reference leaves open (e.g. PCL-5 points) and tag it "D" as its own choice.
@@ -157,6 +174,8 @@ class ResponseProtocol:
         if self.baseline_max_days_before_first_infusion < 0:
             raise InvalidProtocol("The baseline window cannot be negative.",
                                   field="baseline_max_days_before_first_infusion")
+        for row in self.criteria:
+            _check_min_baseline(row)
 
     def criteria_for(self, scale: str) -> ScaleCriteria:
         for row in self.criteria:
@@ -167,13 +186,28 @@ class ResponseProtocol:
                                   f"primary scale, one of: {known}.", field="scale")
 
 
+def _check_min_baseline(row: ScaleCriteria) -> None:
+    if row.scale not in scales.INSTRUMENTS:
+        raise InvalidProtocol(f"{row.scale!r} is not a scale the clinic scores; classify only known scales.",
+                              field="criteria")
+    if row.min_baseline is None:
+        return
+    low, high = scales.instrument(row.scale).total_range
+    if not low < row.min_baseline.value <= high:
+        raise InvalidProtocol(f"A {scales.instrument(row.scale).name} minimum baseline of {row.min_baseline.value} "
+                              f"is impossible: set it above {low} and at most {high}, or leave it unset.",
+                              field="criteria")
+
+
 DEFAULT_PROTOCOL = ResponseProtocol()
 
 
 @dataclass(frozen=True)
 class Classification:
     """The result of §6.2. `improvement_pct` is exact (None when the baseline is 0);
-    `change_points` is current − baseline, so a fall in symptoms is negative."""
+    `change_points` is current − baseline, so a fall in symptoms is negative. `meets_remission`
+    is None for a scale without a remission rule, and False whenever the result is not evaluable
+    or worse, whatever the score."""
 
     scale: str
     category: str
@@ -217,30 +251,44 @@ def classify(*, baseline: Any, current: Any, scale: str,
              protocol: ResponseProtocol = DEFAULT_PROTOCOL) -> Classification:
     """Response, partial, remission or non-response of `current` against `baseline` on `scale`.
 
-    Source: clinical-reference §6.2 — not evaluable when the baseline is 0; remission when the
-    score meets the scale's remission rule (and, if `remission_requires_response`, the response
+    Source: clinical-reference §6.2 — not evaluable when the baseline is 0 or below the scale's
+    `min_baseline` [D]; worse when the score is above baseline; then remission when the score
+    meets the scale's remission rule (and, if `remission_requires_response`, the response
     threshold); response at the scale's threshold; partial at ≥ 25 % [D]; else non-response.
+    Not evaluable and worse are never response or remission.
     """
     criteria = protocol.criteria_for(scale)
-    baseline_score = checked_score(baseline, scale=scale, field="baseline")
-    current_score = checked_score(current, scale=scale, field="current")
-    pct = percent_improvement(baseline=baseline_score, current=current_score)
-    meets = criteria.remission.met(current_score) if criteria.remission else None
-    result = _Result(criteria, baseline_score, current_score, pct, meets)
-    if pct is None:
-        return result.build(NOT_EVALUABLE, False, (), "The baseline score is 0, so no improvement can be "
-                            "measured. The prescriber judges the course without this classification.")
+    result = _Result(criteria, checked_score(baseline, scale=scale, field="baseline"),
+                     checked_score(current, scale=scale, field="current"))
+    floor = criteria.min_baseline
+    if result.pct is None:
+        return result.refused(NOT_EVALUABLE, (), "The baseline score is 0, so no improvement can be measured. The "
+                              "prescriber judges the course without this classification.")
+    if floor is not None and result.baseline < floor.value:
+        return result.refused(NOT_EVALUABLE, (f"not evaluable: baseline below {floor.value} [{floor.tag}] "
+                                              f"({floor.source})",),
+                              f"A baseline of {result.baseline} is below {floor.value}, the lowest that can show "
+                              "response or remission on this scale. The prescriber judges the course without a "
+                              "computed class.")
+    if result.current > result.baseline:
+        return result.refused(WORSE, (), f"The score is worse than at baseline ({result.baseline} → {result.current}): "
+                              "never response or remission. The prescriber reviews the course.")
     if not criteria.has_response_threshold:
-        return result.build(NO_AGREED_THRESHOLD, False, (), criteria.note)
-    responded = _responded(criteria, baseline_score - current_score, pct)
-    if meets and (responded or not protocol.remission_requires_response):
+        unverified, basis, caveat = _basis((criteria.remission,) if criteria.remission else (), criteria)
+        return result.build(NO_AGREED_THRESHOLD, unverified, basis, " ".join(filter(None, (criteria.note, caveat))))
+    return _graded(result, criteria, protocol)
+
+
+def _graded(result: "_Result", criteria: ScaleCriteria, protocol: ResponseProtocol) -> Classification:
+    responded = _responded(criteria, result.baseline - result.current, result.pct)
+    if result.meets and (responded or not protocol.remission_requires_response):
         used = (criteria.remission, *criteria.response_thresholds()) if protocol.remission_requires_response \
             else (criteria.remission,)
         return result.build(REMISSION, *_basis(used, criteria))
     if responded:
         return result.build(RESPONSE, *_basis(criteria.response_thresholds(), criteria))
     partial = Threshold(protocol.partial_pct, "D", "§6.2 convention")
-    category = PARTIAL if pct >= protocol.partial_pct else NON_RESPONSE
+    category = PARTIAL if result.pct >= protocol.partial_pct else NON_RESPONSE
     return result.build(category, *_basis((*criteria.thresholds(), partial), criteria))
 
 
@@ -272,12 +320,24 @@ class _Result:
     criteria: ScaleCriteria
     baseline: Decimal
     current: Decimal
-    pct: Decimal | None
-    meets: bool | None
+
+    @property
+    def pct(self) -> Decimal | None:
+        return percent_improvement(baseline=self.baseline, current=self.current)
+
+    @property
+    def meets(self) -> bool | None:
+        return self.criteria.remission.met(self.current) if self.criteria.remission else None
 
     def build(self, category: str, unverified: bool, basis: tuple[str, ...], note: str) -> Classification:
         return Classification(self.criteria.scale, category, self.baseline, self.current,
                               self.current - self.baseline, self.pct, self.meets, unverified, basis, note)
+
+    def refused(self, category: str, basis: tuple[str, ...], note: str) -> Classification:
+        """A result that can never be remission: `meets_remission` is False whatever the score."""
+        meets = None if self.criteria.remission is None else False
+        return Classification(self.criteria.scale, category, self.baseline, self.current,
+                              self.current - self.baseline, self.pct, meets, False, basis, note)
 
 
 @dataclass(frozen=True)
@@ -317,68 +377,3 @@ def select_end_of_induction_score(scores: Sequence[DatedScore], *, sixth_infusio
 def _latest(scores: Sequence[DatedScore]) -> DatedScore:
     # max() keeps the first of equal times, so reversed the later-listed score wins a tie.
     return max(reversed(scores), key=lambda score: score.taken_at)
-
-
-MAINTENANCE, PRESCRIBER_REVIEW, STOP = "maintenance", "prescriber_review", "stop"
-
-
-@dataclass(frozen=True)
-class CourseOption:
-    code: str
-    label: str
-    source: str
-
-
-ALTERNATIVES = (
-    CourseOption("TMS", "Transcranial magnetic stimulation", "§6.3"),
-    CourseOption("ECT", "Electroconvulsive therapy", "§6.3"),
-    CourseOption("ESKETAMINE", "Esketamine (Spravato) under its REMS", "§6.3; §10 [11]"),
-    CourseOption("MEDICATION_CHANGE", "Medication change or augmentation", "§6.3"),
-    CourseOption("PSYCHOTHERAPY", "Psychotherapy", "§6.3"),
-)
-MORE_INFUSIONS = CourseOption("MORE_INFUSIONS", "More infusions", "§6.3; escalation common in practice [6]")
-PLAN_MAINTENANCE = CourseOption("MAINTENANCE", "Plan maintenance", "§6.3–§6.4")
-
-
-@dataclass(frozen=True)
-class AfterInductionProposal:
-    """What the rules propose after infusion 6; the prescriber decides and the decision is recorded."""
-
-    proposal: str
-    classification: Classification
-    options: tuple[CourseOption, ...]
-    message: str
-    first_maintenance_on: date | None = None
-    starting_interval_weeks: int | None = None
-
-
-def propose_after_induction(*, classification: Classification, sixth_infusion_on: date,
-                            protocol: ResponseProtocol = DEFAULT_PROTOCOL,
-                            maintenance: MaintenanceProtocol = DEFAULT_MAINTENANCE) -> AfterInductionProposal:
-    """Clinical-reference §6.3 [D]: remission or response → maintenance, first visit day 14 after
-    infusion 6 (§6.4); partial → prescriber review (more infusions, or titration 0.5 → 0.75 mg/kg
-    [5]); non-response → stop and list TMS, ECT, esketamine, medication change or augmentation,
-    psychotherapy. A result the rules cannot classify goes to the prescriber with every option."""
-    caveat = " This rests on an unverified threshold [U]." if classification.unverified else ""
-    titrate = CourseOption("TITRATE", f"Titrate the dose, e.g. {protocol.titration_from_mg_per_kg} → "
-                           f"{protocol.titration_to_mg_per_kg} mg/kg", "§6.3; Cusin 2017 [5]")
-    category = classification.category
-    if category in (REMISSION, RESPONSE):
-        first_on = first_visit_date(sixth_infusion_on=sixth_infusion_on, protocol=maintenance)
-        return AfterInductionProposal(MAINTENANCE, classification, (PLAN_MAINTENANCE,),
-                                      f"{category.capitalize()} after induction: plan maintenance, first infusion on "
-                                      f"{first_on:%Y-%m-%d}, then every {maintenance.starting_interval_weeks} weeks. "
-                                      f"The prescriber decides.{caveat}",
-                                      first_on, maintenance.starting_interval_weeks)
-    if category == PARTIAL:
-        return AfterInductionProposal(PRESCRIBER_REVIEW, classification, (MORE_INFUSIONS, titrate),
-                                      f"Partial response after induction: the prescriber reviews more infusions or "
-                                      f"a dose titration.{caveat}")
-    if category == NON_RESPONSE:
-        return AfterInductionProposal(STOP, classification, ALTERNATIVES,
-                                      "No response after induction: stop, and discuss the alternatives with the "
-                                      f"patient. Record the choice and any referral.{caveat}")
-    return AfterInductionProposal(PRESCRIBER_REVIEW, classification,
-                                  (PLAN_MAINTENANCE, MORE_INFUSIONS, titrate, *ALTERNATIVES),
-                                  "The rules cannot classify this course (" + category.replace("_", " ") + "): the "
-                                  "prescriber reviews the course and chooses.")

@@ -1,7 +1,7 @@
-"""Classification against baseline and the proposal after infusion 6 (clinical-reference §6.2–§6.3)."""
+"""Classification against baseline (clinical-reference §6.2)."""
 
 import dataclasses
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,7 @@ from clinic.rules.response import (
     PARTIAL,
     REMISSION,
     RESPONSE,
+    WORSE,
     DatedScore,
     ResponseProtocol,
     classify,
@@ -33,7 +34,8 @@ START = datetime(2026, 12, 7, 9, 0)
     ("phq9", 20, 11, PARTIAL, False),
     ("phq9", 20, 15, PARTIAL, False),
     ("phq9", 20, 16, NON_RESPONSE, False),
-    ("phq9", 20, 24, NON_RESPONSE, False),
+    ("phq9", 20, 20, NON_RESPONSE, False),
+    ("phq9", 20, 21, WORSE, False),
     # MADRS: remission ≤ 10 [L] [7].
     ("madrs", 30, 10, REMISSION, False),
     ("madrs", 30, 11, RESPONSE, False),
@@ -58,13 +60,15 @@ START = datetime(2026, 12, 7, 9, 0)
     # Pain NRS: ≥ 30 % or ≥ 2 points [U]; no remission rule.
     ("pain_nrs", 10, 8, RESPONSE, True),
     ("pain_nrs", 10, 9, NON_RESPONSE, True),
-    ("pain_nrs", 3, 2, RESPONSE, True),
+    ("pain_nrs", 7, 5, RESPONSE, True),
+    ("pain_nrs", 7, 6, NON_RESPONSE, True),
     ("pain_nrs", 4, 3, PARTIAL, True),
     ("pain_nrs", 10, 0, RESPONSE, True),
 ])
 def test_both_sides_of_every_threshold(scale, baseline, current, category, unverified):
-    """Clinical-reference §6.2 classify() and its per-scale table, on both sides of each cut-off;
-    a result resting on an [U] threshold says it is unverified."""
+    """Clinical-reference §6.2 classify() and its per-scale table, on both sides of each cut-off
+    (pain NRS 7 → 5 is only 28.6 % but 2 points better); a score above baseline is "worse"; a
+    result resting on an [U] threshold says it is unverified."""
     result = classify(baseline=baseline, current=current, scale=scale)
 
     assert (result.category, result.unverified) == (category, unverified)
@@ -103,7 +107,7 @@ def test_baseline_of_zero_is_not_evaluable():
     result = classify(baseline=0, current=3, scale="phq9")
 
     assert (result.category, result.improvement_pct, result.unverified) == (NOT_EVALUABLE, None, False)
-    assert result.improvement_pct_display is None
+    assert (result.improvement_pct_display, result.meets_remission) == (None, False)
 
 
 @pytest.mark.parametrize("scale", ["pcl5", "fiqr", "midas", "hit6"])
@@ -132,20 +136,24 @@ def test_fiqr_accepts_a_fractional_total():
     assert (result.category, result.change_points) == (NO_AGREED_THRESHOLD, D("-13.5"))
 
 
-def test_ymrs_reports_remission_but_has_no_response_rule():
-    """§6.2 YMRS row: remission < 12 [L] [41], no response threshold."""
-    below = classify(baseline=20, current=11, scale="ymrs")
-    at = classify(baseline=20, current=12, scale="ymrs")
+@pytest.mark.parametrize(("current", "meets"), [(11, True), (D("11.5"), True), (12, False)])
+def test_ymrs_reports_remission_as_unverified_and_has_no_response_rule(current, meets):
+    """§6.2 YMRS row: remission < 12 is [U], a post-hoc grouping [41], and is shown as such; no
+    response threshold. A half-point total (§7.1) is compared exactly."""
+    result = classify(baseline=20, current=current, scale="ymrs")
 
-    assert (below.category, below.meets_remission, at.meets_remission) == (NO_AGREED_THRESHOLD, True, False)
+    assert (result.category, result.meets_remission, result.unverified) == (NO_AGREED_THRESHOLD, meets, True)
+    assert result.basis == ("remission: score < 12 [U] (§6.2 [U]: a post-hoc grouping (Born 2021) [41])",)
+    assert "unverified [U]" in result.note
 
 
 @pytest.mark.parametrize(("requires", "category"), [(False, REMISSION), (True, PARTIAL)])
 def test_remission_requires_response_setting(requires, category):
-    """§6.2 [D] remission_requires_response (default False): PHQ-9 6 → 4 is < 5 but only 33 %."""
+    """§6.2 [D] remission_requires_response (default False): Y-BOCS 16 → 12 is ≤ 12 but only 25 %,
+    below the 35 % response [U]. With the default floors this is the one scale where it matters."""
     protocol = ResponseProtocol(remission_requires_response=requires)
 
-    result = classify(baseline=6, current=4, scale="phq9", protocol=protocol)
+    result = classify(baseline=16, current=12, scale="ybocs", protocol=protocol)
 
     assert result.category == category
 
@@ -161,7 +169,8 @@ def test_remission_with_response_required_lists_both_thresholds():
 
 
 def test_basis_names_each_threshold_with_its_tag():
-    """Each result shows the thresholds it used and their tags, so [U] is never shown as fact."""
+    """clinical-reference §6.2: each result shows the thresholds it used and their tags, so [U] is
+    never shown as fact."""
     result = classify(baseline=20, current=14, scale="ybocs")
 
     assert result.basis == ("remission: score ≤ 12 [U] (§6.2 [U]: not verified)",
@@ -202,6 +211,8 @@ def test_hit6_range_starts_at_36():
 
 
 def test_refuses_a_scale_that_is_not_an_outcome_scale():
+    """clinical-reference §6.2: AUDIT-C is a screen, not an outcome scale."""
+
     with pytest.raises(response.UnknownOutcomeScale) as error:
         classify(baseline=5, current=3, scale="audit_c")
 
@@ -215,15 +226,18 @@ def test_every_outcome_scale_is_a_known_instrument():
 
 
 def test_unverified_thresholds_are_marked_in_the_protocol_data():
-    """§6.2 tags: GAD-7, HAM-D17, Y-BOCS and pain NRS thresholds are [U]; PHQ-9, MADRS, QIDS-SR16 [L]."""
+    """§6.2 tags: GAD-7, HAM-D17, Y-BOCS, pain NRS and YMRS thresholds are [U]; PHQ-9, MADRS,
+    QIDS-SR16 [L]."""
     protocol = ResponseProtocol()
     unverified = {row.scale for row in protocol.criteria if any(not t.verified for t in row.thresholds())}
 
-    assert unverified == {"gad7", "hamd17", "ybocs", "pain_nrs"}
+    assert unverified == {"gad7", "hamd17", "ybocs", "pain_nrs", "ymrs"}
     assert protocol.criteria_for("madrs").relapse_at_or_above.value == 22
 
 
 def test_every_protocol_field_names_its_tag_and_source():
+    """clinical-reference §1 and §6.2: every setting carries its tag and source."""
+
     for spec in dataclasses.fields(ResponseProtocol):
         assert spec.metadata["tag"] in ("L", "D", "U") and spec.metadata["source"]
 
@@ -231,6 +245,8 @@ def test_every_protocol_field_names_its_tag_and_source():
 @pytest.mark.parametrize("settings_", [dict(partial_pct=D(0)), dict(end_score_min_days_after_sixth=8),
                                        dict(baseline_max_days_before_first_infusion=-1)])
 def test_refuses_an_impossible_protocol(settings_):
+    """clinical-reference §6.2 [D]: partial above 0 %, score windows in order, no negative window."""
+
     with pytest.raises(response.InvalidProtocol):
         ResponseProtocol(**settings_)
 
@@ -250,14 +266,15 @@ def score_pairs(draw):
 
 @given(score_pairs(), st.booleans())
 def test_classification_never_improves_when_the_current_score_rises(pair, requires_response):
-    """§6.2 is monotone: a higher (worse) current score never gives a better category."""
+    """§6.2 is monotone: a higher (worse) current score never gives a better category; the
+    baseline alone decides "not evaluable"."""
     scale, baseline, current = pair
     protocol = ResponseProtocol(remission_requires_response=requires_response)
 
     lower = classify(baseline=baseline, current=current, scale=scale, protocol=protocol)
     higher = classify(baseline=baseline, current=current + 1, scale=scale, protocol=protocol)
 
-    assert RANK[higher.category] >= RANK[lower.category]
+    assert higher.category == lower.category == NOT_EVALUABLE or RANK[higher.category] >= RANK[lower.category]
 
 
 @given(score_pairs())
@@ -272,7 +289,8 @@ def test_improvement_matches_the_formula(pair):
 
 @pytest.mark.parametrize(("baseline", "current", "pct"), [(20, 10, 50), (20, 15, 25), (20, 13, 35), (10, 7, 30)])
 def test_improvement_on_a_boundary_is_exact(baseline, current, pct):
-    """A boundary such as exactly 50 % is computed exactly, so it meets "≥ 50 %" (no float error)."""
+    """clinical-reference §6.2: a boundary such as exactly 50 % is computed exactly, so it meets
+    "≥ 50 %" (no float error)."""
     result = classify(baseline=baseline, current=current, scale="ybocs")
 
     assert result.improvement_pct == pct
@@ -304,12 +322,16 @@ def test_baseline_at_exactly_7_calendar_days_counts_and_8_does_not():
 
 
 def test_baseline_taken_the_same_morning_before_the_start_counts():
+    """clinical-reference §6.2 [D]: a score taken up to the start of infusion 1 counts, the latest wins."""
+
     scores = _scores((START - timedelta(minutes=30), 16), (START, 15))
 
     assert response.select_baseline(scores, first_infusion_at=START, scale="phq9").total == 15
 
 
 def test_baseline_tie_keeps_the_later_listed_score():
+    """clinical-reference §6.2 [D]: of two scores at the same time, the later-listed is the baseline."""
+
     scores = _scores((START - timedelta(days=1), 16), (START - timedelta(days=1), 14))
 
     assert response.select_baseline(scores, first_infusion_at=START, scale="phq9").total == 14
@@ -325,63 +347,3 @@ def test_end_of_induction_score_is_taken_1_to_7_days_after_infusion_6(days_after
     else:
         with pytest.raises(response.NoEndOfInductionScore):
             response.select_end_of_induction_score(scores, sixth_infusion_at=START, scale="phq9")
-
-
-SIXTH = date(2026, 12, 18)
-
-
-@pytest.mark.parametrize(("current", "category"), [(4, REMISSION), (9, RESPONSE)])
-def test_remission_or_response_proposes_maintenance_from_day_14(current, category):
-    """§6.3: remission or response → plan maintenance; §6.4: first infusion day 14 after infusion 6."""
-    result = classify(baseline=20, current=current, scale="phq9")
-
-    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
-
-    assert (proposal.proposal, result.category) == ("maintenance", category)
-    assert (proposal.first_maintenance_on, proposal.starting_interval_weeks) == (date(2027, 1, 1), 2)
-    assert "prescriber decides" in proposal.message
-
-
-def test_partial_proposes_review_with_more_infusions_or_titration():
-    """§6.3: partial → prescriber review; more infusions, or titration 0.5 → 0.75 mg/kg [5]."""
-    result = classify(baseline=20, current=12, scale="phq9")
-
-    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
-
-    assert proposal.proposal == "prescriber_review"
-    assert [option.code for option in proposal.options] == ["MORE_INFUSIONS", "TITRATE"]
-    assert "0.5 → 0.75 mg/kg" in proposal.options[1].label
-    assert proposal.first_maintenance_on is None
-
-
-def test_non_response_proposes_stop_and_lists_the_alternatives():
-    """§6.3: non-response → stop, and list TMS, ECT, esketamine, medication change or
-    augmentation, psychotherapy."""
-    result = classify(baseline=20, current=18, scale="phq9")
-
-    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
-
-    assert proposal.proposal == "stop"
-    assert [option.code for option in proposal.options] == ["TMS", "ECT", "ESKETAMINE", "MEDICATION_CHANGE",
-                                                           "PSYCHOTHERAPY"]
-    assert "augmentation" in proposal.options[3].label
-
-
-@pytest.mark.parametrize(("scale", "baseline"), [("phq9", 0), ("pcl5", 40)])
-def test_unclassifiable_course_goes_to_the_prescriber_with_every_option(scale, baseline):
-    result = classify(baseline=baseline, current=10, scale=scale)
-
-    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
-
-    assert proposal.proposal == "prescriber_review"
-    assert {"MAINTENANCE", "MORE_INFUSIONS", "TITRATE", "TMS", "PSYCHOTHERAPY"} <= {o.code for o in proposal.options}
-
-
-def test_proposal_on_an_unverified_threshold_says_so():
-    """An [U] threshold is never shown as fact: the proposal carries the caveat."""
-    result = classify(baseline=15, current=4, scale="gad7")
-
-    proposal = response.propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
-
-    assert proposal.proposal == "maintenance"
-    assert "unverified threshold [U]" in proposal.message
