@@ -145,7 +145,7 @@ DEFAULT_CRITERIA = (
 
 @dataclass(frozen=True)
 class ResponseProtocol:
-    """The clinic's classification settings; defaults from clinical-reference §6.2.
+    """The clinic's classification settings; defaults from clinical-reference §6.2–§6.3.
 
     `criteria` is a table of per-scale rows, each threshold with its own tag; a clinic may add a
     threshold the reference leaves open (e.g. PCL-5 points) and tag it "D" as its own choice.
