@@ -1,12 +1,16 @@
 """GET /api/v1/instruments and POST /api/v1/instruments/{code}/score: thin wrappers over
-clinic.rules.scales (design §4.4). No patient data passes through them, so no audit event."""
+clinic.rules.scales (design §4.4). No patient data passes through them, so no audit event.
+
+A number answer may be a JSON integer or a JSON number with a fraction (a YMRS rating of 1.5); the
+fraction is read as the exact decimal written, never as a binary float, and the scale checks it
+against the item's range and step."""
 
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from clinic.api.v1.errors import error_response, responses
 from clinic.api.v1.fields import whole_number
@@ -17,8 +21,18 @@ from clinic.rules.scales.base import AnswerError, Instrument, Item, Score
 router = Router(tags=["instruments"])
 
 Number = float | int
-# Strict: "2" or 2.0 is not an answer; the scale needs the index or the number itself.
-Answer = Annotated[int, Field(strict=True)] | None
+
+
+def _exact(value: float) -> Decimal:
+    # The shortest decimal that reads back as this float: 1.5 stays 1.5, 0.1 stays 0.1.
+    return Decimal(repr(value))
+
+
+# Strict: "2" is not an answer. An option item needs its whole-number index; a number item takes the
+# number itself, on the item's step (2.0 on a whole-number item is accepted as 2 by the scale).
+Answer = (Annotated[int, Field(strict=True)]
+          | Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(_exact)]
+          | None)
 
 
 class OptionOut(Schema):
@@ -28,8 +42,10 @@ class OptionOut(Schema):
 
 
 class NumberRangeOut(Schema):
-    min: int
-    max: int
+    min: Number = Field(description="The lowest number the item accepts.")
+    max: Number = Field(description="The highest number the item accepts.")
+    step: Number = Field(description="Answers run min, min + step, min + 2 × step, … max: 1 for whole numbers "
+                                     "(days, a 0–10 rating), 0.5 where half points are allowed (YMRS).")
     unit: str
 
 
@@ -38,7 +54,8 @@ class ItemOut(Schema):
     label: str
     text: str | None = Field(description="Item wording where its licence allows; otherwise null.")
     options: list[OptionOut]
-    number_range: NumberRangeOut | None = Field(description="Set when the answer is a number, not an option.")
+    number_range: NumberRangeOut | None = Field(
+        description="Set when the answer is the number itself, not an option: its minimum, maximum and step.")
     recall_period: str | None
     asked_if: dict[str, int] | None = Field(
         description="Asked only when item `item` got option `option`; otherwise send null.")
@@ -50,6 +67,8 @@ class BandOut(Schema):
     high: Number | None
     code: str
     label: str
+    low_inclusive: bool = Field(description="False when the band starts just above `low`.")
+    high_inclusive: bool = Field(description="False when the band stops just below `high` (YMRS \"12 to < 21\").")
 
 
 class InstrumentOut(Schema):
@@ -75,6 +94,10 @@ class ScoreContext(In):
     midas_a: whole_number(ge=0, le=92) | None = Field(
         default=None, description="MIDAS item A: headache days in the last 3 months.")
     midas_b: whole_number(ge=0, le=10) | None = Field(default=None, description="MIDAS item B: usual pain, 0–10.")
+    multiple_answer_items: list[whole_number(ge=1, le=21)] | None = Field(
+        default=None, max_length=21,
+        description="FIQR: the numbers of the items where the patient marked more than one answer (send one rating "
+                    "for each). 3 or more make the form invalid.")
 
 
 class ScoreIn(In):
@@ -82,7 +105,8 @@ class ScoreIn(In):
 
     answers: list[Answer] = Field(max_length=100, description=(
         "One answer per item in the published order: the option's index (0 = first option), the number "
-        "where the item asks for one, or null for an item not asked."))
+        "where the item asks for one (within the item's number_range and on its step, e.g. a YMRS rating "
+        "of 1.5), or null for an item not asked."))
     context: ScoreContext = Field(default_factory=ScoreContext)
 
 
@@ -114,7 +138,8 @@ def _item(item: Item) -> dict:
         "number": item.number, "label": item.label, "text": item.text, "loinc": item.loinc,
         "options": [{"index": index, "label": option.label, "points": option.points}
                     for index, option in enumerate(item.options)],
-        "number_range": {"min": low_high[0], "max": low_high[1], "unit": item.unit} if low_high else None,
+        "number_range": {"min": _number(low_high[0]), "max": _number(low_high[1]), "step": _number(item.step),
+                         "unit": item.unit} if low_high else None,
         "recall_period": item.recall_period,
         "asked_if": {"item": item.asked_if[0], "option": item.asked_if[1]} if item.asked_if else None,
     }
@@ -125,7 +150,8 @@ def _instrument(instrument: Instrument) -> dict:
     return {
         "code": instrument.code, "name": instrument.name, "items": [_item(item) for item in instrument.items],
         "total_min": _number(total_min), "total_max": _number(total_max),
-        "bands": [{"low": _number(band.low), "high": _number(band.high), "code": band.code, "label": band.label}
+        "bands": [{"low": _number(band.low), "high": _number(band.high), "code": band.code, "label": band.label,
+                   "low_inclusive": band.low_inclusive, "high_inclusive": band.high_inclusive}
                   for band in instrument.bands],
         "recall_period": instrument.recall_period, "completed_by": instrument.completed_by,
         "licence": instrument.licence, "source": instrument.source, "loinc_panel": instrument.loinc_panel,
@@ -151,8 +177,8 @@ def list_instruments(request: HttpRequest) -> list[dict]:
 @router.post("/instruments/{code}/score", response={200: ScoreOut, **responses(400, 401, 404)},
              operation_id="score_instrument")
 def score_instrument(request: HttpRequest, code: str, payload: ScoreIn) -> dict | JsonResponse:
-    """Score one completed questionnaire. 400 names the item on a wrong length, an out-of-range answer or
-    a missing required item."""
+    """Score one completed questionnaire. 400 names the item on a wrong length, an out-of-range or off-step
+    answer or a missing required item, and names every item where answers clash (MIDAS days)."""
     if code not in scales.INSTRUMENTS:
         return error_response(status=404, code="UNKNOWN_INSTRUMENT",
                               message=f"No instrument has the code {code!r}. GET /api/v1/instruments lists them.")
@@ -161,11 +187,11 @@ def score_instrument(request: HttpRequest, code: str, payload: ScoreIn) -> dict 
         return _score(scales.INSTRUMENTS[code].score(payload.answers, context))
     except AnswerError as error:
         return error_response(status=400, code=error.code, message=error.message,
-                              details=[_answer_detail(error)])
+                              details=_answer_details(error))
 
 
-def _answer_detail(error: AnswerError) -> dict[str, str]:
-    where = error.field or "answers"
-    if where.startswith("item "):
-        return {"item": where.removeprefix("item "), "message": error.message}
-    return {"field": where, "message": error.message}
+def _answer_details(error: AnswerError) -> list[dict[str, str]]:
+    """One detail per item at fault (both items of a MIDAS pair), else the field."""
+    if error.items:
+        return [{"item": item, "message": error.message} for item in error.items]
+    return [{"field": error.field or "answers", "message": error.message}]

@@ -186,7 +186,8 @@ def _points(item: Item, answer: Any, *, optional: bool) -> Number | None:
     if item.number_range is not None:
         return _number_answer(item, answer)
     if isinstance(answer, bool) or not isinstance(answer, int):
-        raise AnswerError(f"Item {item.number} ({item.label}) needs a whole number, not {answer!r}.", field=where)
+        raise AnswerError(f"Item {item.number} ({item.label}) needs a whole number, not {_shown(answer)}.",
+                          field=where)
     if not 0 <= answer < len(item.options):
         raise AnswerError(f"Item {item.number} ({item.label}) has options 0 to {len(item.options) - 1}; "
                           f"{answer} was sent.", field=where)
@@ -198,9 +199,14 @@ def _number_answer(item: Item, answer: Any) -> Number:
     value = as_decimal(answer)
     low, high = item.number_range
     if value is None or not low <= value <= high or (value - low) % item.step != 0:
-        raise AnswerError(f"Item {item.number} ({item.label}) must be {describe_range(item)}; {answer!r} was sent.",
-                          field=f"item {item.number}")
+        raise AnswerError(f"Item {item.number} ({item.label}) must be {describe_range(item)}; "
+                          f"{_shown(answer)} was sent.", field=f"item {item.number}")
     return exact(value)
+
+
+def _shown(answer: Any) -> str:
+    """An answer as the sender wrote it: 1.25, not Decimal('1.25'); text keeps its quotes."""
+    return str(answer) if isinstance(answer, int | float | Decimal) else repr(answer)
 
 
 def as_decimal(value: Any) -> Decimal | None:
