@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.audit.models import AuditEvent
-from clinic.patients.models import Document, Medication, Patient, ReferringClinician
+from clinic.patients.models import Document, Medication, OtherDiagnosis, Patient, ReferringClinician
 from clinic.patients.tests.factories import PatientFactory
 
 # Routes that show or change no patient's data, with the reason.
@@ -66,9 +66,11 @@ class Case:
     method: str = "get"
     role: str = "nurse"
     data: dict[str, Any] = field(default_factory=dict)
+    kind: str = "medication"  # the kind of intake entry, for the intake routes
 
 
 MEDICATION = {"name": "Bupropion", "drug_class": "antidepressant_other", "dose_text": "300 mg daily"}
+DIAGNOSIS = {"icd10_code": "F20.9", "status": "current", "noted_on": "2026-10-01"}
 PATIENT_FIELDS = {"site": "@site_id", "given_name": "Ines", "family_name": "Marlow", "birth_date": "1979-03-14",
                   "sex": "female", "phone": "555-0190", "preferred_channel": "phone", "referral_source": "self"}
 
@@ -85,6 +87,11 @@ CASES = [
     Case("patients:intake_edit", "patients.medication_changed", "post",
          data={**MEDICATION, "dose_text": "150 mg daily"}),
     Case("patients:intake_remove", "patients.medication_removed", "post"),
+    Case("patients:intake_add", "patients.other_diagnosis_form_viewed", kind="other_diagnosis"),
+    Case("patients:intake_add", "patients.other_diagnosis_added", "post", data=DIAGNOSIS, kind="other_diagnosis"),
+    Case("patients:intake_edit", "patients.other_diagnosis_changed", "post",
+         data={**DIAGNOSIS, "icd10_code": "F31.81", "status": "past"}, kind="other_diagnosis"),
+    Case("patients:intake_remove", "patients.other_diagnosis_removed", "post", kind="other_diagnosis"),
     Case("patients:document_upload", "patients.document_form_viewed"),
     Case("patients:document_upload", "patients.document_uploaded", "post",
          data={"kind": "outside_records", "title": "Discharge summary", "document_date": "2026-10-01"}),
@@ -123,20 +130,25 @@ def test_every_route_is_classified():
 
 @pytest.fixture
 def chart_with_records(main_site, nurse, settings, tmp_path):
-    """A patient with a medicine and a document, and the URL arguments that reach them."""
+    """A patient with a medicine, an other diagnosis and a document, and the URL arguments that reach
+    them; "items" holds the intake entry of each kind."""
     settings.MEDIA_ROOT = tmp_path
     patient = PatientFactory(site=main_site)
     medication = Medication.objects.create(patient=patient, name="Sertraline", drug_class="ssri")
+    diagnosis = OtherDiagnosis.objects.create(
+        patient=patient, icd10_code="F43.10", description="Post-traumatic stress disorder, unspecified",
+        status="current", noted_on=dt.date(2026, 10, 1), recorded_by=nurse, recorded_at=dt.datetime.now(dt.UTC))
     document = Document.objects.create(
         patient=patient, kind="referral_letter", document_date=dt.date(2026, 10, 1), title="Referral",
         original_name="referral.pdf", content_type="application/pdf", size_bytes=8, storage_key="k" * 32,
         file=SimpleUploadedFile("k" * 32, b"%PDF-1.4"), uploaded_by=nurse, uploaded_at=dt.datetime.now(dt.UTC))
     return patient, {"site_id": main_site.pk, "patient_id": patient.pk, "kind": "medication", "item_id": medication.pk,
-                     "document_id": document.pk}
+                     "document_id": document.pk,
+                     "items": {"medication": medication.pk, "other_diagnosis": diagnosis.pk}}
 
 
 def url_for(case: Case, arguments: dict[str, Any]) -> str:
-    return url_for_name(case.url_name, arguments)
+    return url_for_name(case.url_name, {**arguments, "kind": case.kind, "item_id": arguments["items"][case.kind]})
 
 
 def url_for_name(url_name: str, arguments: dict[str, Any]) -> str:
@@ -215,7 +227,7 @@ def test_front_desk_is_refused_every_clinical_route_and_nothing_is_audited(case,
 
 SIGNED_OUT_NAMESPACES = ("patients", "audit")
 # What each POST carries, so that a route that forgot its sign-in check would write something.
-POST_DATA = {case.url_name: case.data for case in CASES if case.method == "post"} | {
+POST_DATA = {case.url_name: case.data for case in CASES if case.method == "post" and case.kind == "medication"} | {
     "patients:register": PATIENT_FIELDS,
     "patients:referrer_add": {"name": "Dr Signed Out", "active": "on"},
     "patients:referrer_edit": {"name": "Dr Signed Out", "active": "on"},
