@@ -1,5 +1,5 @@
-"""The intake of one demo patient: indications, medicines, allergies, prior treatments, safety
-history, measurements and results, as the fields the patient actions take.
+"""The intake of one demo patient: indications, other diagnoses, medicines, allergies, prior
+treatments, safety history, measurements and results, as the fields the patient actions take.
 
 Each builder draws from the caller's seeded random generator, so the same seed gives the same
 histories. Dates count back from the patient's intake visit.
@@ -23,6 +23,11 @@ BLOOD_PRESSURE_MMHG = {"htn_uncontrolled": ((166, 184), (100, 112)), "htn_contro
 INTOLERANCE_REASONS = ("Nausea and agitation", "Sexual side effects", "Weight gain", "Daytime sedation",
                        "Headache and insomnia")
 PRESCRIBED_ON_SCREEN = {"benzodiazepine": "Benzodiazepines", "stimulant": "Amphetamines"}
+# (indication, stage, profile) of the one patient with a past bipolar II diagnosis beside the
+# indication: screening reads it with the indication's code (clinical-reference §2.1).
+PAST_BIPOLAR_II = ("PTSD", COMPLETE, "clear")
+PAST_BIPOLAR_II_NOTES = ("Bipolar II disorder diagnosed in their twenties, no mood episode for five years; "
+                         "no psychosis, heart or vessel disease, bladder or liver problems reported.")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,22 @@ def indications(rng: random.Random, person: Person) -> list[dict[str, Any]]:
         items.append({"code": other, "icd10_code": rng.choice(catalogue.ICD10_CODES[other]),
                       "is_primary": False, "noted_on": person.intake_on})
     return items
+
+
+def other_diagnoses(person: Person) -> list[dict[str, Any]]:
+    """A past bipolar II disorder (F31.81) for one PTSD patient, none for the others. It draws
+    nothing from the random generator, so every other patient stays as the seed made them."""
+    if (person.indication, person.stage, person.profile) != PAST_BIPOLAR_II:
+        return []
+    return [{"icd10_code": "F31.81", "status": "past", "onset_on": _years_before(person.intake_on, 9),
+             "resolved_on": _years_before(person.intake_on, 5), "noted_on": person.intake_on}]
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def medicines(rng: random.Random, person: Person) -> list[dict[str, Any]]:
@@ -192,11 +213,14 @@ def _non_medical_ketamine(rng: random.Random, person: Person) -> dict[str, Any]:
 def safety_history(rng: random.Random, person: Person) -> dict[str, Any]:
     """Every item answered once intake is complete; several still unknown while it is under way."""
     flagged, notes = catalogue.PROFILES[person.profile]
-    yes = set(flagged) | ({"bipolar_disorder"} if person.indication == "TRD_BIPOLAR" else set())
+    bipolar = person.indication == "TRD_BIPOLAR" or bool(other_diagnoses(person))
+    yes = set(flagged) | ({"bipolar_disorder"} if bipolar else set())
     answers: dict[str, bool | None] = {name: name in yes for name in SAFETY_LABELS}
     answers["could_become_pregnant"] = person.could_become_pregnant
     if person.indication == "TRD_BIPOLAR" and not flagged:
         notes = "Bipolar II disorder, currently depressed; no mania or hypomania now."
+    elif other_diagnoses(person):
+        notes = PAST_BIPOLAR_II_NOTES
     if person.stage == STARTED:
         not_asked = rng.sample(sorted(set(answers) - yes), rng.randint(6, 12))
         answers |= dict.fromkeys(not_asked, None)

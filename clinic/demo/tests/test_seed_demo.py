@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from clinic.accounts.models import StaffUser
 from clinic.audit import verification
 from clinic.audit.models import AuditEvent
-from clinic.demo import seed
+from clinic.demo import intake, seed
 from clinic.patients.models import (
     BodyMeasurement,
     Indication,
@@ -144,6 +144,15 @@ def test_most_safety_histories_are_unremarkable(demo_clinic, db):
 
     assert SafetyHistory.objects.count() == 34
     assert hard_stops.count() == 3
+
+
+def test_one_ptsd_patient_reports_a_past_bipolar_ii_disorder(demo_clinic, db):
+    """clinical-reference §2.1: a bipolar diagnosis beside a PTSD indication must reach screening."""
+    histories = SafetyHistory.objects.filter(notes=intake.PAST_BIPOLAR_II_NOTES)
+
+    [history] = histories
+    assert history.bipolar_disorder is True
+    assert list(history.patient.indications.values_list("code", "is_primary")) == [("PTSD", True)]
 
 
 def test_patients_are_at_every_stage_of_intake(demo_clinic, db):
