@@ -80,12 +80,6 @@ class Item:
             return self.number_range[1]
         return max(option.points for option in self.options)
 
-    @property
-    def min_points(self) -> Number:
-        if self.number_range is not None:
-            return self.number_range[0]
-        return min(option.points for option in self.options)
-
 
 @dataclass(frozen=True)
 class Band:

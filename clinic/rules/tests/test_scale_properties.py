@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic.rules.scales import INSTRUMENTS, midas
-from clinic.rules.scales.base import Instrument, Item, Number, Score
+from clinic.rules.scales import INSTRUMENTS, instrument, midas, score
+from clinic.rules.scales.base import Instrument, Item, Number, Score, UnknownInstrument
 
 ALL = sorted(INSTRUMENTS.values(), key=lambda instrument: instrument.code)
 WITH_TOTAL = [instrument for instrument in ALL if instrument.total_range is not None]
@@ -158,3 +158,13 @@ def test_bands_run_in_order_without_gaps_or_overlaps(instrument):
                 assert after.low == before.high + 1
         else:
             assert (after.low, before.high_inclusive or after.low_inclusive) == (before.high, True)
+
+
+def test_an_unknown_instrument_code_is_refused_listing_the_known_ones():
+    """design §4.4: the instrument codes are phq9, gad7, …; any other is refused, naming the known codes."""
+    with pytest.raises(UnknownInstrument) as error:
+        score("beck", [0])
+
+    assert (error.value.code, error.value.field) == ("UNKNOWN_INSTRUMENT", "code")
+    assert "Known codes: audit_c, bprs," in error.value.message
+    assert instrument("ymrs") is INSTRUMENTS["ymrs"]

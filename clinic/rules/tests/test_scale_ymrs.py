@@ -38,6 +38,12 @@ def test_ratings_between_the_anchor_points_are_summed_exactly(answers, total):
     assert isinstance(result.total, int if total == int(total) else Decimal)
 
 
+def test_the_highest_ratings_add_up_to_60():
+    """clinical-reference §7.1: seven items rated to 4 and four to 8, total 0–60."""
+    assert [item.max_points for item in ymrs.INSTRUMENT.items] == [4, 4, 4, 4, 8, 8, 4, 8, 8, 4, 4]
+    assert sum(item.max_points for item in ymrs.INSTRUMENT.items) == ymrs.INSTRUMENT.total_range[1] == 60
+
+
 def test_a_fractional_total_of_12_5_is_hypomanic_and_holds():
     """clinical-reference §7.2: ≥ 12 holds the next infusion [D]; 12.5 is in 12 to < 21 hypomanic [U]."""
     result = SCORE([4, 4, D("3.5"), 0, 0, 0, 0, 0, 0, 0, D("1")])
