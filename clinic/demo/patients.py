@@ -143,6 +143,7 @@ def _plan(rng: random.Random, number: int, row: tuple[str, ...], *, site: Site,
     intake_at = _clinic_time(rng, person.intake_on, zone)
     medicines = intake.medicines(rng, person)
     history = [*(("indication", item) for item in intake.indications(rng, person)),
+               *(("other_diagnosis", item) for item in intake.other_diagnoses(person)),
                *(("medication", item) for item in medicines),
                *(("allergy", item) for item in intake.allergies(rng)),
                *(("treatment_trial", item) for item in intake.treatment_trials(rng, person, medicines)),

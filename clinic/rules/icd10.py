@@ -10,6 +10,7 @@ The package loads the whole code set when imported (about 1.5 s), so it is impor
 never when this module is.
 """
 
+import warnings
 from types import ModuleType
 
 from clinic.rules.errors import DomainError
@@ -25,8 +26,11 @@ class UnknownDiagnosisCode(DomainError):
 
 
 def _code_set() -> ModuleType:
-    # Slow to load: only the calls that need it pay for it.
-    import simple_icd_10_cm
+    # Slow to load: only the calls that need it pay for it. The package reads its data through a
+    # deprecated importlib call; that warning says nothing about the clinic, so it stays out of the logs.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
 
     return simple_icd_10_cm
 

@@ -13,7 +13,15 @@ from schemathesis.engine import Status, events, from_schema
 
 from clinic.accounts.tests.factories import StaffUserFactory
 from clinic.accounts.tokens import issue_token
-from clinic.patients.models import Allergy, BodyMeasurement, Indication, Medication, Result, TreatmentTrial
+from clinic.patients.models import (
+    Allergy,
+    BodyMeasurement,
+    Indication,
+    Medication,
+    OtherDiagnosis,
+    Result,
+    TreatmentTrial,
+)
 from clinic.patients.tests.factories import PatientFactory
 from clinic.sites.tests.factories import ChairFactory, SiteFactory
 
@@ -59,6 +67,9 @@ def entries_for(patient, nurse) -> dict[str, list]:
         "results": two(lambda: Result.objects.create(patient=patient, kind="ecg", taken_on=dt.date(2026, 11, 2),
                                                      outcome="negative", recorded_by=nurse,
                                                      recorded_at=RECORDED_AT)),
+        "other-diagnoses": two(lambda: OtherDiagnosis.objects.create(
+            patient=patient, icd10_code="F41.1", description="Generalized anxiety disorder", status="past",
+            noted_on=dt.date(2026, 11, 2), recorded_by=nurse, recorded_at=RECORDED_AT)),
     }
 
 
