@@ -23,10 +23,10 @@ BLOOD_PRESSURE_MMHG = {"htn_uncontrolled": ((166, 184), (100, 112)), "htn_contro
 INTOLERANCE_REASONS = ("Nausea and agitation", "Sexual side effects", "Weight gain", "Daytime sedation",
                        "Headache and insomnia")
 PRESCRIBED_ON_SCREEN = {"benzodiazepine": "Benzodiazepines", "stimulant": "Amphetamines"}
-# (indication, stage, profile) of the one patient with a past bipolar II diagnosis beside the
+# (indication, stage, profile) of the one patient with a bipolar II diagnosis beside the
 # indication: screening reads it with the indication's code (clinical-reference §2.1).
-PAST_BIPOLAR_II = ("PTSD", COMPLETE, "clear")
-PAST_BIPOLAR_II_NOTES = ("Bipolar II disorder diagnosed in their twenties, no mood episode for five years; "
+BIPOLAR_II_BESIDE_PTSD = ("PTSD", COMPLETE, "clear")
+BIPOLAR_II_NOTES = ("Bipolar II disorder diagnosed in their twenties, no mood episode for five years; "
                          "no psychosis, heart or vessel disease, bladder or liver problems reported.")
 
 
@@ -57,12 +57,13 @@ def indications(rng: random.Random, person: Person) -> list[dict[str, Any]]:
 
 
 def other_diagnoses(person: Person) -> list[dict[str, Any]]:
-    """A past bipolar II disorder (F31.81) for one PTSD patient, none for the others. It draws
+    """A bipolar II disorder (F31.81) for one PTSD patient, none for the others. It is current, with
+    no mood episode for years: a bipolar diagnosis is lifelong, so it has no resolved date. It draws
     nothing from the random generator, so every other patient stays as the seed made them."""
-    if (person.indication, person.stage, person.profile) != PAST_BIPOLAR_II:
+    if (person.indication, person.stage, person.profile) != BIPOLAR_II_BESIDE_PTSD:
         return []
-    return [{"icd10_code": "F31.81", "status": "past", "onset_on": _years_before(person.intake_on, 9),
-             "resolved_on": _years_before(person.intake_on, 5), "noted_on": person.intake_on}]
+    return [{"icd10_code": "F31.81", "status": "current", "onset_on": _years_before(person.intake_on, 9),
+             "noted_on": person.intake_on}]
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -220,7 +221,7 @@ def safety_history(rng: random.Random, person: Person) -> dict[str, Any]:
     if person.indication == "TRD_BIPOLAR" and not flagged:
         notes = "Bipolar II disorder, currently depressed; no mania or hypomania now."
     elif other_diagnoses(person):
-        notes = PAST_BIPOLAR_II_NOTES
+        notes = BIPOLAR_II_NOTES
     if person.stage == STARTED:
         not_asked = rng.sample(sorted(set(answers) - yes), rng.randint(6, 12))
         answers |= dict.fromkeys(not_asked, None)

@@ -1,4 +1,4 @@
-"""The demo's other diagnoses: one PTSD patient with a past bipolar II disorder, valid for the
+"""The demo's other diagnoses: one PTSD patient with a bipolar II disorder, valid for the
 patient actions (clinical-reference §2.1, "Codes that screening must read")."""
 
 import datetime as dt
@@ -21,11 +21,10 @@ def person(indication: str, stage: str, profile: str) -> Person:
                   results_on=INTAKE_ON + dt.timedelta(days=3), recheck_on=INTAKE_ON + dt.timedelta(days=20))
 
 
-def test_the_ptsd_patient_has_a_past_bipolar_ii_diagnosis_with_dates():
+def test_the_ptsd_patient_has_a_current_bipolar_ii_diagnosis_with_its_onset():
     """clinical-reference §2.1: F31.81 bipolar II beside a PTSD indication brings CA_BIPOLAR."""
     assert intake.other_diagnoses(person("PTSD", COMPLETE, "clear")) == [
-        {"icd10_code": "F31.81", "status": "past", "onset_on": dt.date(2017, 9, 14),
-         "resolved_on": dt.date(2021, 9, 14), "noted_on": INTAKE_ON}]
+        {"icd10_code": "F31.81", "status": "current", "onset_on": dt.date(2017, 9, 14), "noted_on": INTAKE_ON}]
 
 
 @pytest.mark.parametrize("row", [("PTSD", COMPLETE, "sud_past"), ("PTSD", STARTED, "clear"),
@@ -39,7 +38,7 @@ def test_their_safety_history_says_bipolar_disorder_and_why():
     """clinical-reference §3 CA_BIPOLAR: the history agrees with the coded diagnosis."""
     history = intake.safety_history(random.Random(0), person("PTSD", COMPLETE, "clear"))
 
-    assert (history["answers"]["bipolar_disorder"], history["notes"]) == (True, intake.PAST_BIPOLAR_II_NOTES)
+    assert (history["answers"]["bipolar_disorder"], history["notes"]) == (True, intake.BIPOLAR_II_NOTES)
     assert None not in history["answers"].values()
 
 
@@ -52,4 +51,5 @@ def test_the_demo_diagnosis_passes_the_patient_actions(main_site, prescriber, no
     diagnosis = actions.add_intake_item(actor=prescriber, now=now, patient=patient, kind="other_diagnosis",
                                         values=fields)
 
-    assert (diagnosis.icd10_code, diagnosis.description, diagnosis.status) == ("F31.81", "Bipolar II disorder", "past")
+    assert (diagnosis.icd10_code, diagnosis.description, diagnosis.status) == (
+        "F31.81", "Bipolar II disorder", "current")

@@ -146,13 +146,15 @@ def test_most_safety_histories_are_unremarkable(demo_clinic, db):
     assert hard_stops.count() == 3
 
 
-def test_one_ptsd_patient_reports_a_past_bipolar_ii_disorder(demo_clinic, db):
+def test_one_ptsd_patient_has_a_bipolar_ii_disorder_coded_beside_the_indication(demo_clinic, db):
     """clinical-reference §2.1: a bipolar diagnosis beside a PTSD indication must reach screening."""
-    histories = SafetyHistory.objects.filter(notes=intake.PAST_BIPOLAR_II_NOTES)
+    histories = SafetyHistory.objects.filter(notes=intake.BIPOLAR_II_NOTES)
 
     [history] = histories
     assert history.bipolar_disorder is True
     assert list(history.patient.indications.values_list("code", "is_primary")) == [("PTSD", True)]
+    assert list(history.patient.other_diagnoses.values_list("icd10_code", "status", "resolved_on")) == [
+        ("F31.81", "current", None)]
 
 
 def test_patients_are_at_every_stage_of_intake(demo_clinic, db):

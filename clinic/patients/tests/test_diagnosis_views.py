@@ -57,6 +57,22 @@ def test_an_unknown_code_shows_the_form_again_with_what_was_typed_and_the_messag
     assert AuditEvent.objects.filter(action="patients.other_diagnosis_form_viewed").count() == 1
 
 
+def test_an_unknown_code_is_reported_together_with_the_other_fields_errors(signed_in, nurse, patient):
+    """clinical-reference §2.1: the code is checked with the rest of the form, so one submit shows every
+    correction to make."""
+    response = signed_in(nurse).post(add_url(patient), {**PAST_BIPOLAR, "icd10_code": "F99.99", "status": ""})
+
+    assert set(response.context["form"].errors) == {"icd10_code", "status"}
+    assert not OtherDiagnosis.objects.exists()
+
+
+def test_a_new_diagnosis_starts_as_current(signed_in, nurse, patient):
+    """clinical-reference §2.1: most diagnoses recorded beside an indication are current ones."""
+    response = signed_in(nurse).get(add_url(patient))
+
+    assert response.context["form"]["status"].value() == "current"
+
+
 @pytest.mark.parametrize(("onset_on", "saved"), [("2026-11-24", True), ("2026-11-25", False)])
 def test_an_onset_after_today_at_the_site_is_refused_at_its_field(onset_on, saved, signed_in, nurse, patient):
     """clinical-reference §2.1 history: today at the site is 2026-11-24; the 25th cannot have happened."""
