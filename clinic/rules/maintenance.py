@@ -1,6 +1,5 @@
 """Maintenance: what the rules propose after infusion 6, each visit classified against the course
-baseline, relapse, the interval and the visit window, the misuse screen, the benefit–risk review
-and a proposed taper.
+baseline, relapse, the interval and the visit window, the benefit–risk review and a proposed taper.
 
 Source: clinical-reference §6.3–§6.4 and §8 (misuse row). The clinic's plan [D]: one infusion every
 2–6 weeks; the first at day 14 after infusion 6, ahead of the 18-day median time to relapse [17];
@@ -9,8 +8,8 @@ date counted from the visit actually given; each visit classified against the co
 in §6.2; response or remission at this visit and the last → interval + 1 week up to the maximum, at
 this one only → keep; partial → − 1 week down to the minimum; remission never shortens; relapse
 (MADRS ≥ 22 [7], or on other scales a former responder now non-responding or worse) or symptoms
-returning early → a visit within 7 days and a prescriber review; an early request or a dose above
-the protocol's is flagged for the prescriber; a benefit–risk review every 90 days [12]. Taper and
+returning early → a visit within 7 days and a prescriber review; a benefit–risk review every 90
+days [12]. The misuse screen (an early request, a dose above the protocol's) is in `misuse`. Taper and
 stop are decisions the prescriber and the patient share: the rules only propose, and book nothing.
 
 Each protocol field carries `metadata` {"tag", "source", "verified"}: "D" is a shipped default
@@ -20,10 +19,8 @@ the medical director may change, "U" an unverified value a settings page must sh
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
-from clinic.rules import body_size
 from clinic.rules.errors import DomainError
 from clinic.rules.protocol import InvalidProtocol, require_at_least_one, tagged
 from clinic.rules.response import (
@@ -40,7 +37,6 @@ from clinic.rules.response import (
 from clinic.rules.response import DEFAULT_PROTOCOL as DEFAULT_RESPONSE
 
 SOURCE = "clinical-reference §6.4 (maintenance rules [D]); relapse timing [17]; ASA review call [12]"
-MISUSE_SOURCE = "clinical-reference §6.4 and §8 misuse row (esketamine boxed warning [11]; ASA [12]; [33])"
 LENGTHEN, KEEP, SHORTEN = "lengthen", "keep", "shorten"
 RESPONDED = (REMISSION, RESPONSE)
 PROPOSAL_NOTE = ("A proposal only: the prescriber and the patient decide, and the system books "
@@ -352,43 +348,6 @@ def _relapse_reasons(classification: Classification, previous_categories: Sequen
                 "against the course baseline (§6.4 [D]). Propose a visit within the relapse window and a prescriber "
                 "review.",)
     return ()
-
-
-@dataclass(frozen=True)
-class MisuseFlag:
-    """A misuse signal for the prescriber to review (§8): never a refusal on its own."""
-
-    code: str
-    message: str
-    source: str = MISUSE_SOURCE
-
-
-def early_request_flag(*, requested_on: date, last_visit_on: date, window: VisitWindow | None = None,
-                       protocol: MaintenanceProtocol = DEFAULT_PROTOCOL) -> MisuseFlag | None:
-    """Flag a visit requested before the last visit plus the protocol's minimum interval
-    (clinical-reference §6.4, §8). A date inside `window`, the window the rules computed for this
-    visit (regular or relapse), is never flagged."""
-    if requested_on < last_visit_on:
-        raise DatesOutOfOrder(f"The requested date ({requested_on}) is before the last visit ({last_visit_on}). "
-                              "Check both dates.", field="requested_on")
-    earliest_on = last_visit_on + timedelta(weeks=protocol.min_interval_weeks)
-    if (window is not None and window.contains(requested_on)) or requested_on >= earliest_on:
-        return None
-    return MisuseFlag("EARLY_VISIT_REQUEST", f"A visit on {requested_on} is {(requested_on - last_visit_on).days} "
-                      f"days after the last one ({last_visit_on}), before the clinic's {protocol.min_interval_weeks}-"
-                      f"week minimum ({earliest_on}). The prescriber reviews the request before it is booked.")
-
-
-def dose_flag(*, dose_mg_per_kg: Decimal, protocol_dose_mg_per_kg: Decimal) -> MisuseFlag | None:
-    """Flag a dose above the one the course's protocol sets (clinical-reference §6.4; §8: home
-    self-users tend to escalate doses [33])."""
-    dose = body_size.positive_decimal(dose_mg_per_kg, field="dose_mg_per_kg", name="dose", unit="mg/kg")
-    allowed = body_size.positive_decimal(protocol_dose_mg_per_kg, field="protocol_dose_mg_per_kg",
-                                         name="protocol dose", unit="mg/kg")
-    if dose <= allowed:
-        return None
-    return MisuseFlag("DOSE_ABOVE_PROTOCOL", f"{dose} mg/kg is above the protocol's {allowed} mg/kg. The prescriber "
-                      "reviews the escalation before it is given.")
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic.rules import maintenance
+from clinic.rules import body_size, maintenance
 from clinic.rules.maintenance import (
     MaintenanceProtocol,
     VisitWindow,
-    dose_flag,
-    early_request_flag,
     first_visit_window,
     relapse_window,
     visit_window,
 )
+from clinic.rules.misuse import dose_flag, early_request_flag
 
 D = Decimal
 SIXTH = date(2027, 3, 1)
@@ -152,7 +151,7 @@ def test_dose_above_the_protocols_is_flagged(dose, flagged):
 def test_dose_flag_refuses_a_dose_it_cannot_compare(dose, protocol_dose, field):
     """clinical-reference §4.5: doses are Decimals above 0; a missing protocol dose is refused, not
     passed (fail safe)."""
-    with pytest.raises(maintenance.body_size.InvalidMeasure) as error:
+    with pytest.raises(body_size.InvalidMeasure) as error:
         dose_flag(dose_mg_per_kg=dose, protocol_dose_mg_per_kg=protocol_dose)
 
     assert error.value.field == field
