@@ -5,7 +5,8 @@ capped unless the clinic sets a cap [D]. Monitoring defaults [D]: bladder questi
 infusion, any yes → prescriber review before dosing; LFTs at baseline if CA_HEPATIC, then every 6
 months in maintenance (a product default, not evidence); a memory and concentration question at
 each maintenance visit and a formal screen every 6 months; AUDIT-C and DAST-10 every 6 months;
-YMRS before each infusion for TRD_BIPOLAR, holding at ≥ 12.
+YMRS before each infusion for every patient with a bipolar diagnosis, whatever the indication,
+holding at the YMRS scale's own threshold (`clinic.rules.scales.ymrs.YmrsProtocol`, §7.2: 12).
 
 Windows are calendar dates ending on `on_date`: "the last 30 days" is `on_date` and the 29 dates
 before it. Doses after `on_date` are left out, so a total can be asked "as of" any date.
@@ -21,6 +22,8 @@ from typing import Any
 from clinic.rules.errors import DomainError
 from clinic.rules.protocol import InvalidProtocol, require_at_least_one, tagged
 from clinic.rules.response import checked_score
+from clinic.rules.scales import ymrs
+from clinic.rules.scales.ymrs import YmrsProtocol
 
 SOURCE = "clinical-reference §8 long-term and repeated-treatment safety"
 BLADDER_SYMPTOMS = ("DYSURIA", "URGENCY", "FREQUENCY", "NOCTURIA", "HAEMATURIA", "BLADDER_PAIN")
@@ -56,13 +59,11 @@ class LongTermProtocol:
         default=False, metadata=tagged("D", "§8 reads either way; by default every maintenance patient is tested"))
     cognition_screen_every_months: int = field(default=6, metadata=tagged("D", "§8; esketamine label warning [11]"))
     misuse_screen_every_months: int = field(default=6, metadata=tagged("D", "§8: AUDIT-C and DAST-10 [11, 12]"))
-    ymrs_hold_at_or_above: int = field(default=12, metadata=tagged("D", "§8; §7.2 YMRS ≥ 12 hypomanic [41]"))
 
     def __post_init__(self) -> None:
         if not self.window_days or any(days < 1 for days in self.window_days):
             raise InvalidProtocol("Exposure windows are whole numbers of days, 1 or more.", field="window_days")
-        require_at_least_one(self, ("lft_every_months", "cognition_screen_every_months", "misuse_screen_every_months",
-                                    "ymrs_hold_at_or_above"))
+        require_at_least_one(self, ("lft_every_months", "cognition_screen_every_months", "misuse_screen_every_months"))
         if self.cap_total_mg is not None and self.cap_total_mg <= 0:
             raise InvalidProtocol("A cumulative mg cap must be above 0, or unset.", field="cap_total_mg")
         if self.cap_total_infusions is not None and self.cap_total_infusions < 1:
@@ -161,11 +162,18 @@ def add_months(on: date, months: int) -> date:
 
 @dataclass(frozen=True)
 class Patient:
-    """What monitoring depends on. Dates are None when the thing has never happened."""
+    """What monitoring depends on. Dates are None when the thing has never happened.
+
+    `bipolar` is true for any bipolar diagnosis (F31.x), a TRD_BIPOLAR indication or a yes to the
+    intake's bipolar safety question (§2.1, §3, §8); callers take it from
+    `clinic.rules.eligibility` Intake.is_bipolar(). It has no default, so a caller cannot leave
+    the YMRS out by forgetting it.
+    """
 
     indication: str
     ca_hepatic: bool
     infusion_today: bool
+    bipolar: bool
     maintenance_started_on: date | None = None
     last_lft_on: date | None = None
     last_cognition_screen_on: date | None = None
@@ -185,16 +193,21 @@ class MonitoringItem:
     source: str
 
 
-def monitoring_due(patient: Patient, *, on_date: date,
-                   protocol: LongTermProtocol = DEFAULT_PROTOCOL) -> tuple[MonitoringItem, ...]:
-    """Every long-term check that applies to the patient, due or not (clinical-reference §8 [D])."""
+def monitoring_due(patient: Patient, *, on_date: date, protocol: LongTermProtocol = DEFAULT_PROTOCOL,
+                   ymrs_protocol: YmrsProtocol = ymrs.DEFAULT_PROTOCOL) -> tuple[MonitoringItem, ...]:
+    """Every long-term check that applies to the patient, due or not (clinical-reference §8 [D]).
+
+    The YMRS is due before each infusion for a bipolar patient, whatever the indication (§8 mania
+    row); its hold threshold is the YMRS scale's setting in `ymrs_protocol` (§7.2)."""
     _check_patient(patient, on_date)
     in_maintenance = patient.maintenance_started_on is not None
     items = [_per_infusion("BLADDER_QUESTIONS", patient.infusion_today, "Ask the yes/no bladder questions before "
                            "dosing; any yes → prescriber review.", "§8 bladder [8, 11, 52]")]
-    if patient.indication == "TRD_BIPOLAR":
-        items.append(_per_infusion("YMRS", patient.infusion_today, f"Score the YMRS before dosing; hold at ≥ "
-                                   f"{protocol.ymrs_hold_at_or_above} for review.", "§8 mania; §7.2 [41]"))
+    # A TRD_BIPOLAR indication is bipolar even if a caller's flag disagrees: the YMRS is never dropped.
+    if patient.bipolar or patient.indication == "TRD_BIPOLAR":
+        items.append(_per_infusion("YMRS", patient.infusion_today, "Score the YMRS before dosing; hold at or above "
+                                   f"{ymrs_protocol.hold_next_infusion_at_or_above} for the prescriber's review.",
+                                   "§8 mania: every bipolar diagnosis (F31.x), whatever the indication; §7.2 [41]"))
     if patient.ca_hepatic and patient.last_lft_on is None:
         items.append(MonitoringItem("LFT_BASELINE", True, on_date, "Order baseline liver function tests (CA_HEPATIC).",
                                     "§8 liver [11, 13, 54, 55]"))
@@ -225,6 +238,9 @@ def _every(code: str, last_on: date | None, months: int, on_date: date, action: 
 
 
 def _check_patient(patient: Patient, on_date: date) -> None:
+    if not isinstance(patient.bipolar, bool):
+        raise InvalidMonitoringInput("Whether the patient has a bipolar diagnosis is not recorded; answer the intake's "
+                                     "bipolar question before monitoring is listed.", field="bipolar")
     dates = {name: getattr(patient, name) for name in ("maintenance_started_on", "last_lft_on",
                                                         "last_cognition_screen_on", "last_audit_c_on",
                                                         "last_dast10_on")}
@@ -255,12 +271,14 @@ def bladder_review(answers: Mapping[str, bool], *,
                    "urinalysis at the prescriber's discretion.", "§8 bladder [8, 11, 52]")
 
 
-def ymrs_hold(total: Any, *, protocol: LongTermProtocol = DEFAULT_PROTOCOL) -> Finding | None:
-    """YMRS before each infusion for TRD_BIPOLAR: at or above 12, hold the next infusion for the
-    prescriber's review (clinical-reference §8 and §7.2 [D]; cut-off per [41])."""
+def ymrs_hold(total: Any, *, ymrs_protocol: YmrsProtocol = ymrs.DEFAULT_PROTOCOL) -> Finding | None:
+    """YMRS before each infusion for every bipolar patient: at or above the YMRS scale's hold
+    threshold (§7.2 [D]: 12), hold the infusion for the prescriber's review (clinical-reference §8;
+    cut-off per [41]). The threshold is the scale's one setting, so this and the score's alert agree."""
     score = checked_score(total, scale="ymrs", field="ymrs_total")
-    if score < protocol.ymrs_hold_at_or_above:
+    threshold = ymrs_protocol.hold_next_infusion_at_or_above
+    if score < threshold:
         return None
-    return Finding("YMRS_HOLD", f"YMRS {score}, at or above {protocol.ymrs_hold_at_or_above}: hold the infusion until "
-                   "the prescriber has reviewed the patient for mania.", "§8; §7.2 YMRS [41]")
+    return Finding("YMRS_HOLD", f"YMRS {score}, at or above {threshold}: hold the infusion until the prescriber has "
+                   "reviewed the patient for mania.", "§8; §7.2 YMRS [41]")
 
