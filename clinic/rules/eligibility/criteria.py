@@ -1,6 +1,6 @@
 """The screening criteria of clinical-reference §3: one check per row of the table, and the table
-itself with each row's default kind, title and sources, and the rows no clinic may make milder
-than a hard stop.
+itself with each row's default kind, title and sources, and the locks: the mildest kind a clinic
+may give each locked row (KIND_LOCKS).
 
 A check reads one intake and returns what triggered its row, or None. Unknown answers are never
 read as "no": an unanswered safety question triggers nothing by itself, and HS_INTAKE_INCOMPLETE
@@ -32,22 +32,49 @@ HARD_STOP, CAUTION, INFORMATION = "hard_stop", "caution", "information"
 KINDS = (HARD_STOP, CAUTION, INFORMATION)
 SUD_SCREEN_NAMES = {"audit_c": "AUDIT-C", "dast10": "DAST-10"}
 _LABEL = "a contraindication on the esketamine label [11]"
-# §3 [D]: "the kind of each rule is a setting, except" these, which can never be milder than a hard stop.
-# HS_INTAKE_INCOMPLETE and HS_SUICIDE_HIGH are locked too: they are the guards that nothing passes
-# unanswered (§3) or unassessed (§3, §7.2 "Locked").
-LOCKED_HARD_STOPS: Mapping[str, str] = MappingProxyType({
-    "HS_ANEURYSM": _LABEL,
-    "HS_AVM": _LABEL,
-    "HS_ICH": _LABEL,
-    "HS_HYPERSENS": _LABEL,
-    "HS_PREGNANT": "locked by the reference (positive test or reported pregnancy; RCT eligibility [28], esketamine "
-                   "label [11])",
-    "HS_PSYCHOSIS_ACTIVE": "locked by the reference (current psychosis or psychotic features in this episode; "
-                           "[1, 15, 28, 14])",
-    "HS_INTAKE_INCOMPLETE": "the guard that nothing passes by being unanswered: unanswered safety items, a missing "
-                            "blood pressure or missing screens",
-    "HS_SUICIDE_HIGH": "the guard that high suicide risk never passes unassessed: a clinician's suicide risk "
-                       "assessment comes first (§7.2, suicide alerts are locked)",
+KIND_WORDS = {HARD_STOP: "a hard stop", CAUTION: "a caution", INFORMATION: "information"}
+# From mildest to most serious: a lock refuses any kind before its minimum in this order.
+KIND_ORDER = (INFORMATION, CAUTION, HARD_STOP)
+
+
+@dataclass(frozen=True)
+class KindLock:
+    """The mildest kind a clinic may give a rule, why, and the reference section that locks it."""
+
+    minimum: str
+    reason: str
+    reference: str
+
+    def allows(self, kind: str) -> bool:
+        return KIND_ORDER.index(kind) >= KIND_ORDER.index(self.minimum)
+
+    def refusal(self, code: str) -> str:
+        return f"{code} is {self.reason}; it can never be milder than {KIND_WORDS[self.minimum]} ({self.reference})."
+
+
+_LOCKED_BY_3 = "clinical-reference §3"
+# §3 [D]: "the kind of each rule is a setting, except" the label's contraindications, HS_PREGNANT and
+# HS_PSYCHOSIS_ACTIVE, which can never be milder than a hard stop. HS_INTAKE_INCOMPLETE and HS_SUICIDE_HIGH
+# are locked too: they are the guards that nothing passes unanswered (§3) or unassessed (§3, §7.2
+# "Locked"). CA_SUICIDE_RISK stays at least a caution, so the prescriber's documented decision is never
+# dropped (§7.2: no clinic may switch a suicide alert off or make it less sensitive).
+KIND_LOCKS: Mapping[str, KindLock] = MappingProxyType({
+    "HS_ANEURYSM": KindLock(HARD_STOP, _LABEL, _LOCKED_BY_3),
+    "HS_AVM": KindLock(HARD_STOP, _LABEL, _LOCKED_BY_3),
+    "HS_ICH": KindLock(HARD_STOP, _LABEL, _LOCKED_BY_3),
+    "HS_HYPERSENS": KindLock(HARD_STOP, _LABEL, _LOCKED_BY_3),
+    "HS_PREGNANT": KindLock(HARD_STOP, "locked by the reference (positive test or reported pregnancy; RCT "
+                            "eligibility [28], esketamine label [11])", _LOCKED_BY_3),
+    "HS_PSYCHOSIS_ACTIVE": KindLock(HARD_STOP, "locked by the reference (current psychosis or psychotic features "
+                                    "in this episode; [1, 15, 28, 14])", _LOCKED_BY_3),
+    "HS_INTAKE_INCOMPLETE": KindLock(HARD_STOP, "the guard that nothing passes by being unanswered: unanswered "
+                                     "safety items, a missing blood pressure or missing screens", _LOCKED_BY_3),
+    "HS_SUICIDE_HIGH": KindLock(HARD_STOP, "the guard that high suicide risk never passes unassessed: a "
+                                "clinician's suicide risk assessment comes first (§7.2, suicide alerts are locked)",
+                                _LOCKED_BY_3),
+    "CA_SUICIDE_RISK": KindLock(CAUTION, "the suicide alert (C-SSRS moderate or high risk, PHQ-9 item 9 above 0) "
+                                "that needs the prescriber's documented decision", "clinical-reference §7.2: no "
+                                "clinic may switch a suicide alert off or make it less sensitive"),
 })
 
 

@@ -3,7 +3,7 @@ those findings block.
 
 Source: clinical-reference §3 (style habit 6). Rules run at intake and again before every
 infusion. The kind of each finding is a clinic setting [D] whose default is the table's, except
-that the rows in LOCKED_HARD_STOPS can never be made milder than a hard stop. A hard stop blocks
+that no rule in KIND_LOCKS can be made milder than its lock's minimum kind. A hard stop blocks
 scheduling; a caution needs the prescriber's documented decision (proceed / proceed with
 conditions / decline). A finding may also block the start of the course's first infusion without
 blocking its booking (a missing pregnancy test). `blocks_scheduling` and `blocks_infusion_start`
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from clinic.rules.eligibility.criteria import HARD_STOP, KINDS, LOCKED_HARD_STOPS, RULE_CODES, RULES, Rule
+from clinic.rules.eligibility.criteria import HARD_STOP, KIND_LOCKS, KINDS, RULE_CODES, RULES, Rule
 from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import Intake, check_intake
 from clinic.rules.protocol import ProtocolInvalid as EligibilityProtocolInvalid
@@ -43,10 +43,11 @@ class EligibilityProtocol(CriteriaSettings):
     """Screening settings [D]: the thresholds the criteria read (CriteriaSettings), and the kind of
     each finding.
 
-    `kinds` overrides the kind of any rule by code (e.g. {"CA_HTN": "hard_stop"}). The rules in
-    LOCKED_HARD_STOPS stay hard stops (§3): the esketamine label's contraindications, pregnancy and
-    active psychosis, and the two guards that nothing passes unanswered (HS_INTAKE_INCOMPLETE) or
-    unassessed (HS_SUICIDE_HIGH). The TRD result is never a hard stop (§2.2).
+    `kinds` overrides the kind of any rule by code (e.g. {"CA_HTN": "hard_stop"}). A rule in
+    KIND_LOCKS is never milder than its lock's minimum: the esketamine label's contraindications,
+    pregnancy and active psychosis, and the two guards that nothing passes unanswered
+    (HS_INTAKE_INCOMPLETE) or unassessed (HS_SUICIDE_HIGH) stay hard stops (§3); CA_SUICIDE_RISK stays
+    at least a caution (§7.2, suicide alerts are locked). The TRD result is never a hard stop (§2.2).
     """
 
     kinds: Mapping[str, str] = field(default_factory=dict)
@@ -62,9 +63,9 @@ class EligibilityProtocol(CriteriaSettings):
             if kind not in KINDS:
                 raise EligibilityProtocolInvalid(f"Kind {kind!r} for {code} is not one of {', '.join(KINDS)}.",
                                                  field="kinds")
-            if code in LOCKED_HARD_STOPS and kind != HARD_STOP:
-                raise EligibilityProtocolInvalid(f"{code} is {LOCKED_HARD_STOPS[code]}; it can never be milder than "
-                                                 "a hard stop (clinical-reference §3).", field="kinds")
+            lock = KIND_LOCKS.get(code)
+            if lock is not None and not lock.allows(kind):
+                raise EligibilityProtocolInvalid(lock.refusal(code), field="kinds")
         object.__setattr__(self, "kinds", MappingProxyType(dict(self.kinds)))
 
     def kind_of(self, rule: Rule) -> str:
