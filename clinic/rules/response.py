@@ -6,7 +6,10 @@ threshold carries its tag: [L] published, [D] the clinic's default, [U] unverifi
 rests on an [U] threshold says so (`unverified`), and a scale with no agreed threshold (PCL-5, FIQR,
 MIDAS, HIT-6, YMRS) gets `no_agreed_threshold` instead of an invented one. A baseline of 0 or below
 the scale's `min_baseline` is `not_evaluable` and a score above baseline is `worse`: neither is ever
-response or remission. Scores are compared exactly; `improvement_pct_display` is rounded half-up to
+response or remission. The floors §6.2 lists (PHQ-9 10, MADRS 20, QIDS-SR16 11, GAD-7 10, Y-BOCS
+16) are [D]; HAM-D17 14 and pain NRS 4 come from moderate bands §7.2 marks [U], so they are [U] too,
+and every result that rests on one of them (not evaluable below it, or classified above it) is
+`unverified`. Scores are compared exactly; `improvement_pct_display` is rounded half-up to
 0.1 % for people only. What the rules propose after infusion 6 (§6.3) lives in `maintenance`.
 """
 
@@ -29,7 +32,7 @@ CATEGORIES = (*ORDER, NOT_EVALUABLE, NO_AGREED_THRESHOLD)
 PERCENT_DISPLAY_STEP = Decimal("0.1")
 RESPONSE_50_SOURCE = "§6.2: ≥ 50 % [L] (Murrough 2013 [17], Phillips 2019 [31], clinic cohort [6], Salloum 2019 [7])"
 MIN_BASELINE_SOURCE = "§6.2 min_baseline [D]"
-MODERATE_BAND_SOURCE = "§6.2 [D]: the scale's moderate band"
+UNVERIFIED_BAND_SOURCE = "§6.2 [U]: the scale's moderate band, itself unverified (§7.2)"
 
 
 class UnknownOutcomeScale(DomainError):
@@ -109,8 +112,8 @@ def _pct(value: int, tag: str, source: str) -> Threshold:
     return Threshold(Decimal(value), tag, source)
 
 
-def _floor(value: int, source: str) -> Threshold:
-    return Threshold(Decimal(value), "D", source)
+def _floor(value: int, source: str, tag: str = "D") -> Threshold:
+    return Threshold(Decimal(value), tag, source)
 
 
 DEFAULT_CRITERIA = (
@@ -123,7 +126,8 @@ DEFAULT_CRITERIA = (
                   _pct(50, "L", RESPONSE_50_SOURCE), min_baseline=_floor(11, MIN_BASELINE_SOURCE)),
     ScaleCriteria("hamd17", Remission(Decimal(7), True, "U", "§6.2 [U]: not verified"),
                   _pct(50, "U", "§6.2 [U]: not verified"),
-                  min_baseline=_floor(14, f"{MODERATE_BAND_SOURCE} (14–19, one of several [U] sets, §7.2)")),
+                  min_baseline=_floor(14, f"{UNVERIFIED_BAND_SOURCE}: 14–19, one of several published sets",
+                                      "U")),
     ScaleCriteria("gad7", Remission(Decimal(5), False, "U", "§6.2 [U]: not verified"),
                   _pct(50, "U", "§6.2 [U]: not verified"), min_baseline=_floor(10, MIN_BASELINE_SOURCE)),
     ScaleCriteria("ybocs", Remission(Decimal(12), True, "U", "§6.2 [U]: not verified"),
@@ -132,13 +136,15 @@ DEFAULT_CRITERIA = (
                   "points [37]; later studies put reliable change at 15–18 points in veterans [66] and the minimal "
                   "important difference at ~9–12 in primary care, with ≤ 5 likely not reliable [67]."),
     ScaleCriteria("ymrs", Remission(Decimal(12), False, "U", "§6.2 [U]: a post-hoc grouping (Born 2021) [41]"),
-                  note="YMRS has no response threshold; it is watched for mania (hold at ≥ 12, §8)."),
+                  note="YMRS has no response threshold; it is watched for mania (hold at or above the clinic's YMRS "
+                       "threshold, §8)."),
     ScaleCriteria("pain_nrs", response_pct=_pct(30, "U", "§6.2 [U]: ≥ 30 % or ≥ 2 points, not verified"),
                   response_points=_pct(2, "U", "§6.2 [U]: ≥ 30 % or ≥ 2 points, not verified"),
-                  min_baseline=_floor(4, f"{MODERATE_BAND_SOURCE} (4–6, a [U] band, §7.2)")),
+                  min_baseline=_floor(4, f"{UNVERIFIED_BAND_SOURCE}: 4–6", "U")),
     ScaleCriteria("fiqr", note="No agreed response or remission threshold for FIQR [U] (§6.2)."),
     ScaleCriteria("midas", note="No agreed response or remission threshold for MIDAS [U] (§6.2).",
-                  min_baseline=_floor(11, f"{MODERATE_BAND_SOURCE} (grade III, moderate disability, 11–20, §7.2)")),
+                  min_baseline=_floor(11, "§6.2 [D]: the scale's moderate band, grade III (11–20, §7.2); the "
+                                      "MIDAS grades are not marked [U], so the floor stays [D]")),
     ScaleCriteria("hit6", note="No agreed response or remission threshold for HIT-6 [U] (§6.2)."),
 )
 
@@ -252,7 +258,8 @@ def classify(*, baseline: Any, current: Any, scale: str,
     """Response, partial, remission or non-response of `current` against `baseline` on `scale`.
 
     Source: clinical-reference §6.2 — not evaluable when the baseline is 0 or below the scale's
-    `min_baseline` [D]; worse when the score is above baseline; then remission when the score
+    `min_baseline` ([D], or [U] where it comes from a [U] band of §7.2; a result resting on a [U]
+    floor is unverified); worse when the score is above baseline; then remission when the score
     meets the scale's remission rule (and, if `remission_requires_response`, the response
     threshold); response at the scale's threshold; partial at ≥ 25 % [D]; else non-response.
     Not evaluable and worse are never response or remission.
@@ -262,34 +269,36 @@ def classify(*, baseline: Any, current: Any, scale: str,
                      checked_score(current, scale=scale, field="current"))
     floor = criteria.min_baseline
     if result.pct is None:
-        return result.refused(NOT_EVALUABLE, (), "The baseline score is 0, so no improvement can be measured. The "
+        return result.refused(NOT_EVALUABLE, "The baseline score is 0, so no improvement can be measured. The "
                               "prescriber judges the course without this classification.")
     if floor is not None and result.baseline < floor.value:
-        return result.refused(NOT_EVALUABLE, (f"not evaluable: baseline below {floor.value} [{floor.tag}] "
-                                              f"({floor.source})",),
-                              f"A baseline of {result.baseline} is below {floor.value}, the lowest that can show "
-                              "response or remission on this scale. The prescriber judges the course without a "
-                              "computed class.")
+        return result.refused(NOT_EVALUABLE, f"A baseline of {result.baseline} is below {floor.value}, the lowest that "
+                              "can show response or remission on this scale. The prescriber judges the course "
+                              "without a computed class.", used=(floor,), below_floor=True)
+    # An unverified floor decided that this baseline can be classified, so the result rests on it.
+    admitted = (floor,) if floor is not None and not floor.verified else ()
     if result.current > result.baseline:
-        return result.refused(WORSE, (), f"The score is worse than at baseline ({result.baseline} → {result.current}): "
-                              "never response or remission. The prescriber reviews the course.")
+        return result.refused(WORSE, f"The score is worse than at baseline ({result.baseline} → {result.current}): "
+                              "never response or remission. The prescriber reviews the course.", used=admitted)
     if not criteria.has_response_threshold:
-        unverified, basis, caveat = _basis((criteria.remission,) if criteria.remission else (), criteria)
+        used = (*admitted, criteria.remission) if criteria.remission else admitted
+        unverified, basis, caveat = _basis(used, criteria)
         return result.build(NO_AGREED_THRESHOLD, unverified, basis, " ".join(filter(None, (criteria.note, caveat))))
-    return _graded(result, criteria, protocol)
+    return _graded(result, criteria, protocol, admitted)
 
 
-def _graded(result: "_Result", criteria: ScaleCriteria, protocol: ResponseProtocol) -> Classification:
+def _graded(result: "_Result", criteria: ScaleCriteria, protocol: ResponseProtocol,
+            admitted: tuple[Threshold, ...]) -> Classification:
     responded = _responded(criteria, result.baseline - result.current, result.pct)
     if result.meets and (responded or not protocol.remission_requires_response):
         used = (criteria.remission, *criteria.response_thresholds()) if protocol.remission_requires_response \
             else (criteria.remission,)
-        return result.build(REMISSION, *_basis(used, criteria))
+        return result.build(REMISSION, *_basis((*admitted, *used), criteria))
     if responded:
-        return result.build(RESPONSE, *_basis(criteria.response_thresholds(), criteria))
+        return result.build(RESPONSE, *_basis((*admitted, *criteria.response_thresholds()), criteria))
     partial = Threshold(protocol.partial_pct, "D", "§6.2 convention")
     category = PARTIAL if result.pct >= protocol.partial_pct else NON_RESPONSE
-    return result.build(category, *_basis((*criteria.thresholds(), partial), criteria))
+    return result.build(category, *_basis((*admitted, *criteria.thresholds(), partial), criteria))
 
 
 def _responded(criteria: ScaleCriteria, points_better: Decimal, pct: Decimal) -> bool:
@@ -298,21 +307,26 @@ def _responded(criteria: ScaleCriteria, points_better: Decimal, pct: Decimal) ->
     return by_pct or by_points
 
 
-def _basis(used: Sequence[Threshold | Remission], criteria: ScaleCriteria) -> tuple[bool, tuple[str, ...], str]:
-    lines = []
-    for threshold in used:
-        if isinstance(threshold, Remission):
-            lines.append(f"remission: {threshold.describe()} [{threshold.tag}] ({threshold.source})")
-        elif threshold is criteria.response_points:
-            lines.append(f"response: ≥ {threshold.value} points better [{threshold.tag}] ({threshold.source})")
-        elif threshold is criteria.response_pct:
-            lines.append(f"response: ≥ {threshold.value} % improvement [{threshold.tag}] ({threshold.source})")
-        else:
-            lines.append(f"partial: ≥ {threshold.value} % improvement [{threshold.tag}] ({threshold.source})")
+def _basis(used: Sequence[Threshold | Remission], criteria: ScaleCriteria, *,
+           below_floor: bool = False) -> tuple[bool, tuple[str, ...], str]:
+    lines = [f"{_rule(threshold, criteria, below_floor)} [{threshold.tag}] ({threshold.source})" for threshold in used]
     unverified = any(not threshold.verified for threshold in used)
     note = ("Rests on a threshold the reference marks unverified [U]: show it as provisional, not as an "
             "established criterion." if unverified else "")
     return unverified, tuple(lines), note
+
+
+def _rule(threshold: Threshold | Remission, criteria: ScaleCriteria, below_floor: bool) -> str:
+    if isinstance(threshold, Remission):
+        return f"remission: {threshold.describe()}"
+    if threshold is criteria.min_baseline:
+        return f"not evaluable: baseline below {threshold.value}" if below_floor \
+            else f"evaluable: baseline ≥ {threshold.value}"
+    if threshold is criteria.response_points:
+        return f"response: ≥ {threshold.value} points better"
+    if threshold is criteria.response_pct:
+        return f"response: ≥ {threshold.value} % improvement"
+    return f"partial: ≥ {threshold.value} % improvement"
 
 
 @dataclass(frozen=True)
@@ -333,11 +347,15 @@ class _Result:
         return Classification(self.criteria.scale, category, self.baseline, self.current,
                               self.current - self.baseline, self.pct, self.meets, unverified, basis, note)
 
-    def refused(self, category: str, basis: tuple[str, ...], note: str) -> Classification:
-        """A result that can never be remission: `meets_remission` is False whatever the score."""
+    def refused(self, category: str, note: str, *, used: tuple[Threshold, ...] = (),
+                below_floor: bool = False) -> Classification:
+        """A result that can never be remission: `meets_remission` is False whatever the score. It is
+        unverified when it rests on an unverified floor in `used`."""
         meets = None if self.criteria.remission is None else False
+        unverified, basis, caveat = _basis(used, self.criteria, below_floor=below_floor)
         return Classification(self.criteria.scale, category, self.baseline, self.current,
-                              self.current - self.baseline, self.pct, meets, False, basis, note)
+                              self.current - self.baseline, self.pct, meets, unverified, basis,
+                              " ".join(filter(None, (note, caveat))))
 
 
 @dataclass(frozen=True)

@@ -38,23 +38,60 @@ def test_phq9_acceptance_table(baseline, current, category, meets):
     assert (result.category, result.meets_remission) == (category, meets)
 
 
-@pytest.mark.parametrize(("scale", "floor"), [
-    ("phq9", 10), ("madrs", 20), ("qids_sr16", 11), ("gad7", 10), ("ybocs", 16),
-    ("hamd17", 14), ("pain_nrs", 4), ("midas", 11),
+@pytest.mark.parametrize(("scale", "floor", "tag"), [
+    ("phq9", 10, "D"), ("madrs", 20, "D"), ("qids_sr16", 11, "D"), ("gad7", 10, "D"), ("ybocs", 16, "D"),
+    ("hamd17", 14, "U"), ("pain_nrs", 4, "U"), ("midas", 11, "D"),
 ])
-def test_both_sides_of_each_minimum_baseline(scale, floor):
+def test_both_sides_of_each_minimum_baseline(scale, floor, tag):
     """clinical-reference §6.2 [D] min_baseline: PHQ-9 10, MADRS 20, QIDS-SR16 11, GAD-7 10, Y-BOCS 16;
-    HAM-D17 14, pain NRS 4 and MIDAS 11 from the scale's moderate band. One point below the floor is
-    not evaluable whatever the current score; at the floor, a score of 0 is classified."""
+    HAM-D17 14 and pain NRS 4 from moderate bands §7.2 marks [U], so tagged [U]; MIDAS 11 from grade
+    III, not marked [U]. One point below the floor is not evaluable whatever the current score, and
+    unverified exactly when the floor is [U]; at the floor, a score of 0 is classified."""
     below = classify(baseline=floor - 1, current=0, scale=scale)
     at = classify(baseline=floor, current=0, scale=scale)
 
     assert below.category == NOT_EVALUABLE
     assert below.meets_remission in (False, None)
-    assert below.basis == (f"not evaluable: baseline below {floor} [D] "
+    assert below.basis == (f"not evaluable: baseline below {floor} [{tag}] "
                            f"({response.DEFAULT_PROTOCOL.criteria_for(scale).min_baseline.source})",)
+    assert below.unverified == (tag == "U")
     assert f"A baseline of {floor - 1} is below {floor}" in below.note
     assert at.category in (REMISSION, RESPONSE, NO_AGREED_THRESHOLD)
+
+
+@pytest.mark.parametrize(("scale", "baseline", "current", "category"), [
+    ("hamd17", 13, 0, NOT_EVALUABLE), ("hamd17", 14, 16, WORSE), ("hamd17", 14, 7, REMISSION),
+    ("pain_nrs", 3, 0, NOT_EVALUABLE), ("pain_nrs", 4, 5, WORSE), ("pain_nrs", 4, 2, RESPONSE),
+])
+def test_a_result_resting_on_an_unverified_floor_is_unverified(scale, baseline, current, category):
+    """clinical-reference §1 ([U] is never shown as fact) and §6.2/§7.2: the HAM-D17 and pain NRS
+    floors come from [U] moderate bands. A result below the floor, and one the floor let through,
+    both rest on it: each names the floor with its [U] tag and says it is provisional."""
+    floor, band = {"hamd17": (14, "14–19, one of several published sets"), "pain_nrs": (4, "4–6")}[scale]
+
+    result = classify(baseline=baseline, current=current, scale=scale)
+
+    assert (result.category, result.unverified) == (category, True)
+    relation = "not evaluable: baseline below" if category == NOT_EVALUABLE else "evaluable: baseline ≥"
+    assert result.basis[0] == (f"{relation} {floor} [U] (§6.2 [U]: the scale's moderate band, itself unverified "
+                               f"(§7.2): {band})")
+    assert "unverified [U]" in result.note
+
+
+@pytest.mark.parametrize(("scale", "baseline", "current", "category"), [
+    ("phq9", 9, 4, NOT_EVALUABLE), ("madrs", 19, 0, NOT_EVALUABLE), ("midas", 10, 0, NOT_EVALUABLE),
+    ("phq9", 10, 11, WORSE), ("midas", 11, 12, WORSE),
+])
+def test_a_result_resting_on_a_default_floor_stays_verified(scale, baseline, current, category):
+    """clinical-reference §6.2 [D]: the PHQ-9, MADRS and MIDAS (grade III, not marked [U]) floors are
+    clinic defaults, so a result resting on them is not marked unverified and a worse score names no
+    floor."""
+    result = classify(baseline=baseline, current=current, scale=scale)
+
+    assert (result.category, result.unverified) == (category, False)
+    assert "unverified" not in result.note
+    if category == WORSE:
+        assert result.basis == ()
 
 
 @pytest.mark.parametrize(("scale", "bands"), [
@@ -65,13 +102,13 @@ def test_both_sides_of_each_minimum_baseline(scale, floor):
 ])
 def test_each_minimum_baseline_is_the_lower_bound_of_the_shipped_moderate_band(scale, bands):
     """clinical-reference §6.2: min_baseline is the scale's moderate band; the reference's [D]
-    values (PHQ-9 10 … Y-BOCS 16) and the derived ones agree with the bands the scales ship (§7.2)."""
+    values (PHQ-9 10 … Y-BOCS 16) and the derived ones agree with the bands the scales ship (§7.2).
+    A floor derived from a band §7.2 marks [U] (HAM-D17, pain NRS) carries [U]; the others [D]."""
     moderate = next(band for band in bands if "moderate" in band.label.lower())
 
     floor = response.DEFAULT_PROTOCOL.criteria_for(scale).min_baseline
 
-    assert (floor.value, floor.tag) == (moderate.low, "D")
-    assert floor.source.startswith("§6.2")
+    assert (floor.value, floor.tag) == (moderate.low, "U" if scale in ("hamd17", "pain_nrs") else "D")
 
 
 @pytest.mark.parametrize("scale", ["pcl5", "ymrs", "fiqr", "hit6"])
@@ -105,10 +142,12 @@ def test_worse_than_baseline_is_never_remission_even_inside_the_remission_range(
 
 
 def test_worse_on_a_scale_without_a_remission_rule_reports_no_remission_rule():
-    """clinical-reference §6.2: pain NRS has no remission rule, so `meets_remission` stays None."""
+    """clinical-reference §6.2: pain NRS has no remission rule, so `meets_remission` stays None; the
+    result names only the [U] floor it rests on (§7.2)."""
     result = classify(baseline=5, current=6, scale="pain_nrs")
 
-    assert (result.category, result.meets_remission, result.basis) == (WORSE, None, ())
+    assert (result.category, result.meets_remission, result.unverified) == (WORSE, None, True)
+    assert [line.split(" [")[0] for line in result.basis] == ["evaluable: baseline ≥ 4"]
 
 
 @pytest.mark.parametrize("value", [0, -1, 28])
