@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
-from clinic.rules.eligibility.intake import SCREENS
+from clinic.rules.eligibility.intake import SCREENS, is_whole_number
 from clinic.rules.indications import INDICATIONS, PRIMARY_SCALES
 from clinic.rules.protocol import ProtocolInvalid
 from clinic.rules.trd import DEFAULT_TRD_PROTOCOL, TrdProtocol
@@ -21,6 +21,11 @@ CSSRS_RISKS = frozenset({"low", "moderate", "high"})
 CSSRS_LOCKED_RISKS = frozenset({"moderate", "high"})
 POSITIVE_WHOLE_NUMBERS = ("htn_systolic_above_mmhg", "htn_diastolic_above_mmhg", "htn_uncontrolled_systolic_mmhg",
                           "htn_uncontrolled_diastolic_mmhg", "htn_recheck_after_minutes")
+# §3 HS_AGE: esketamine is not approved under 18 [11]; a clinic may raise the age, never lower it.
+YOUNGEST_ADULT_AGE_YEARS = 18
+# (uncontrolled level, CA_HTN level, what they measure): the hard stop's level must lie above the caution's.
+HTN_LEVEL_PAIRS = (("htn_uncontrolled_systolic_mmhg", "htn_systolic_above_mmhg", "systolic"),
+                   ("htn_uncontrolled_diastolic_mmhg", "htn_diastolic_above_mmhg", "diastolic"))
 
 
 @dataclass(frozen=True)
@@ -54,11 +59,53 @@ class CriteriaSettings:
             raise ProtocolInvalid("C-SSRS moderate and high risk always raise the suicide-risk finding: the suicide "
                                   "alerts are locked (clinical-reference §7.2), so no clinic may switch one off. "
                                   "Keep moderate and high; a clinic may only add low.", field="cssrs_caution_risks")
+        if not isinstance(self.mania_includes_hypomania, bool):
+            raise ProtocolInvalid(f"mania_includes_hypomania must be true or false, not "
+                                  f"{self.mania_includes_hypomania!r}.", field="mania_includes_hypomania")
+        self._check_ages()
+        self._check_blood_pressure()
+        self._check_benzodiazepine_limit()
+        if not is_whole_number(self.pregnancy_test_max_age_days) or self.pregnancy_test_max_age_days < 0:
+            raise ProtocolInvalid(f"pregnancy_test_max_age_days must be a whole number of days, 0 or more (0 = taken "
+                                  f"on the day of infusion 1), not {self.pregnancy_test_max_age_days!r}.",
+                                  field="pregnancy_test_max_age_days")
+        self._check_primary_scales()
+
+    def _check_ages(self) -> None:
+        """§3 HS_AGE (< 18 at infusion 1; esketamine not approved under 18 [11]) and CA_AGE_65 (≥ 65)."""
+        adult = self.adult_age_years
+        if not is_whole_number(adult) or adult < YOUNGEST_ADULT_AGE_YEARS:
+            raise ProtocolInvalid(f"adult_age_years must be a whole number of years, {YOUNGEST_ADULT_AGE_YEARS} or "
+                                  f"more, not {adult!r}: esketamine is not approved under {YOUNGEST_ADULT_AGE_YEARS} "
+                                  "(clinical-reference §3 HS_AGE, Spravato US label [11]). A clinic may raise the "
+                                  "age, never lower it.", field="adult_age_years")
+        older = self.older_adult_age_years
+        if not is_whole_number(older) or older <= adult:
+            raise ProtocolInvalid(f"older_adult_age_years must be a whole number of years above adult_age_years "
+                                  f"({adult}), not {older!r} (clinical-reference §3 CA_AGE_65).",
+                                  field="older_adult_age_years")
+
+    def _check_blood_pressure(self) -> None:
+        """§3 CA_HTN (> 140/90 mmHg) and HS_HTN_UNCONTROLLED [D] (≥ 180/110 mmHg on a recheck after 5 min)."""
         for name in POSITIVE_WHOLE_NUMBERS:
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            if not is_whole_number(value) or value <= 0:
                 raise ProtocolInvalid(f"{name} must be a whole number above 0, not {value!r}.", field=name)
-        self._check_primary_scales()
+        for uncontrolled, caution, measure in HTN_LEVEL_PAIRS:
+            if getattr(self, uncontrolled) <= getattr(self, caution):
+                raise ProtocolInvalid(f"The uncontrolled {measure} level ({uncontrolled} = "
+                                      f"{getattr(self, uncontrolled)} mmHg) must be above the CA_HTN {measure} level "
+                                      f"({caution} = {getattr(self, caution)} mmHg): a reading at the hard stop's "
+                                      "level always gives the caution too (clinical-reference §3).", field=uncontrolled)
+
+    def _check_benzodiazepine_limit(self) -> None:
+        """§3 CA_CNS_MEDS: trials excluded > 2–3 mg/day lorazepam-equivalent [28]."""
+        limit = self.benzodiazepine_trial_limit_mg_per_day
+        if (isinstance(limit, bool) or not isinstance(limit, int | Decimal) or not Decimal(limit).is_finite()
+                or limit <= 0):
+            raise ProtocolInvalid(f"benzodiazepine_trial_limit_mg_per_day must be a decimal number of mg/day "
+                                  f"lorazepam-equivalent above 0 (trials excluded above 2–3 mg/day, clinical-reference "
+                                  f"§3 CA_CNS_MEDS), not {limit!r}.", field="benzodiazepine_trial_limit_mg_per_day")
 
     def _check_primary_scales(self) -> None:
         missing = [code for code in INDICATIONS if code not in self.primary_scales]

@@ -129,6 +129,11 @@ class Intake:
                 or bool(bipolar_codes(self.diagnoses)))
 
 
+def is_whole_number(value: Any) -> bool:
+    """An int, never a bool (True would read as 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def age_years(birth_date: date, on_date: date) -> int:
     """Whole years of age on `on_date`.
 

@@ -173,12 +173,10 @@ def test_every_rule_code_has_a_table_case():
     assert {case[0] for case in CASES} == eligibility.RULE_CODES
 
 
-def test_one_intake_triggers_every_finding_and_gets_all_back():
-    """Style habit 6 and clinical-reference §3: every criterion runs and every finding comes back. HS_AGE (< 18 at
-    infusion 1) and CA_AGE_65 cannot both hold at the reference's ages, so this protocol moves the older-adult age
-    to 17. HS_SUICIDE_HIGH (C-SSRS high, not yet assessed) and CA_SUICIDE_RISK co-occur through PHQ-9 item 9."""
+def every_finding_intake(birth_date):
+    """An intake that triggers every finding the patient's age allows."""
     intake = make(
-        birth_date=date(2007, 3, 11), sex="male", indications=("TRD_BIPOLAR",),
+        birth_date=birth_date, sex="male", indications=("TRD_BIPOLAR",),
         diagnoses=(Diagnosis("F31.64", True), Diagnosis("F20.9", False)),
         safety={name: True for name in ALL_NO},
         medications=(CurrentMedication("alprazolam", "benzodiazepine", D(3)),
@@ -191,14 +189,27 @@ def test_one_intake_triggers_every_finding_and_gets_all_back():
                                                       non_medical=True)),
     )
     # "Could become pregnant" left out of the answers: not asked, so both the test and the question are due.
-    intake = replace(intake, safety={name: answer for name, answer in intake.safety.items()
-                                     if name != "could_become_pregnant"})
+    return replace(intake, safety={name: answer for name, answer in intake.safety.items()
+                                   if name != "could_become_pregnant"})
 
-    found = codes(intake, EligibilityProtocol(older_adult_age_years=17))
 
-    assert set(found) == eligibility.RULE_CODES
-    assert found == [rule.code for rule in eligibility.RULES]
-    assert json.loads(json.dumps([item.data for item in eligibility.screen(intake)]))
+@pytest.mark.parametrize(("birth_date", "age_finding_left_out"), [
+    (date(2007, 3, 11), "CA_AGE_65"),  # 17 at infusion 1
+    (date(1950, 3, 10), "HS_AGE"),  # 75 at infusion 1
+], ids=["aged 17", "aged 75"])
+def test_one_intake_triggers_every_finding_and_gets_all_back(birth_date, age_finding_left_out):
+    """Style habit 6 and clinical-reference §3: every criterion runs and every finding comes back, in table order.
+    HS_AGE (< 18 at infusion 1) and CA_AGE_65 (≥ 65) cannot co-occur under valid settings (the older-adult age is
+    always above the adult age), so one intake gets every finding but CA_AGE_65 and the same intake 58 years older
+    every finding but HS_AGE; together they cover every code. HS_SUICIDE_HIGH (C-SSRS high, not yet assessed) and
+    CA_SUICIDE_RISK co-occur through PHQ-9 item 9."""
+    intake = every_finding_intake(birth_date)
+
+    found = eligibility.screen(intake)
+
+    assert [item.code for item in found] == [rule.code for rule in eligibility.RULES
+                                             if rule.code != age_finding_left_out]
+    assert json.loads(json.dumps([item.data for item in found])) == [item.data for item in found]
 
 
 # --- what each finding carries -----------------------------------------------------------------------
