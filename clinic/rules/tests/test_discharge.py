@@ -36,13 +36,15 @@ def unmet(assessment, vitals_protocol=SET):
 
 
 def test_ready_at_60_minutes_when_every_criterion_holds():
-    """§5.5 [D]: ≥ 60 min after the end and every criterion met."""
+    """clinical-reference §5.5 [D]: ≥ 60 min after the end and every criterion met."""
     result = discharge.readiness(assess(), vitals_protocol=SET)
 
     assert (result.ready, result.unmet, result.observe_until_at) == (True, (), END + timedelta(minutes=60))
 
 
 def test_not_ready_before_60_minutes():
+    """clinical-reference §5.5 [D]: observation lasts at least 60 min after the infusion ends; at 59 min the patient
+    stays, and the message says until when."""
     result = discharge.readiness(assess(59), vitals_protocol=SET)
 
     assert (result.ready, [item.code for item in result.unmet]) == (False, ["OBSERVATION_TIME"])
@@ -75,12 +77,12 @@ def test_not_ready_before_60_minutes():
     (dict(reading_age_min=15), []), (dict(reading_age_min=16), ["VITALS_STALE"]),
 ])
 def test_each_criterion_on_both_sides(values, expected):
-    """§5.5 [D] criteria (procedural-sedation model [16]), each on both sides of its limit."""
+    """clinical-reference §5.5 [D] criteria (procedural-sedation model [16]), each on both sides of its limit."""
     assert unmet(assess(**values)) == expected
 
 
 def test_bp_must_also_be_under_the_hold_level():
-    """§5.5: BP under PRE_BP_HOLD (160/100) even when within the margins of a high baseline."""
+    """clinical-reference §5.5: BP under PRE_BP_HOLD (160/100) even when within the margins of a high baseline."""
     high = dataclasses.replace(BASELINE, systolic_mmhg=150, diastolic_mmhg=95)
 
     at_hold = dataclasses.replace(assess(systolic=160, diastolic=99), baseline=high)
@@ -90,7 +92,7 @@ def test_bp_must_also_be_under_the_hold_level():
 
 
 def test_unset_spo2_and_rr_limits_cannot_be_confirmed():
-    """§5.3: SpO₂ and RR limits have no shipped value; discharge cannot confirm them and says why."""
+    """clinical-reference §5.3: SpO₂ and RR limits have no shipped value; discharge cannot confirm them and says why."""
     result = discharge.readiness(assess())
 
     assert result.ready is False
@@ -99,6 +101,8 @@ def test_unset_spo2_and_rr_limits_cannot_be_confirmed():
 
 
 def test_vitals_from_before_the_end_do_not_count():
+    """clinical-reference §5.5 [D] and §5.2: discharge rests on the vitals charted after the infusion (every 15 min
+    until discharge); a reading from before the end cannot show recovery."""
     before_end = dataclasses.replace(BASELINE, taken_at=END - timedelta(minutes=1))
     assessment = dataclasses.replace(assess(), latest=before_end)
 
@@ -106,7 +110,8 @@ def test_vitals_from_before_the_end_do_not_count():
 
 
 def test_returns_every_unmet_criterion_at_once():
-    """Style habit 6: the whole list, not the first failure."""
+    """clinical-reference §5.5 [D]: all criteria must hold, so every one not met is listed at once, in the order of
+    §5.5, not only the first; a hypotensive reading fails both hypotension limits."""
     assessment = assess(30, systolic=155, diastolic=92, heart=100, spo2=90, rate=30, on_oxygen=True,
                         sedation_score=2, cadss6=3, respiratory_depression=True, alert_and_oriented=False,
                         drinking=False, nausea="severe", walks_steadily=False, responsible_adult_name=None)
@@ -127,6 +132,9 @@ def test_returns_every_unmet_criterion_at_once():
     (assess(systolic=70, diastolic=80), "diastolic_mmhg"),
 ])
 def test_refuses_an_impossible_assessment(assessment, field):
+    """clinical-reference §5.5 and §5.2: an assessment with vitals taken after it, an assessment before the infusion
+    ends, a nausea level outside none/mild/moderate/severe or a diastolic above the systolic is refused naming the
+    field, never read as ready."""
     with pytest.raises(discharge.DomainError) as error:
         discharge.readiness(assessment, vitals_protocol=SET)
 
@@ -136,6 +144,8 @@ def test_refuses_an_impossible_assessment(assessment, field):
 @given(minutes=st.integers(0, 240), systolic=st.integers(82, 210), heart=st.integers(40, 140),
        nausea=st.sampled_from(discharge.NAUSEA_LEVELS))
 def test_ready_exactly_when_nothing_is_unmet_and_never_before_60_minutes(minutes, systolic, heart, nausea):
+    """clinical-reference §5.5 [D], property: ready exactly when no criterion is unmet, and never before the
+    60-minute observation, whatever the BP, heart rate and nausea."""
     result = discharge.readiness(assess(minutes, systolic=systolic, heart=heart, nausea=nausea),
                                  vitals_protocol=SET)
 
@@ -144,7 +154,7 @@ def test_ready_exactly_when_nothing_is_unmet_and_never_before_60_minutes(minutes
 
 
 def test_driving_advice_is_the_stricter_of_both_rules():
-    """§5.5 [D]: the esketamine rule (not until the next day after restful sleep [11]) and the
+    """clinical-reference §5.5 [D]: the esketamine rule (not until the next day after restful sleep [11]) and the
     clinic-sheet rule (24 h: no driving, machinery, major decisions, alcohol or cannabis [14])."""
     advice = discharge.driving_advice(infusion_end_at=END)
 
@@ -155,20 +165,39 @@ def test_driving_advice_is_the_stricter_of_both_rules():
     assert any("[11]" in source for source in advice.sources) and any("[14]" in source for source in advice.sources)
 
 
-@pytest.mark.parametrize("settings_", [dict(min_observation_min=0), dict(max_nausea="some"),
-                                       dict(heart_rate_within_bpm=-1)])
-def test_refuses_an_impossible_protocol(settings_):
-    with pytest.raises(discharge.InvalidProtocol):
+@pytest.mark.parametrize(("settings_", "field"), [(dict(min_observation_min=0), "min_observation_min"),
+                                                (dict(max_nausea="some"), "max_nausea"),
+                                                (dict(heart_rate_within_bpm=-1), "heart_rate_within_bpm")])
+def test_refuses_an_impossible_protocol(settings_, field):
+    """clinical-reference §5.5 [D]: an observation time of 0, a nausea level that is not one of
+    none/mild/moderate/severe or a negative heart-rate margin is refused naming the setting (the
+    hypotension and sedation settings are refused in test_discharge_recovery)."""
+    with pytest.raises(discharge.InvalidProtocol) as error:
         DischargeProtocol(**settings_)
+
+    assert error.value.field == field
 
 
 def test_a_clinic_may_require_the_esketamine_two_hours():
-    """§5.5: esketamine requires ≥ 2 h [11]; a clinic may set 120 min."""
+    """clinical-reference §5.5: esketamine requires ≥ 2 h [11]; a clinic may set 120 min."""
     result = discharge.readiness(assess(90), protocol=DischargeProtocol(min_observation_min=120), vitals_protocol=SET)
 
     assert [item.code for item in result.unmet] == ["OBSERVATION_TIME"]
 
 
-def test_every_protocol_field_names_its_tag_and_source():
-    for spec in dataclasses.fields(DischargeProtocol):
-        assert spec.metadata["tag"] in ("D", "U") and spec.metadata["source"]
+SHIPPED = {
+    "min_observation_min": (60, "D"), "systolic_below_baseline_plus_mmhg": (20, "D"),
+    "diastolic_below_baseline_plus_mmhg": (10, "D"), "min_systolic_mmhg": (90, "D"),
+    "max_systolic_below_baseline_mmhg": (20, "D"), "sedation_deeper_when": (None, "U"),
+    "heart_rate_within_bpm": (20, "D"), "max_nausea": ("mild", "D"), "vitals_fresh_within_min": (15, "U"),
+    "no_driving_hours": (24, "D"),
+}
+
+
+def test_every_setting_ships_the_reference_default_with_its_tag():
+    """clinical-reference §5.5 [D]: 60 min, SBP < baseline + 20, DBP < baseline + 10, SBP ≥ 90 and not
+    more than 20 below baseline, HR ± 20, at most mild nausea, 24 h no driving; the sedation scale's
+    direction (§5.2) and the freshness of the vitals are not in the reference, so they are [U]."""
+    shipped = {spec.name: (spec.default, spec.metadata["tag"]) for spec in dataclasses.fields(DischargeProtocol)}
+
+    assert shipped == SHIPPED
