@@ -67,10 +67,11 @@ class SuicideRiskAssessment:
 
 @dataclass(frozen=True)
 class IntakeScreens:
-    """Scores from clinic.rules.scales (or plain Score values); None = not done.
+    """Scores from clinic.rules.scales, as `score_screens` gives them; None = not done.
 
-    A C-SSRS screener with every answer No is done and has risk None; `cssrs_screener=None` means
-    the screener was not done.
+    Each score must carry the answers it was scored from (Score.answers): screening reads the flags,
+    alerts and risk the scale computed, and refuses a score built by hand. A C-SSRS screener with
+    every answer No is done and has risk None; `cssrs_screener=None` means the screener was not done.
     """
 
     audit_c: Score | None = None
@@ -256,8 +257,17 @@ def _check_suicide_risk_assessments(intake: Intake) -> None:
 
 
 def _check_screens(screens: IntakeScreens) -> None:
+    """Refuse a score of another instrument, and one without the answers it was scored from: its flags, alerts and
+    risk (a positive AUDIT-C, a YMRS of 12 or more, C-SSRS high risk) were never computed, so a missing flag would
+    pass silently."""
     for code in SCREENS:
         score = getattr(screens, code)
-        if score is not None and score.instrument != code:
-            raise IntakeInvalid(f"The {code} screen holds a {score.instrument!r} score. Score the {code} answers.",
+        if score is None:
+            continue
+        name = scales.instrument(code).name
+        if score.instrument != code:
+            raise IntakeInvalid(f"The {name} screen holds a {score.instrument!r} score. Score the {name} answers.",
                                 field=f"screens.{code}")
+        if score.answers is None:
+            raise IntakeInvalid(f"The {name} score carries no answers, so its flags and alerts cannot be trusted. "
+                                f"Score the {name} answers with score_screens.", field=f"screens.{code}")

@@ -14,7 +14,7 @@ would do either is refused with `AlertLocked`.
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ClassVar, TypeVar
@@ -108,6 +108,10 @@ class Alert:
 
 @dataclass(frozen=True)
 class Score:
+    """One scored questionnaire. `answers` are those it was scored from, attached by `Instrument.score`
+    (and so by `clinic.rules.scales.score`); None on a score built by hand, whose flags, alerts and risk
+    nobody computed, so screening refuses it."""
+
     instrument: str
     total: Number | None
     severity: str | None = None
@@ -115,6 +119,7 @@ class Score:
     alerts: tuple[Alert, ...] = ()
     subscores: dict[str, Number] = field(default_factory=dict)
     flags: tuple[str, ...] = ()
+    answers: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,8 @@ class Instrument:
     notes: tuple[str, ...] = ()
 
     def score(self, answers: Sequence[Any], context: dict[str, Any] | None = None) -> Score:
-        return self.scorer(answers, context or {})
+        """Score the answers and attach them, so a reader of the score can tell it was computed."""
+        return replace(self.scorer(answers, context or {}), answers=tuple(answers))
 
 
 def item_points(instrument: "Instrument", answers: Sequence[Any], *,

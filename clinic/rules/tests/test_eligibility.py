@@ -271,11 +271,11 @@ def test_bipolar_caution_records_mood_stabiliser_and_baseline_ymrs():
 
 
 def test_a_fractional_ymrs_total_stays_plain_data():
-    """clinical-reference §7.2: a YMRS total may be fractional (12.5); the finding's data keep it as text."""
-    intake = make(safety={"bipolar_disorder": True})
-    screens = replace(intake.screens, ymrs=Score("ymrs", D("12.5"), flags=("CA_MANIA_SCORE",)))
+    """clinical-reference §7.1 and §7.2: a YMRS total may be fractional (12.5, with a half point on item 4); the
+    finding's data keep it as text."""
+    intake = make(safety={"bipolar_disorder": True}, screens={"ymrs": [4, 4, 4, D("0.5")] + [0] * 7})
 
-    result = finding(replace(intake, screens=screens), "CA_MANIA_SCORE")
+    result = finding(intake, "CA_MANIA_SCORE")
 
     assert result.data == {"ymrs_total": "12.5"}
 
@@ -367,17 +367,56 @@ def test_audit_c_uses_the_scale_settings_passed_in():
     assert screens.audit_c.flags == ()
 
 
-def test_plain_score_values_are_accepted():
-    """clinical-reference §3: scores may come as plain values (total, flags, risk) without the answers."""
-    screens = eligibility.IntakeScreens(audit_c=Score("audit_c", 6, flags=("CA_SUD_HISTORY",)),
-                                        dast10=Score("dast10", None, flags=("CA_SUD_HISTORY",)),
-                                        cssrs_screener=Score("cssrs_screener", None, risk="high"))
+HAND_BUILT = [
+    # (screen, a score built without answers: its flags, alerts or risk were never computed)
+    ("audit_c", Score("audit_c", 6)),
+    ("audit_c", Score("audit_c", 6, flags=("CA_SUD_HISTORY",))),
+    ("dast10", Score("dast10", 5)),
+    ("cssrs_screener", Score("cssrs_screener", None)),
+    ("phq9", Score("phq9", 27)),
+    ("gad7", Score("gad7", 0)),
+    ("ymrs", Score("ymrs", 30)),
+]
 
-    result = finding(replace(make(), screens=screens), "CA_SUD_HISTORY")
 
-    assert result.data["positive_screens"] == {"audit_c": 6, "dast10": None}
-    assert "AUDIT-C 6 is a positive screen. DAST-10 is a positive screen." in result.message
-    assert "HS_SUICIDE_HIGH" in codes(replace(make(), screens=screens))
+@pytest.mark.parametrize(("code", "score"), HAND_BUILT, ids=[f"{code} {score.total}" for code, score in HAND_BUILT])
+def test_refuses_a_score_that_carries_no_answers(code, score):
+    """clinical-reference §3 and §7.2: screening reads AUDIT-C and DAST-10 positives, YMRS ≥ 12, the C-SSRS risk and
+    PHQ-9 item 9 from what each scale computed from the answers; a score built without answers (a YMRS of 30 with
+    no hold flag) is refused, never read as negative."""
+    intake = replace(make(), screens=replace(make().screens, **{code: score}))
+
+    with pytest.raises(eligibility.IntakeInvalid) as error:
+        eligibility.screen(intake)
+
+    assert (error.value.code, error.value.field) == ("INTAKE_INVALID", f"screens.{code}")
+
+
+def test_the_refusal_says_to_score_the_answers():
+    """clinical-reference §3 intake set: the YMRS is scored from its answers, whose total of 30 holds the next
+    infusion (§7.2, ≥ 12); the refusal says how to fix the screen."""
+    intake = replace(make(), screens=replace(make().screens, ymrs=Score("ymrs", 30)))
+
+    with pytest.raises(eligibility.IntakeInvalid) as error:
+        eligibility.screen(intake)
+
+    assert error.value.message == ("The YMRS score carries no answers, so its flags and alerts cannot be trusted. "
+                                   "Score the YMRS answers with score_screens.")
+
+
+@pytest.mark.parametrize(("code", "answers", "expected"), [
+    ("ymrs", [4, 4, 4, 4, 8, 6] + [0] * 5, "CA_MANIA_SCORE"),
+    ("audit_c", [4, 4, 4], "CA_SUD_HISTORY"),
+    ("cssrs_screener", CSSRS_HIGH, "HS_SUICIDE_HIGH"),
+    ("phq9", [0] * 8 + [1], "CA_SUICIDE_RISK"),
+])
+def test_scored_answers_carry_their_flags_into_screening(code, answers, expected):
+    """clinical-reference §7.2: YMRS 30 (≥ 12 holds), AUDIT-C 12 (positive), C-SSRS high and PHQ-9 item 9 = 1, scored
+    by score_screens, each give their finding; the score keeps the answers it came from."""
+    intake = make(safety={"bipolar_disorder": True}, screens={code: answers}, cssrs_screened_on=FIRST_INFUSION)
+
+    assert getattr(intake.screens, code).answers == tuple(answers)
+    assert expected in codes(intake)
 
 
 # --- ages ---------------------------------------------------------------------------------------------
@@ -433,7 +472,9 @@ def test_refuses_an_impossible_intake_naming_the_field(changes, field):
 
 
 def test_refuses_a_score_of_the_wrong_instrument():
-    intake = replace(make(), screens=eligibility.IntakeScreens(audit_c=Score("phq9", 3)))
+    """clinical-reference §3 intake set: the AUDIT-C screen must hold an AUDIT-C score, not a PHQ-9."""
+    phq9 = eligibility.score_screens(answers={"phq9": [1, 2, 1, 2, 1, 1, 1, 1, 0]}, sex="female").phq9
+    intake = replace(make(), screens=eligibility.IntakeScreens(audit_c=phq9))
 
     with pytest.raises(eligibility.IntakeInvalid) as error:
         eligibility.screen(intake)

@@ -8,9 +8,18 @@ import pytest
 
 from clinic.rules import eligibility
 from clinic.rules.eligibility import Diagnosis, EligibilityProtocol, Intake, IntakeScreens, PregnancyTest
-from clinic.rules.scales.base import Score
-from clinic.rules.tests.test_eligibility import FIRST_INFUSION, PREGNANCY_POSSIBLE, codes, finding, make
+from clinic.rules.tests.test_eligibility import (
+    FIRST_INFUSION,
+    NEGATIVE_SCREENS,
+    PREGNANCY_POSSIBLE,
+    codes,
+    finding,
+    make,
+)
 
+# Lowest answers for every intake screen, scored as screening needs them (MIDAS with its unscored items).
+LOWEST = {**NEGATIVE_SCREENS, "pcl5": [0] * 20, "ybocs": [0] * 10, "fiqr": [0] * 21, "midas": [0] * 5, "ymrs": [0] * 11}
+MIDAS_CONTEXT = {"midas": {"midas_a": 0, "midas_b": 0}}
 EMPTY = Intake(birth_date=date(1985, 6, 15), first_infusion_date=FIRST_INFUSION, infusion_date=FIRST_INFUSION,
                sex="female", indications=(), safety={})
 
@@ -40,9 +49,10 @@ def test_an_empty_intake_lists_everything_missing_and_blocks_scheduling():
 ])
 def test_the_primary_scale_of_each_indication_is_required(indication, scale):
     """clinical-reference §2.1 primary scale [D] and §3 intake set: the primary scale of each recorded indication."""
-    done = IntakeScreens(**{code: Score(code, 0) for code in ("audit_c", "dast10", "cssrs_screener", "ymrs")})
+    scored = eligibility.score_screens(answers=LOWEST, sex="female", contexts=MIDAS_CONTEXT)
+    done = IntakeScreens(**{code: getattr(scored, code) for code in ("audit_c", "dast10", "cssrs_screener", "ymrs")})
     without = replace(make(), indications=(indication,), screens=done)
-    with_it = replace(without, screens=replace(done, **{scale: Score(scale, 0)}))
+    with_it = replace(without, screens=replace(done, **{scale: getattr(scored, scale)}))
 
     assert finding(without, "HS_INTAKE_INCOMPLETE").data["screens"] == [scale]
     assert "HS_INTAKE_INCOMPLETE" not in codes(with_it)
