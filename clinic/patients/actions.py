@@ -164,7 +164,6 @@ def intake_kind_of(item: models.Model) -> str:
     return next(kind for kind, model in INTAKE_MODELS.items() if isinstance(item, model))
 
 
-@transaction.atomic
 def add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
                     values: dict[str, Any] | None = None, **fields: Any) -> models.Model:
     """Add one indication, other diagnosis, medicine, allergy, measurement, prior treatment or result.
@@ -172,6 +171,20 @@ def add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
     Pass the entry's fields in `values` when one of them is itself named `kind` (prior treatments
     and results), which would clash with this function's own `kind`."""
     fields = {**(values or {}), **fields}
+    _check_code_before_writing(kind, fields)
+    return _add_intake_item(actor=actor, now=now, patient=patient, kind=kind, fields=fields)
+
+
+def _check_code_before_writing(kind: str, fields: dict[str, Any]) -> None:
+    """Check a diagnosis code before the write transaction opens: the first check in a process
+    loads the code set (about 1.5 s), which must not hold the database's write lock."""
+    if kind == "other_diagnosis" and fields.get("icd10_code") is not None:
+        icd10.describe(fields["icd10_code"])
+
+
+@transaction.atomic
+def _add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
+                     fields: dict[str, Any]) -> models.Model:
     if kind == "other_diagnosis":
         fields = _coded_diagnosis(fields, recorded_code=None)
     model = INTAKE_MODELS[kind]
@@ -190,8 +203,13 @@ def add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
     return item
 
 
-@transaction.atomic
 def change_intake_item(*, actor: Any, now: datetime, item: models.Model, **fields: Any) -> models.Model:
+    _check_code_before_writing(intake_kind_of(item), fields)
+    return _change_intake_item(actor=actor, now=now, item=item, fields=fields)
+
+
+@transaction.atomic
+def _change_intake_item(*, actor: Any, now: datetime, item: models.Model, fields: dict[str, Any]) -> models.Model:
     kind = intake_kind_of(item)
     item = type(item).objects.select_for_update().get(pk=item.pk)
     if kind == "other_diagnosis":
@@ -274,6 +292,12 @@ def _validate_diagnosis_dates(diagnosis: OtherDiagnosis, *, today: date) -> None
     if diagnosis.onset_on and diagnosis.resolved_on and diagnosis.resolved_on < diagnosis.onset_on:
         raise DatesOutOfOrder("The resolved date is before the onset date. Check both dates.",
                               field="resolved_on")
+    birth_date = diagnosis.patient.birth_date
+    for name, label in DIAGNOSIS_DATES.items():
+        value = getattr(diagnosis, name)
+        if value is not None and value < birth_date:
+            raise DatesOutOfOrder(f"The {label} date {value.isoformat()} is before the patient's birth date "
+                                  f"({birth_date.isoformat()}). Check the day and the year.", field=name)
 
 
 class IcdCodeMismatch(DomainError):

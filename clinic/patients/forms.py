@@ -16,7 +16,6 @@ from clinic.patients.models import (
     Result,
     TreatmentTrial,
 )
-from clinic.patients.models.intake import DiagnosisStatus
 from clinic.patients.models.records import DocumentKind
 from clinic.patients.models.registry import NPI_DIGITS_MESSAGE
 from clinic.rules import icd10
@@ -89,11 +88,6 @@ class OtherDiagnosisForm(forms.ModelForm):
                   "noted_on": "Noted on"}
         help_texts = {"icd10_code": f"e.g. F31.81 or f3181. The description comes from the code set "
                                     f"({icd10.CODE_SET})."}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.fields["status"].initial = DiagnosisStatus.CURRENT
 
     def clean_icd10_code(self) -> str:
         """Checked here as well as in the action, so an unknown code shows beside the other fields' errors."""

@@ -18,6 +18,7 @@ from clinic.patients.models import (
 )
 from clinic.patients.models.intake import DiagnosisStatus
 from clinic.rules import icd10
+from clinic.rules.eligibility import Diagnosis
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -74,15 +75,15 @@ def chart(*, user: Any, patient_id: Any) -> Patient | None:
     )
 
 
-def diagnoses_for_screening(patient: Patient) -> list[tuple[str, bool]]:
-    """(ICD-10-CM code, current) for each active indication (current) and each other diagnosis
-    (current or past), indications first, in two queries: screening reads both lists, so a bipolar
-    or psychotic disorder recorded beside another indication is not missed (clinical-reference §2.1,
-    "Codes that screening must read")."""
+def diagnoses_for_screening(patient: Patient) -> tuple[Diagnosis, ...]:
+    """The screening intake's diagnoses (clinic.rules.eligibility.Intake.diagnoses): each active
+    indication's code as current, and each other diagnosis, current or past, indications first, in
+    two queries. Screening reads both lists, so a bipolar or psychotic disorder recorded beside
+    another indication is not missed (clinical-reference §2.1, "Codes that screening must read")."""
     indications = Indication.objects.filter(patient=patient, active=True).values_list("icd10_code", flat=True)
     others = OtherDiagnosis.objects.filter(patient=patient).values_list("icd10_code", "status")
-    return ([(icd10.normalise(code), True) for code in indications]
-            + [(code, status == DiagnosisStatus.CURRENT) for code, status in others])
+    return (tuple(Diagnosis(icd10.normalise(code), current=True) for code in indications)
+            + tuple(Diagnosis(code, current=status == DiagnosisStatus.CURRENT) for code, status in others))
 
 
 def latest_measurements(patient: Patient) -> dict[str, Any]:

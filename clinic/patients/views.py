@@ -152,6 +152,8 @@ def intake_item(request: HttpRequest, patient_id: int, kind: str, item_id: int |
     today = site_today(site=patient.site, now=timezone.now())
     # Only a new entry starts on today's date; an existing one shows its own.
     initial = {"measured_on": today, "noted_on": today, "taken_on": today} if item is None else None
+    # What the entry holds now, read before the form writes the typed values onto it.
+    recorded = f"{item.icd10_code} {item.description}" if isinstance(item, OtherDiagnosis) else None
     form = form_class(request.POST or None, instance=item, initial=initial)
     draft = f"intake-{patient.pk}-{kind}-{item.pk if item else 'new'}"
     if request.method == "POST" and form.is_valid():
@@ -171,6 +173,7 @@ def intake_item(request: HttpRequest, patient_id: int, kind: str, item_id: int |
     _audit_view(request, f"patients.{kind}_form_viewed", patient)
     return render(request, "patients/intake_item.html", {
         "form": form, "patient": patient, "kind": kind, "item": item, "title": INTAKE_TITLES[kind], "draft": draft,
+        "recorded": recorded,
     })
 
 

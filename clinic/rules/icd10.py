@@ -15,6 +15,12 @@ from types import ModuleType
 
 from clinic.rules.errors import DomainError
 
+# The package reads its data through a deprecated importlib call; that warning says nothing about
+# the clinic, so it stays out of the logs. Set once here, not around the import, which may run on
+# any of a worker's threads.
+warnings.filterwarnings("ignore", message=r"(open_text|read_text) is deprecated\. Use files\(\) instead",
+                        category=DeprecationWarning)
+
 SOURCE = "ICD-10-CM tabular list, April 1, 2026 release (CDC/NCHS), via simple-icd-10-cm 1.5.0"
 CODE_SET = "ICD-10-CM, April 2026 release"
 EXAMPLE_CODE = "F33.1"
@@ -26,11 +32,8 @@ class UnknownDiagnosisCode(DomainError):
 
 
 def _code_set() -> ModuleType:
-    # Slow to load: only the calls that need it pay for it. The package reads its data through a
-    # deprecated importlib call; that warning says nothing about the clinic, so it stays out of the logs.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import simple_icd_10_cm
+    # Slow to load: only the calls that need it pay for it.
+    import simple_icd_10_cm
 
     return simple_icd_10_cm
 

@@ -197,7 +197,20 @@ def test_a_non_finite_number_is_refused_as_invalid_input(api_client, nurse):
     response = api_client(nurse).post("/api/v1/instruments/ymrs/score", body, content_type="application/json")
 
     assert (response.status_code, response.json()["error"]["code"]) == (400, "VALIDATION_ERROR")
-    assert response.json()["error"]["details"][0]["field"].startswith("answers.0")
+    assert [detail["field"] for detail in response.json()["error"]["details"]] == ["answers.0"]
+
+
+@pytest.mark.parametrize("answer", ['"1.5"', "true", "NaN", "[1]"])
+def test_an_answer_that_is_not_a_number_is_refused_at_its_own_place(api_client, nurse, answer):
+    """design §4.4: one detail per refused answer, named by its place in the list, never by the
+    validator's internal names."""
+    body = f'{{"answers": [0, 0, {answer}, 0, 0, 0, 0, 0, 0, 0, 0], "context": {{}}}}'
+
+    response = api_client(nurse).post("/api/v1/instruments/ymrs/score", body, content_type="application/json")
+
+    error = response.json()["error"]
+    assert (response.status_code, error["code"]) == (400, "VALIDATION_ERROR")
+    assert [detail["field"] for detail in error["details"]] == ["answers.2"]
 
 
 @pytest.mark.parametrize(("answers", "items", "days"), [

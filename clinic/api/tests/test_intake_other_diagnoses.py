@@ -82,13 +82,31 @@ def test_an_onset_after_today_at_the_site_gets_400_naming_the_field(onset_on, st
     assert OtherDiagnosis.objects.count() == (1 if status == 201 else 0)
 
 
-def test_a_current_diagnosis_with_a_resolved_date_gets_422(api_client, nurse, patient):
-    """clinical-reference §2.1: current or past decides the finding, so a current diagnosis is never resolved."""
+def test_a_current_diagnosis_with_a_resolved_date_gets_400_naming_the_field(api_client, nurse, patient):
+    """clinical-reference §2.1: current or past decides the finding, so a current diagnosis is never
+    resolved; design §4.4: input the schema cannot check is a 400 naming the field."""
     response = post(api_client(nurse), patient, {**PAST_BIPOLAR, "status": "current"})
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     error = response.json()["error"]
-    assert (error["code"], error["details"][0]["field"]) == ("CURRENT_DIAGNOSIS_RESOLVED", "resolved_on")
+    assert (error["code"], error["details"]) == ("VALIDATION_ERROR", [{
+        "field": "resolved_on",
+        "message": "A current diagnosis has no resolved date. Clear the resolved date, or mark the diagnosis "
+                   "as past."}])
+    assert not OtherDiagnosis.objects.exists()
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"onset_on": "2021-06-01", "resolved_on": "2019-03-01"}, "resolved_on"),
+    ({"onset_on": "1899-12-31"}, "onset_on"),
+])
+def test_dates_out_of_order_get_400_naming_the_field(api_client, nurse, patient, changes, field):
+    """clinical-reference §2.1: a diagnosis resolves after its onset, and neither comes before the
+    patient's birth; design §4.4: a 400 naming the field, nothing written."""
+    response = post(api_client(nurse), patient, {**PAST_BIPOLAR, **changes})
+
+    assert response.status_code == 400
+    assert [detail["field"] for detail in response.json()["error"]["details"]] == [field]
     assert not OtherDiagnosis.objects.exists()
 
 

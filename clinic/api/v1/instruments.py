@@ -1,16 +1,20 @@
 """GET /api/v1/instruments and POST /api/v1/instruments/{code}/score: thin wrappers over
 clinic.rules.scales (design §4.4). No patient data passes through them, so no audit event.
 
-A number answer may be a JSON integer or a JSON number with a fraction (a YMRS rating of 1.5); the
-fraction is read as the exact decimal written, never as a binary float, and the scale checks it
-against the item's range and step."""
+A number answer may be a JSON integer or a JSON number with a fraction (a YMRS rating of 1.5). The
+JSON reader gives a fraction as a binary float; it is turned into the shortest decimal that reads
+back as that float (1.5 stays 1.5, 0.1 stays 0.1), and the scale adds decimals, never floats. A
+fraction written with more digits than a float holds (2.4999999999999999) arrives as the float it
+rounds to (2.5). The scale checks each answer against the item's range and step."""
 
+import math
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
-from pydantic import AfterValidator, Field
+from pydantic import Field, PlainValidator
+from pydantic_core import PydanticCustomError
 
 from clinic.api.v1.errors import error_response, responses
 from clinic.api.v1.fields import whole_number
@@ -23,16 +27,20 @@ router = Router(tags=["instruments"])
 Number = float | int
 
 
-def _exact(value: float) -> Decimal:
-    # The shortest decimal that reads back as this float: 1.5 stays 1.5, 0.1 stays 0.1.
-    return Decimal(repr(value))
+def _answer(value: object) -> int | Decimal | None:
+    """One answer: null, a whole number, or a finite fraction read as the shortest decimal that reads
+    back as the float the JSON reader made. Strict: "2" and true are not answers. An option item
+    needs its whole-number index; a number item takes the number itself, on the item's step (2.0 on
+    a whole-number item is accepted as 2 by the scale)."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return Decimal(repr(value))
+    raise PydanticCustomError("answer", "Send a number (an option's index or the item's number) or null.")
 
 
-# Strict: "2" is not an answer. An option item needs its whole-number index; a number item takes the
-# number itself, on the item's step (2.0 on a whole-number item is accepted as 2 by the scale).
-Answer = (Annotated[int, Field(strict=True)]
-          | Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(_exact)]
-          | None)
+# One validator, so a refused answer is reported at its own place ("answers.3"), not per union member.
+Answer = Annotated[int | float | None, PlainValidator(_answer, json_schema_input_type=int | float | None)]
 
 
 class OptionOut(Schema):
@@ -178,7 +186,11 @@ def list_instruments(request: HttpRequest) -> list[dict]:
              operation_id="score_instrument")
 def score_instrument(request: HttpRequest, code: str, payload: ScoreIn) -> dict | JsonResponse:
     """Score one completed questionnaire. 400 names the item on a wrong length, an out-of-range or off-step
-    answer or a missing required item, and names every item where answers clash (MIDAS days)."""
+    answer or a missing required item, and names every item where answers clash (MIDAS days).
+
+    YMRS answers are the clinician's ratings themselves (0–4 in steps of 0.5 on items 1–4, 7, 10 and 11;
+    0–8 in steps of 1 on items 5, 6, 8 and 9), no longer option indexes: a 4 on item 5 is a rating of 4,
+    where it once meant 8. Each item's `number_range` in GET /api/v1/instruments gives its steps."""
     if code not in scales.INSTRUMENTS:
         return error_response(status=404, code="UNKNOWN_INSTRUMENT",
                               message=f"No instrument has the code {code!r}. GET /api/v1/instruments lists them.")

@@ -58,7 +58,8 @@ KINDS = (
 
 # Values the schema cannot check, as they need the code set or the site's date: refused with 400
 # naming the field, as a birth date after today is.
-INPUT_REFUSALS = (icd10.UnknownDiagnosisCode, actions.DateInFuture)
+INPUT_REFUSALS = (icd10.UnknownDiagnosisCode, actions.DateInFuture, actions.DatesOutOfOrder,
+                  actions.CurrentDiagnosisResolved)
 
 
 @contextmanager

@@ -38,7 +38,10 @@ def test_saving_shows_the_codes_description_in_the_message_and_the_list(signed_i
     assert response.redirect_chain == [(reverse("patients:intake", args=[patient.pk]) + "#other_diagnosis", 302)]
     page = response.content.decode()
     assert "Saved the other diagnosis: F31.81 Bipolar II disorder." in page
-    assert "<td>F31.81</td><td>Bipolar II disorder</td>" in page
+    diagnosis = OtherDiagnosis.objects.get()
+    change_url = reverse("patients:intake_edit", args=[patient.pk, "other_diagnosis", diagnosis.pk])
+    assert (f'<td><a href="{change_url}" title="Change this diagnosis">F31.81</a></td>'
+            "<td>Bipolar II disorder</td>") in page
     assert OtherDiagnosis.objects.get().recorded_by == nurse
 
 
@@ -64,13 +67,6 @@ def test_an_unknown_code_is_reported_together_with_the_other_fields_errors(signe
 
     assert set(response.context["form"].errors) == {"icd10_code", "status"}
     assert not OtherDiagnosis.objects.exists()
-
-
-def test_a_new_diagnosis_starts_as_current(signed_in, nurse, patient):
-    """clinical-reference §2.1: most diagnoses recorded beside an indication are current ones."""
-    response = signed_in(nurse).get(add_url(patient))
-
-    assert response.context["form"]["status"].value() == "current"
 
 
 @pytest.mark.parametrize(("onset_on", "saved"), [("2026-11-24", True), ("2026-11-25", False)])
@@ -100,8 +96,25 @@ def test_the_change_form_shows_the_recorded_description(signed_in, nurse, patien
     response = signed_in(nurse).get(reverse("patients:intake_edit", args=[patient.pk, "other_diagnosis",
                                                                           diagnosis.pk]))
 
-    assert "<strong>F31.81</strong> Bipolar II disorder" in response.content.decode()
+    assert "Recorded: <strong>F31.81 Bipolar II disorder</strong>" in response.content.decode()
     assert response.context["form"]["icd10_code"].value() == "F31.81"
+
+
+def test_a_refused_change_still_shows_what_is_recorded_beside_what_was_typed(signed_in, nurse, patient):
+    """clinical-reference §2.1: the header names the recorded code and its description, never the
+    typed code beside the old description."""
+    diagnosis = OtherDiagnosisFactory(patient=patient, recorded_by=nurse)
+    url = reverse("patients:intake_edit", args=[patient.pk, "other_diagnosis", diagnosis.pk])
+
+    response = signed_in(nurse).post(url, {**PAST_BIPOLAR, "icd10_code": "F20.9", "status": "current",
+                                           "resolved_on": "2021-06-01"})
+
+    page = response.content.decode()
+    assert "Recorded: <strong>F31.81 Bipolar II disorder</strong>" in page
+    assert "F20.9 Bipolar II disorder" not in page
+    assert response.context["form"]["icd10_code"].value() == "F20.9"
+    diagnosis.refresh_from_db()
+    assert (diagnosis.icd10_code, diagnosis.description) == ("F31.81", "Bipolar II disorder")
 
 
 def test_the_chart_summary_lists_other_diagnoses_marking_past_ones(signed_in, nurse, patient):

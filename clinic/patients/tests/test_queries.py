@@ -7,6 +7,7 @@ import pytest
 from clinic.patients import queries
 from clinic.patients.models import Indication
 from clinic.patients.tests.factories import OtherDiagnosisFactory, PatientFactory
+from clinic.rules.eligibility import Diagnosis, Intake, screen
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,14 @@ def test_screening_reads_other_diagnoses_beside_a_ptsd_indication(main_site, nur
     with django_assert_num_queries(2):
         diagnoses = queries.diagnoses_for_screening(patient)
 
-    assert diagnoses == [("F43.10", True), ("F20.9", True), ("F31.81", False)]
+    assert diagnoses == (Diagnosis("F43.10", current=True), Diagnosis("F20.9", current=True),
+                         Diagnosis("F31.81", current=False))
+    intake = Intake(birth_date=dt.date(1980, 5, 1), first_infusion_date=dt.date(2026, 12, 1),
+                    infusion_date=dt.date(2026, 12, 1), sex="female", indications=("PTSD",),
+                    safety={}, diagnoses=diagnoses)
+    findings = {finding.code: finding for finding in screen(intake)}
+    assert findings["HS_PSYCHOSIS_ACTIVE"].data["diagnosis_codes"] == ["F20.9"]
+    assert "CA_BIPOLAR" in findings
 
 
 def test_an_indication_code_typed_without_its_dot_is_read_as_the_code_set_writes_it(main_site):
@@ -37,9 +45,9 @@ def test_an_indication_code_typed_without_its_dot_is_read_as_the_code_set_writes
     patient = PatientFactory(site=main_site)
     Indication.objects.create(patient=patient, code="TRD_UNIPOLAR", icd10_code="F332", noted_on=dt.date(2026, 10, 1))
 
-    assert queries.diagnoses_for_screening(patient) == [("F33.2", True)]
+    assert queries.diagnoses_for_screening(patient) == (Diagnosis("F33.2", current=True),)
 
 
 def test_a_patient_with_no_diagnoses_gives_an_empty_list(main_site):
     """clinical-reference §2.1: nothing recorded, nothing read (screening's completeness check says so)."""
-    assert queries.diagnoses_for_screening(PatientFactory(site=main_site)) == []
+    assert queries.diagnoses_for_screening(PatientFactory(site=main_site)) == ()

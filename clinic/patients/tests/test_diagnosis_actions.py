@@ -147,3 +147,67 @@ def test_removing_keeps_the_code_and_description_in_the_history(patient, nurse, 
         ["F31.81", None], ["Bipolar II disorder", None])
     assert not OtherDiagnosis.objects.exists()
     assert AuditEvent.objects.filter(action="patients.other_diagnosis_removed").count() == 1
+
+
+@pytest.mark.parametrize("field", ["onset_on", "resolved_on"])
+def test_a_date_before_the_patients_birth_is_refused(patient, nurse, now, field):
+    """clinical-reference §2.1: a diagnosis has its dates inside the patient's life; nothing is written."""
+    before_birth = patient.birth_date - dt.timedelta(days=1)
+    dates = {"onset_on": before_birth, "resolved_on": before_birth} if field == "onset_on" else {
+        "onset_on": None, "resolved_on": before_birth}
+
+    with pytest.raises(actions.DatesOutOfOrder) as error:
+        add(patient, nurse, now, **dates)
+
+    assert error.value.field == field
+    assert "before the patient's birth date" in error.value.message
+    assert not OtherDiagnosis.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", [False, True])
+def test_the_code_is_checked_before_the_write_transaction_opens(patient, nurse, now, monkeypatch, change):
+    """clinical-reference §2.1: the first check in a process loads the code set (about 1.5 s), which
+    must never hold the database's write lock while it loads."""
+    from django.db import connection
+
+    from clinic.rules import icd10
+
+    load = icd10._code_set
+    in_transaction = []
+
+    def watched_load():
+        in_transaction.append(connection.in_atomic_block)
+        return load()
+
+    existing = OtherDiagnosisFactory(patient=patient, recorded_by=nurse) if change else None
+    monkeypatch.setattr(icd10, "_code_set", watched_load)
+
+    if change:
+        actions.change_intake_item(actor=nurse, now=now, item=existing, icd10_code="F20.9", status="current",
+                                   resolved_on=None)
+    else:
+        add(patient, nurse, now, icd10_code="F20.9", status="current", resolved_on=None)
+
+    assert in_transaction[0] is False
+    assert OtherDiagnosis.objects.get().icd10_code == "F20.9"
+
+
+def test_loading_the_site_does_not_load_the_code_set():
+    """The code set is loaded on first use only: starting the site and reading its URLs must not pay
+    its 1.5 s and its memory (clinical-reference §2.1 codes are checked when one is recorded)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import os, sys, django\n"
+              "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings_test')\n"
+              "django.setup()\n"
+              "from django.urls import get_resolver\n"
+              "get_resolver().url_patterns\n"
+              "import config.wsgi\n"
+              "print('simple_icd_10_cm' in sys.modules, 'django' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[3])
+
+    assert result.stdout.split() == ["False", "True"]
