@@ -120,7 +120,8 @@ def test_interval_stays_within_any_clinic_range(weeks, low, span, now):
 
 
 def test_first_maintenance_visit_is_day_14_after_infusion_6():
-    """§6.4 [D]: first maintenance infusion at day 14 after infusion 6, ahead of the 18-day median relapse [17]."""
+    """clinical-reference §6.4 [D]: first maintenance infusion at day 14 after infusion 6, ahead of the 18-day
+    median relapse [17]."""
     assert maintenance.first_visit_date(sixth_infusion_on=date(2026, 12, 18)) == date(2027, 1, 1)
 
 
@@ -140,7 +141,7 @@ def test_next_visit_refuses_an_interval_outside_the_range():
 @pytest.mark.parametrize(("on_date", "due", "overdue"), [
     (date(2027, 3, 31), False, 0), (date(2027, 4, 1), True, 0), (date(2027, 4, 11), True, 10)])
 def test_benefit_risk_review_every_90_days(on_date, due, overdue):
-    """§6.4 [D]: benefit–risk review every 90 days (ASA [12]); 1 Jan + 90 days = 1 Apr 2027."""
+    """clinical-reference §6.4 [D]: benefit–risk review every 90 days (ASA [12]); 1 Jan + 90 days = 1 Apr 2027."""
     status = maintenance.benefit_risk_review(last_review_on=date(2027, 1, 1), on_date=on_date)
 
     assert (status.due_on, status.is_due, status.days_overdue) == (date(2027, 4, 1), due, overdue)
@@ -154,7 +155,7 @@ def test_benefit_risk_review_refuses_a_date_before_the_last_review():
 
 
 def test_taper_widens_one_week_at_a_time_to_the_maximum_then_stops():
-    """§6.4: taper is the prescriber's and patient's decision; the rule only proposes widening
+    """clinical-reference §6.4: taper is the prescriber's and patient's decision; the rule only proposes widening
     intervals (the protocol's 1-week step) up to 6 weeks, the last being the final infusion."""
     proposal = maintenance.propose_taper(last_visit_on=date(2027, 1, 1), current_interval_weeks=3)
 
@@ -234,8 +235,13 @@ def test_refuses_an_impossible_protocol(settings_, field):
     assert error.value.field == field
 
 
-def test_every_protocol_field_names_its_tag_and_source():
-    """clinical-reference §1 and §6.4: every setting is a [D] default with its source."""
+def test_every_setting_ships_the_reference_default_with_its_tag():
+    """clinical-reference §6.4 [D]: every 2–6 weeks, ± 1 week steps, the first visit at day 14 (a
+    2-week interval), a window of ± 3 days, a visit within 7 days on relapse and a benefit–risk
+    review every 90 days; each a [D] default."""
+    shipped = {spec.name: (spec.default, spec.metadata["tag"]) for spec in dataclasses.fields(MaintenanceProtocol)}
 
-    for spec in dataclasses.fields(MaintenanceProtocol):
-        assert spec.metadata["tag"] == "D" and spec.metadata["source"].startswith("§6.4")
+    assert shipped == {"min_interval_weeks": (2, "D"), "max_interval_weeks": (6, "D"), "step_weeks": (1, "D"),
+                       "first_visit_days_after_induction": (14, "D"), "starting_interval_weeks": (2, "D"),
+                       "window_tolerance_days": (3, "D"), "relapse_visit_within_days": (7, "D"),
+                       "benefit_risk_review_every_days": (90, "D")}

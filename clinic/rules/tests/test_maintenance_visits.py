@@ -190,3 +190,18 @@ def test_proposal_on_an_unverified_threshold_says_so():
 
     assert proposal.proposal == "maintenance"
     assert "unverified threshold [U]" in proposal.message
+
+
+@pytest.mark.parametrize(("scale", "baseline", "caveat"), [("hamd17", 13, True), ("pain_nrs", 3, True),
+                                                           ("phq9", 9, False), ("midas", 10, False)])
+def test_a_course_not_evaluable_below_an_unverified_floor_is_marked_unverified(scale, baseline, caveat):
+    """clinical-reference §6.2 and §7.2: the HAM-D17 and pain NRS floors come from [U] moderate bands,
+    so the classification the §6.3 proposal carries is unverified below them; below the [D] PHQ-9
+    and MIDAS floors it is not."""
+    result = classify(baseline=baseline, current=0, scale=scale)
+
+    proposal = propose_after_induction(classification=result, sixth_infusion_on=SIXTH)
+
+    assert (result.category, proposal.proposal) == (NOT_EVALUABLE, "prescriber_review")
+    assert proposal.classification.unverified == caveat
+    assert result.basis[0].split(" (")[0].endswith("[U]" if caveat else "[D]")

@@ -91,7 +91,7 @@ def test_pain_nrs_reference_example():
     ("madrs", [4, 4, 4, 4, 4, 4, 4, 4, 4, 4], 40, [4, 4, 3, 3, 2, 3, 3, 3, 3, 0], 28, PARTIAL),
 ])
 def test_reference_scoring_fixtures_classify(scale, baseline_answers, baseline, current_answers, current, category):
-    """§7.3 scoring fixtures (PHQ-9 10 and 3, Y-BOCS 22, MADRS 28) scored by the scale modules and
+    """clinical-reference §7.3 scoring fixtures (PHQ-9 10 and 3, Y-BOCS 22, MADRS 28) scored by the scale modules and
     classified by §6.2: PHQ-9 10 → 3 is 70 % and < 5, remission; Y-BOCS 34 → 22 is 35.3 %, a
     response on the [U] 35 % rule; MADRS 40 → 28 is 30 %, partial."""
     baseline_total = scales.score(scale, baseline_answers).total
@@ -103,7 +103,7 @@ def test_reference_scoring_fixtures_classify(scale, baseline_answers, baseline, 
 
 
 def test_baseline_of_zero_is_not_evaluable():
-    """§6.2: if baseline == 0 return "not_evaluable"."""
+    """clinical-reference §6.2: if baseline == 0 return "not_evaluable"."""
     result = classify(baseline=0, current=3, scale="phq9")
 
     assert (result.category, result.improvement_pct, result.unverified) == (NOT_EVALUABLE, None, False)
@@ -112,7 +112,7 @@ def test_baseline_of_zero_is_not_evaluable():
 
 @pytest.mark.parametrize("scale", ["pcl5", "fiqr", "midas", "hit6"])
 def test_scales_without_agreed_thresholds_say_so(scale):
-    """§6.2: PCL-5, FIQR, MIDAS and HIT-6 have no agreed threshold [U]; nothing is invented."""
+    """clinical-reference §6.2: PCL-5, FIQR, MIDAS and HIT-6 have no agreed threshold [U]; nothing is invented."""
     baseline = 60 if scale == "hit6" else 40
 
     result = classify(baseline=baseline, current=baseline - 20, scale=scale)
@@ -123,14 +123,15 @@ def test_scales_without_agreed_thresholds_say_so(scale):
 
 
 def test_pcl5_note_lists_the_literature_figures():
-    """§6.2 PCL-5 row: 5/10 points [37], 15–18 reliable change [66], MID ~9–12 [67]."""
+    """clinical-reference §6.2 PCL-5 row: 5/10 points [37], 15–18 reliable change [66], MID ~9–12 [67]."""
     result = classify(baseline=50, current=30, scale="pcl5")
 
     assert all(figure in result.note for figure in ("5 (reliable)", "15–18", "9–12"))
 
 
 def test_fiqr_accepts_a_fractional_total():
-    """FIQR totals are fractional (§7.1); the 57.0 fixture of §7.3 classifies without a threshold."""
+    """clinical-reference §7.1 (FIQR totals are fractional) and §6.2 (no agreed FIQR threshold): the 57.0 fixture of
+    §7.3 classifies without a threshold, and the change is exact."""
     result = classify(baseline=D("70.5"), current=D("57.0"), scale="fiqr")
 
     assert (result.category, result.change_points) == (NO_AGREED_THRESHOLD, D("-13.5"))
@@ -138,7 +139,7 @@ def test_fiqr_accepts_a_fractional_total():
 
 @pytest.mark.parametrize(("current", "meets"), [(11, True), (D("11.5"), True), (12, False)])
 def test_ymrs_reports_remission_as_unverified_and_has_no_response_rule(current, meets):
-    """§6.2 YMRS row: remission < 12 is [U], a post-hoc grouping [41], and is shown as such; no
+    """clinical-reference §6.2 YMRS row: remission < 12 is [U], a post-hoc grouping [41], and is shown as such; no
     response threshold. A half-point total (§7.1) is compared exactly."""
     result = classify(baseline=20, current=current, scale="ymrs")
 
@@ -149,7 +150,7 @@ def test_ymrs_reports_remission_as_unverified_and_has_no_response_rule(current, 
 
 @pytest.mark.parametrize(("requires", "category"), [(False, REMISSION), (True, PARTIAL)])
 def test_remission_requires_response_setting(requires, category):
-    """§6.2 [D] remission_requires_response (default False): Y-BOCS 16 → 12 is ≤ 12 but only 25 %,
+    """clinical-reference §6.2 [D] remission_requires_response (default False): Y-BOCS 16 → 12 is ≤ 12 but only 25 %,
     below the 35 % response [U]. With the default floors this is the one scale where it matters."""
     protocol = ResponseProtocol(remission_requires_response=requires)
 
@@ -159,7 +160,7 @@ def test_remission_requires_response_setting(requires, category):
 
 
 def test_remission_with_response_required_lists_both_thresholds():
-    """§6.2: with remission_requires_response, remission needs the response threshold too."""
+    """clinical-reference §6.2: with remission_requires_response, remission needs the response threshold too."""
     protocol = ResponseProtocol(remission_requires_response=True)
 
     result = classify(baseline=20, current=4, scale="phq9", protocol=protocol)
@@ -179,7 +180,8 @@ def test_basis_names_each_threshold_with_its_tag():
 
 
 def test_a_clinic_may_set_its_own_pcl5_threshold():
-    """§6.2 leaves PCL-5 open; a clinic-set [D] threshold (here 10 points) classifies, tagged as the clinic's."""
+    """clinical-reference §6.2 leaves PCL-5 open; a clinic-set [D] threshold (here 10 points) classifies, tagged
+    as the clinic's."""
     own = response.ScaleCriteria("pcl5", response_points=response.Threshold(D(10), "D", "clinic setting"))
     protocol = ResponseProtocol(criteria=(own,))
 
@@ -197,7 +199,8 @@ def test_a_clinic_may_set_its_own_pcl5_threshold():
     ("10", 3, "baseline", "INVALID_SCORE"),
 ])
 def test_refuses_impossible_scores(baseline, current, field, code):
-    """No score is clamped: PHQ-9 runs 0–27 (§7.1), and only whole numbers or Decimals are taken."""
+    """clinical-reference §7.1 and §1 conventions: no score is clamped (PHQ-9 runs 0–27), and only whole numbers or
+    Decimals are taken, never binary floats; the refusal names the score."""
     with pytest.raises(response.DomainError) as error:
         classify(baseline=baseline, current=current, scale="phq9")
 
@@ -205,7 +208,8 @@ def test_refuses_impossible_scores(baseline, current, field, code):
 
 
 def test_hit6_range_starts_at_36():
-    """HIT-6 runs 36–78 (§7.1), so 30 is impossible."""
+    """clinical-reference §7.1: HIT-6 runs 36–78 (six items weighted 6–13), so a total of 30 is refused, not
+    classified."""
     with pytest.raises(response.ScoreOutOfRange):
         classify(baseline=30, current=40, scale="hit6")
 
@@ -220,13 +224,15 @@ def test_refuses_a_scale_that_is_not_an_outcome_scale():
     assert "phq9" in error.value.message
 
 
-def test_every_outcome_scale_is_a_known_instrument():
-    """The criteria table and the scale modules name the same instruments (design §4.4 codes)."""
-    assert {row.scale for row in response.DEFAULT_CRITERIA} <= set(scales.INSTRUMENTS)
+def test_every_outcome_scale_of_the_reference_has_a_row():
+    """clinical-reference §6.2 table: PHQ-9, MADRS, QIDS-SR16, HAM-D17, GAD-7, Y-BOCS, PCL-5, YMRS,
+    pain NRS, FIQR, MIDAS and HIT-6 each have a row, so none falls through to "unknown scale"."""
+    assert [row.scale for row in response.DEFAULT_CRITERIA] == [
+        "phq9", "madrs", "qids_sr16", "hamd17", "gad7", "ybocs", "pcl5", "ymrs", "pain_nrs", "fiqr", "midas", "hit6"]
 
 
 def test_unverified_thresholds_are_marked_in_the_protocol_data():
-    """§6.2 tags: GAD-7, HAM-D17, Y-BOCS, pain NRS and YMRS thresholds are [U]; PHQ-9, MADRS,
+    """clinical-reference §6.2 tags: GAD-7, HAM-D17, Y-BOCS, pain NRS and YMRS thresholds are [U]; PHQ-9, MADRS,
     QIDS-SR16 [L]."""
     protocol = ResponseProtocol()
     unverified = {row.scale for row in protocol.criteria if any(not t.verified for t in row.thresholds())}
@@ -235,20 +241,29 @@ def test_unverified_thresholds_are_marked_in_the_protocol_data():
     assert protocol.criteria_for("madrs").relapse_at_or_above.value == 22
 
 
-def test_every_protocol_field_names_its_tag_and_source():
-    """clinical-reference §1 and §6.2: every setting carries its tag and source."""
+def test_every_setting_ships_the_reference_default_with_its_tag():
+    """clinical-reference §6.2 [D]: partial ≥ 25 %, remission_requires_response False, baseline ≤ 7
+    days before infusion 1, end score 1–7 days after infusion 6; §6.3: titration 0.5 → 0.75 mg/kg
+    from Cusin 2017 [5], a published schedule [L]."""
+    shipped = {spec.name: (spec.default, spec.metadata["tag"]) for spec in dataclasses.fields(ResponseProtocol)
+               if spec.name != "criteria"}
 
-    for spec in dataclasses.fields(ResponseProtocol):
-        assert spec.metadata["tag"] in ("L", "D", "U") and spec.metadata["source"]
+    assert shipped == {"partial_pct": (D(25), "D"), "remission_requires_response": (False, "D"),
+                       "baseline_max_days_before_first_infusion": (7, "D"),
+                       "end_score_min_days_after_sixth": (1, "D"), "end_score_max_days_after_sixth": (7, "D"),
+                       "titration_from_mg_per_kg": (D("0.5"), "L"), "titration_to_mg_per_kg": (D("0.75"), "L")}
 
 
-@pytest.mark.parametrize("settings_", [dict(partial_pct=D(0)), dict(end_score_min_days_after_sixth=8),
+@pytest.mark.parametrize("settings_", [dict(partial_pct=D(0)), dict(partial_pct=D(101)),
+                                       dict(end_score_min_days_after_sixth=8),
                                        dict(baseline_max_days_before_first_infusion=-1)])
 def test_refuses_an_impossible_protocol(settings_):
-    """clinical-reference §6.2 [D]: partial above 0 %, score windows in order, no negative window."""
-
-    with pytest.raises(response.InvalidProtocol):
+    """clinical-reference §6.2 [D]: partial above 0 % and at most 100 %, score windows in order, no
+    negative window; the refusal names the setting."""
+    with pytest.raises(response.InvalidProtocol) as error:
         ResponseProtocol(**settings_)
+
+    assert error.value.field == next(iter(settings_))
 
 
 RANK = {category: rank for rank, category in enumerate(response.ORDER)}
@@ -266,7 +281,7 @@ def score_pairs(draw):
 
 @given(score_pairs(), st.booleans())
 def test_classification_never_improves_when_the_current_score_rises(pair, requires_response):
-    """§6.2 is monotone: a higher (worse) current score never gives a better category; the
+    """clinical-reference §6.2 is monotone: a higher (worse) current score never gives a better category; the
     baseline alone decides "not evaluable"."""
     scale, baseline, current = pair
     protocol = ResponseProtocol(remission_requires_response=requires_response)
@@ -279,7 +294,7 @@ def test_classification_never_improves_when_the_current_score_rises(pair, requir
 
 @given(score_pairs())
 def test_improvement_matches_the_formula(pair):
-    """§6.2: pct = (baseline − current) / baseline × 100, in Decimal (28 significant digits)."""
+    """clinical-reference §6.2: pct = (baseline − current) / baseline × 100, in Decimal (28 significant digits)."""
     scale, baseline, current = pair
 
     result = classify(baseline=baseline, current=current, scale=scale)
@@ -301,7 +316,7 @@ def _scores(*pairs):
 
 
 def test_baseline_is_the_last_score_within_7_days_before_infusion_1():
-    """§6.2 [D]: baseline = last score ≤ 7 days before infusion 1."""
+    """clinical-reference §6.2 [D]: baseline = last score ≤ 7 days before infusion 1."""
     scores = _scores((START - timedelta(days=8), 20), (START - timedelta(days=7, hours=2), 19),
                      (START - timedelta(days=2), 18), (START + timedelta(hours=1), 5))
 
@@ -311,7 +326,7 @@ def test_baseline_is_the_last_score_within_7_days_before_infusion_1():
 
 
 def test_baseline_at_exactly_7_calendar_days_counts_and_8_does_not():
-    """§6.2: 7 calendar days before is inside the window, 8 is not."""
+    """clinical-reference §6.2: 7 calendar days before is inside the window, 8 is not."""
     seven = _scores((datetime(2026, 11, 30, 8, 0), 17))
     eight = _scores((datetime(2026, 11, 29, 23, 59), 17))
 
@@ -339,7 +354,7 @@ def test_baseline_tie_keeps_the_later_listed_score():
 
 @pytest.mark.parametrize(("days_after", "found"), [(0, False), (1, True), (7, True), (8, False)])
 def test_end_of_induction_score_is_taken_1_to_7_days_after_infusion_6(days_after, found):
-    """§6.2 [D]: the end-of-induction score is taken 1–7 days after infusion 6."""
+    """clinical-reference §6.2 [D]: the end-of-induction score is taken 1–7 days after infusion 6."""
     scores = _scores((START + timedelta(days=days_after, hours=1), 6))
 
     if found:
