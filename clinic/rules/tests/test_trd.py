@@ -1,3 +1,5 @@
+"""Treatment-resistant depression: which trials count and when the criteria are met (clinical-reference §2.2)."""
+
 from dataclasses import replace
 
 import pytest
@@ -21,7 +23,8 @@ def reason_codes(assessment, index):
 
 
 def test_two_adequate_failures_meet_unipolar_criteria():
-    """§2.2 [D]: ≥ 2 failed trials of adequate dose and duration in the current episode (Gaynes 2020 [26])."""
+    """clinical-reference §2.2 [D]: ≥ 2 failed trials of adequate dose and duration in the current episode
+    (Gaynes 2020 [26])."""
     result = assess([SERTRALINE, VENLAFAXINE])
 
     assert (result.met, result.failed_trials, result.required) == (True, 2, 2)
@@ -30,20 +33,22 @@ def test_two_adequate_failures_meet_unipolar_criteria():
 
 
 def test_one_failure_does_not_meet_unipolar_criteria():
-    """§2.2: unipolar needs 2 by default."""
+    """clinical-reference §2.2: unipolar needs 2 by default."""
     result = assess([SERTRALINE])
 
     assert (result.met, result.failed_trials, result.required) == (False, 1, 2)
 
 
 def test_one_failure_meets_bipolar_criteria():
-    """§2.2 [L]: in bipolar depression the most common definition is ≥ 1 failure [26]."""
+    """clinical-reference §2.2 [L]: in bipolar depression the most common definition is ≥ 1 failure [26]."""
     result = assess([SERTRALINE], indication="TRD_BIPOLAR")
 
     assert (result.met, result.required) == (True, 1)
 
 
 def test_minimum_failures_are_a_setting_per_indication():
+    """clinical-reference §2.2 [D]: trd_min_failed_trials is a setting (default 2 unipolar, 1 bipolar); a unipolar
+    clinic setting of 1 is met by one failure, a bipolar setting of 2 is not."""
     assert assess([SERTRALINE], min_failed_trials_unipolar=1).met
     assert not assess([SERTRALINE], indication="TRD_BIPOLAR", min_failed_trials_bipolar=2).met
 
@@ -51,7 +56,7 @@ def test_minimum_failures_are_a_setting_per_indication():
 @pytest.mark.parametrize(("weeks", "min_weeks", "counted"), [(6, 6, True), (5, 6, False), (4, 4, True),
                                                              (3, 4, False), (8, 8, True), (7, 8, False)])
 def test_weeks_at_adequate_dose_both_sides_of_the_minimum(weeks, min_weeks, counted):
-    """§2.2 [D]: weeks at an adequate dose ≥ trd_min_weeks (default 6, allowed 4–8; [27])."""
+    """clinical-reference §2.2 [D]: weeks at an adequate dose ≥ trd_min_weeks (default 6, allowed 4–8; [27])."""
     result = assess([replace(SERTRALINE, weeks_at_adequate_dose=weeks)], min_weeks=min_weeks)
 
     assert result.verdicts[0].counted is counted
@@ -73,15 +78,16 @@ def test_weeks_at_adequate_dose_both_sides_of_the_minimum(weeks, min_weeks, coun
     (dict(kind="ect", drug_class=""), "NOT_MEDICATION"),
 ])
 def test_each_reason_a_trial_does_not_count(change, reason):
-    """§2.2: only medication trials, current episode, prescriber-confirmed adequate dose, enough weeks, and no
-    or partial response count; intolerance is recorded but not counted by default [U]."""
+    """clinical-reference §2.2: only medication trials, current episode, prescriber-confirmed adequate dose,
+    enough weeks, and no or partial response count; intolerance is recorded but not counted by default [U]."""
     result = assess([replace(SERTRALINE, **change)])
 
     assert (result.failed_trials, reason_codes(result, 0)) == (0, [reason])
 
 
 def test_every_reason_is_listed_not_only_the_first():
-    """The prescriber sees all that is missing at once (style habit 6)."""
+    """clinical-reference §2.2: a trial counts only in the current episode, at a prescriber-confirmed adequate dose,
+    for ≥ 6 weeks, with no or partial response; every condition it misses is listed at once, not only the first."""
     trial = replace(SERTRALINE, current_episode=None, adequate_dose=None, weeks_at_adequate_dose=2, outcome="unknown")
 
     assert reason_codes(assess([trial]), 0) == ["EPISODE_NOT_RECORDED", "ADEQUACY_NOT_CONFIRMED", "TOO_SHORT",
@@ -89,7 +95,8 @@ def test_every_reason_is_listed_not_only_the_first():
 
 
 def test_intolerance_counts_when_the_clinic_chooses_so():
-    """§2.2 [U]: definitions disagree; a clinic may count a trial stopped for intolerance before adequate duration."""
+    """clinical-reference §2.2 [U]: definitions disagree; a clinic may count a trial stopped for intolerance
+    before adequate duration."""
     stopped = replace(SERTRALINE, outcome="intolerance", weeks_at_adequate_dose=1, adequate_dose=None)
 
     assert assess([stopped], count_intolerance=True).failed_trials == 1
@@ -98,7 +105,7 @@ def test_intolerance_counts_when_the_clinic_chooses_so():
 
 
 def test_distinct_classes_count_one_trial_per_class():
-    """§2.2 [D]: with trd_require_distinct_classes, one per class (ATHF, Shiroma 2020 [22])."""
+    """clinical-reference §2.2 [D]: with trd_require_distinct_classes, one per class (ATHF, Shiroma 2020 [22])."""
     result = assess([SERTRALINE, ESCITALOPRAM, VENLAFAXINE], require_distinct_classes=True)
 
     assert (result.met, result.failed_trials) == (True, 2)
@@ -106,23 +113,29 @@ def test_distinct_classes_count_one_trial_per_class():
 
 
 def test_distinct_classes_off_by_default_counts_both_ssris():
-    """§2.2 [D]: trd_require_distinct_classes defaults to False."""
+    """clinical-reference §2.2 [D]: trd_require_distinct_classes defaults to False."""
     assert assess([SERTRALINE, ESCITALOPRAM]).failed_trials == 2
 
 
 def test_distinct_classes_need_a_recorded_class():
+    """clinical-reference §2.2 [D]: with trd_require_distinct_classes, one trial per class counts, so a trial
+    without a recorded class cannot count and says why; the SNRI trial still counts."""
     result = assess([replace(SERTRALINE, drug_class=""), VENLAFAXINE], require_distinct_classes=True)
 
     assert (result.failed_trials, reason_codes(result, 0)) == (1, ["CLASS_NOT_RECORDED"])
 
 
 def test_distinct_classes_leave_uncounted_trials_as_they_were():
+    """clinical-reference §2.2 [D]: one per class is applied to the counted trials only; a past- episode SSRI trial
+    stays uncounted for its own reason and the current-episode SSRI still counts."""
     result = assess([replace(SERTRALINE, current_episode=False), ESCITALOPRAM], require_distinct_classes=True)
 
     assert (result.failed_trials, reason_codes(result, 0)) == (1, ["PAST_EPISODE"])
 
 
 def test_no_trials_recorded_is_a_finding_of_zero():
+    """clinical-reference §2.2: the result is a flag for the prescriber, not a gate; with no trials recorded it is 0
+    failed trials, criteria not met."""
     result = assess([])
 
     assert (result.met, result.failed_trials, result.verdicts) == (False, 0, ())
@@ -131,9 +144,12 @@ def test_no_trials_recorded_is_a_finding_of_zero():
 @pytest.mark.parametrize("settings_", [dict(min_weeks=3), dict(min_weeks=9), dict(min_failed_trials_unipolar=0),
                                        dict(min_failed_trials_bipolar=0)])
 def test_refuses_settings_outside_what_the_reference_allows(settings_):
-    """§2.2: trd_min_weeks is allowed 4–8; at least one failure is always required."""
-    with pytest.raises(trd.TrdProtocolInvalid):
+    """clinical-reference §2.2: trd_min_weeks is allowed 4–8; at least one failure is always required;
+    the refusal names the setting."""
+    with pytest.raises(trd.TrdProtocolInvalid) as error:
         TrdProtocol(**settings_)
+
+    assert error.value.field == next(iter(settings_))
 
 
 @pytest.mark.parametrize(("change", "field"), [(dict(kind="pill"), "trials[0].kind"),
@@ -141,6 +157,9 @@ def test_refuses_settings_outside_what_the_reference_allows(settings_):
                                                (dict(weeks_at_adequate_dose=-1), "trials[0].weeks_at_adequate_dose"),
                                                (dict(weeks_at_adequate_dose=True), "trials[0].weeks_at_adequate_dose")])
 def test_refuses_an_impossible_trial_naming_the_field(change, field):
+    """clinical-reference §2.2 intake history: a trial is a medication, psychotherapy, TMS, ECT or prior ketamine
+    row with one of the listed outcomes and whole weeks at adequate dose; anything else is refused naming the
+    trial's field."""
     with pytest.raises(trd.TrialInvalid) as error:
         assess([replace(SERTRALINE, **change)])
 
@@ -148,6 +167,8 @@ def test_refuses_an_impossible_trial_naming_the_field(change, field):
 
 
 def test_refuses_an_indication_without_trd_criteria():
+    """clinical-reference §2.2: treatment resistance is defined for unipolar and bipolar depression only; asking it
+    for an ANXIETY indication is refused naming the indication."""
     with pytest.raises(trd.TrialInvalid) as error:
         assess([SERTRALINE], indication="ANXIETY")
 
@@ -158,7 +179,7 @@ def test_refuses_an_indication_without_trd_criteria():
 
 @pytest.mark.parametrize("drug_class", sorted(ANTIDEPRESSANT_TRIAL_CLASSES))
 def test_every_antidepressant_class_and_augmentation_counts(drug_class):
-    """§2.2: SSRI, SNRI, TCA, MAOI, other antidepressants, and augmentation with lithium, an atypical
+    """clinical-reference §2.2: SSRI, SNRI, TCA, MAOI, other antidepressants, and augmentation with lithium, an atypical
     antipsychotic or T3 count."""
     result = assess([replace(SERTRALINE, name=drug_class, drug_class=drug_class)], indication="TRD_BIPOLAR")
 
@@ -167,7 +188,7 @@ def test_every_antidepressant_class_and_augmentation_counts(drug_class):
 
 @pytest.mark.parametrize("drug_class", ["lithium", "antipsychotic_atypical", "thyroid_t3"])
 def test_augmentation_counts_beside_an_antidepressant_toward_two(drug_class):
-    """§2.2: augmentation with lithium, an atypical antipsychotic or T3 is a trial of its own."""
+    """clinical-reference §2.2: augmentation with lithium, an atypical antipsychotic or T3 is a trial of its own."""
     augmentation = replace(SERTRALINE, name="augmentation", drug_class=drug_class)
 
     result = assess([SERTRALINE, augmentation])
@@ -178,7 +199,7 @@ def test_augmentation_counts_beside_an_antidepressant_toward_two(drug_class):
 @pytest.mark.parametrize(("drug_class", "label"), [("benzodiazepine", "Benzodiazepine"),
                                                    ("sedative_hypnotic", "Sedative-hypnotic")])
 def test_a_benzodiazepine_or_hypnotic_trial_never_counts(drug_class, label):
-    """§2.2: never a benzodiazepine or hypnotic, however long, adequate and failed the trial."""
+    """clinical-reference §2.2: never a benzodiazepine or hypnotic, however long, adequate and failed the trial."""
     result = assess([replace(SERTRALINE, name="clonazepam", drug_class=drug_class, weeks_at_adequate_dose=52)],
                     indication="TRD_BIPOLAR")
 
@@ -189,15 +210,16 @@ def test_a_benzodiazepine_or_hypnotic_trial_never_counts(drug_class, label):
 @pytest.mark.parametrize("drug_class", ["antipsychotic", "mood_stabiliser", "opioid", "stimulant",
                                         "antihypertensive", "other"])
 def test_other_classes_do_not_count(drug_class):
-    """§2.2: only the antidepressant classes and the three augmentations count (a typical antipsychotic or a
-    mood stabiliser other than lithium does not)."""
+    """clinical-reference §2.2: only the antidepressant classes and the three augmentations count (a typical
+    antipsychotic or a mood stabiliser other than lithium does not)."""
     result = assess([replace(SERTRALINE, drug_class=drug_class)], indication="TRD_BIPOLAR")
 
     assert (result.failed_trials, reason_codes(result, 0)) == (0, ["NOT_ANTIDEPRESSANT"])
 
 
 def test_a_trial_without_a_recorded_class_does_not_count_and_says_so():
-    """§2.2: the count reads the drug class; one not recorded cannot be known to be an antidepressant."""
+    """clinical-reference §2.2: the count reads the drug class; one not recorded cannot be known to be an
+    antidepressant."""
     result = assess([replace(SERTRALINE, drug_class="")], indication="TRD_BIPOLAR")
 
     assert (result.failed_trials, reason_codes(result, 0)) == (0, ["CLASS_NOT_RECORDED"])
@@ -206,7 +228,8 @@ def test_a_trial_without_a_recorded_class_does_not_count_and_says_so():
 @pytest.mark.parametrize(("adherence", "counted"), [("poor", False), ("partial", True), ("good", True),
                                                     ("unknown", True), ("", True)])
 def test_poor_adherence_is_not_counted(adherence, counted):
-    """§2.2: t.adherence != "poor" — only poor adherence stops an otherwise adequate failed trial counting."""
+    """clinical-reference §2.2: t.adherence != "poor" — only poor adherence stops an otherwise adequate failed
+    trial counting."""
     result = assess([replace(SERTRALINE, adherence=adherence)], indication="TRD_BIPOLAR")
 
     assert (result.verdicts[0].counted, result.failed_trials) == (counted, int(counted))
@@ -214,7 +237,7 @@ def test_poor_adherence_is_not_counted(adherence, counted):
 
 
 def test_poor_adherence_is_listed_with_the_other_reasons():
-    """§2.2 and style habit 6: every reason a trial did not count is listed."""
+    """clinical-reference §2.2 and style habit 6: every reason a trial did not count is listed."""
     result = assess([replace(SERTRALINE, adherence="poor", weeks_at_adequate_dose=2)])
 
     assert reason_codes(result, 0) == ["POOR_ADHERENCE", "TOO_SHORT"]
@@ -230,14 +253,15 @@ def test_poor_adherence_is_listed_with_the_other_reasons():
      "different drug class, a trial stopped for intolerance counting as failed"),
 ])
 def test_the_assessment_names_the_definition_it_applied(indication, settings_, expected):
-    """§2.2 [L]: there is no consensus definition [26], so the one applied is stated with the protocol's figures."""
+    """clinical-reference §2.2 [L]: there is no consensus definition [26], so the one applied is stated with the
+    protocol's figures."""
     assert assess([], indication=indication, **settings_).definition == expected
 
 
 @pytest.mark.parametrize(("change", "field"), [(dict(adherence="bad"), "trials[0].adherence"),
                                                (dict(drug_class="herbal"), "trials[0].drug_class")])
 def test_refuses_an_unknown_adherence_or_drug_class(change, field):
-    """§2.2 intake history: adherence and drug class come from fixed lists."""
+    """clinical-reference §2.2 intake history: adherence and drug class come from fixed lists."""
     with pytest.raises(trd.TrialInvalid) as error:
         assess([replace(SERTRALINE, **change)])
 
