@@ -22,6 +22,7 @@ from clinic.rules.eligibility.blood_pressure import hypertension, hypertension_u
 from clinic.rules.eligibility.completeness import intake_incomplete
 from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import CurrentMedication, Intake, age_years
+from clinic.rules.eligibility.mania import ymrs_due
 from clinic.rules.eligibility.pregnancy import pregnancy_test, pregnant
 from clinic.rules.eligibility.suicide import suicide_high, suicide_risk
 from clinic.rules.eligibility.trigger import Trigger, answered, yes_items
@@ -86,8 +87,10 @@ class Rule:
     source: str
     check: Callable[[Intake, CriteriaSettings], Trigger | None]
     urgent: bool = False
-    # True when the finding blocks the start of the course's first infusion, though not its booking.
+    # True when the finding blocks the start of the infusion screened for, though not its booking; with
+    # `first_infusion_only`, only when that is the course's first infusion.
     blocks_infusion_start: bool = False
+    first_infusion_only: bool = False
 
 
 def _items_rule(code: str) -> Callable[[Intake, CriteriaSettings], Trigger | None]:
@@ -331,7 +334,10 @@ RULES: tuple[Rule, ...] = (
          "clinical-reference §2.2: Gaynes 2020 [26]; Depress Anxiety 2021 [27]; Shiroma 2020 [22]", _trd),
     Rule("IN_PREGNANCY_TEST", INFORMATION, "Pregnancy test needed before the first infusion starts",
          "clinical-reference §3 intake set [D] (no source sets this schedule)", pregnancy_test,
-         blocks_infusion_start=True),
+         blocks_infusion_start=True, first_infusion_only=True),
+    Rule("IN_YMRS_DUE", INFORMATION, "YMRS to rate before this infusion starts (bipolar disorder)",
+         "clinical-reference §8 Mania [D]: YMRS before each infusion for every bipolar diagnosis (F31.x); §3 intake "
+         "set", ymrs_due, blocks_infusion_start=True),
     Rule("HS_INTAKE_INCOMPLETE", HARD_STOP, "Intake incomplete: questions, screens or measurements still to do",
          "clinical-reference §3 [D]: nothing passes by being unanswered; not a clinical contraindication",
          intake_incomplete),

@@ -103,6 +103,8 @@ class Intake:
     uncontrolled level needs a recheck after the protocol's rest (§3 HS_HTN_UNCONTROLLED).
     `cssrs_screened_on` is the date of the C-SSRS screener in `screens` (None = not recorded), and
     `suicide_risk_assessments` the clinicians' assessments that may lift HS_SUICIDE_HIGH.
+    `ymrs_rated_on` is the date of the YMRS in `screens` (None = not recorded): for a bipolar diagnosis
+    it must be the day of the infusion screened for (§8, YMRS before every infusion).
     """
 
     birth_date: date
@@ -116,6 +118,7 @@ class Intake:
     blood_pressures: tuple[BloodPressure, ...] = ()
     screens: IntakeScreens = IntakeScreens()
     cssrs_screened_on: date | None = None
+    ymrs_rated_on: date | None = None
     suicide_risk_assessments: tuple[SuicideRiskAssessment, ...] = ()
     pregnancy_tests: tuple[PregnancyTest, ...] = ()
     treatment_trials: tuple[TreatmentTrial, ...] = ()
@@ -195,6 +198,9 @@ def _check_dates(intake: Intake) -> None:
     if intake.infusion_date < intake.first_infusion_date:
         raise IntakeInvalid("The infusion screened for is before the course's first infusion. Check both dates.",
                             field="infusion_date")
+    if intake.ymrs_rated_on is not None and intake.ymrs_rated_on > intake.infusion_date:
+        raise IntakeInvalid(f"The YMRS is dated {intake.ymrs_rated_on.isoformat()}, after the infusion screened for "
+                            f"({intake.infusion_date.isoformat()}). Check the date.", field="ymrs_rated_on")
     for index, test in enumerate(intake.pregnancy_tests):
         if test.taken_on > intake.infusion_date:
             raise IntakeInvalid(f"A pregnancy test is dated {test.taken_on.isoformat()}, after the infusion screened "

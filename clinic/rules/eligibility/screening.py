@@ -5,9 +5,10 @@ Source: clinical-reference §3 (style habit 6). Rules run at intake and again be
 infusion. The kind of each finding is a clinic setting [D] whose default is the table's, except
 that no rule in KIND_LOCKS can be made milder than its lock's minimum kind. A hard stop blocks
 scheduling; a caution needs the prescriber's documented decision (proceed / proceed with
-conditions / decline). A finding may also block the start of the course's first infusion without
-blocking its booking (a missing pregnancy test). `blocks_scheduling` and `blocks_infusion_start`
-give booking and the infusion day one answer each.
+conditions / decline). A finding may also block the start of an infusion without blocking its
+booking: a missing pregnancy test the course's first, a YMRS not rated on the day any infusion of a
+bipolar patient. `blocks_scheduling` and `blocks_infusion_start` give booking and the infusion day
+one answer each.
 """
 
 from collections.abc import Iterable, Mapping
@@ -26,7 +27,8 @@ class Finding:
     """One screening result. `data` holds only JSON-plain values (dates as ISO text, decimals as text).
 
     `blocks_infusion_start` is True when the finding blocks the start of the infusion screened for
-    though not its booking (the rule's flag, on the course's first infusion)."""
+    though not its booking: the rule's flag, on every infusion (a YMRS due) or, for a rule limited to
+    the first infusion, only there (a missing pregnancy test)."""
 
     code: str
     kind: str
@@ -83,8 +85,9 @@ def screen(intake: Intake, protocol: EligibilityProtocol = DEFAULT_PROTOCOL) -> 
     for rule in RULES:
         trigger = rule.check(intake, protocol)
         if trigger is not None:
+            blocks_start = rule.blocks_infusion_start and (first_infusion or not rule.first_infusion_only)
             findings.append(Finding(rule.code, protocol.kind_of(rule), rule.title, trigger.message, trigger.data,
-                                    rule.source, rule.urgent, rule.blocks_infusion_start and first_infusion))
+                                    rule.source, rule.urgent, blocks_start))
     return findings
 
 
@@ -94,7 +97,7 @@ def blocks_scheduling(findings: Iterable[Finding]) -> bool:
 
 
 def blocks_infusion_start(findings: Iterable[Finding]) -> bool:
-    """§3: the infusion may not start while a hard stop holds, or a finding that blocks the start (a missing
-    pregnancy test before infusion 1)."""
+    """§3, §8: the infusion may not start while a hard stop holds, or a finding that blocks the start (a missing
+    pregnancy test before infusion 1, a YMRS not rated on the day for a bipolar diagnosis)."""
     findings = list(findings)
     return blocks_scheduling(findings) or any(finding.blocks_infusion_start for finding in findings)

@@ -40,12 +40,14 @@ def bp(systolic_mmhg, diastolic_mmhg, minutes=0):
 def make(*, safety=None, screens=None, **changes):
     """An adult with anxiety, every question answered no, every screen negative (GAD-7 is the primary scale) and a
     blood pressure of 120/80; `safety` and `screens` (answers per instrument) are merged over that, other fields
-    replaced."""
+    replaced. A YMRS given is rated on the day of the infusion screened for."""
     sex = changes.get("sex", "female")
     answers = {**NEGATIVE_SCREENS, **(screens or {})}
-    base = Intake(birth_date=date(1985, 6, 15), first_infusion_date=FIRST_INFUSION, infusion_date=FIRST_INFUSION,
+    infusion_date = changes.get("infusion_date", FIRST_INFUSION)
+    base = Intake(birth_date=date(1985, 6, 15), first_infusion_date=FIRST_INFUSION, infusion_date=infusion_date,
                   sex=sex, indications=("ANXIETY",), safety={**ALL_NO, **(safety or {})},
-                  blood_pressures=(bp(120, 80),), screens=eligibility.score_screens(answers=answers, sex=sex))
+                  blood_pressures=(bp(120, 80),), screens=eligibility.score_screens(answers=answers, sex=sex),
+                  ymrs_rated_on=infusion_date if "ymrs" in answers else None)
     return replace(base, **changes)
 
 
@@ -71,6 +73,7 @@ SIMPLE_RULES = ("HS_CV_UNSTABLE", "HS_HTN_UNCONTROLLED", "HS_ANEURYSM", "HS_AVM"
                 "HS_PREGNANT", "CA_SUD_HISTORY", "CA_BIPOLAR", "CA_HTN")
 NO_HYPOMANIA = EligibilityProtocol(mania_includes_hypomania=False)
 PREGNANCY_POSSIBLE = {"could_become_pregnant": True}
+BIPOLAR = {"bipolar_disorder": True}
 HIGH_RISK = dict(screens={"cssrs_screener": CSSRS_HIGH}, cssrs_screened_on=FIRST_INFUSION)
 PROCEED_TODAY = (SuicideRiskAssessment(FIRST_INFUSION, "proceed"),)
 
@@ -133,6 +136,12 @@ CASES = [
     ("CA_SUICIDE_RISK", "PHQ-9 item 9 1 vs 0", dict(screens={"phq9": [0] * 8 + [1]}),
      dict(screens={"phq9": [3] * 8 + [0]}), None),
     ("CA_MANIA_SCORE", "YMRS 12 vs 11", dict(screens={"ymrs": YMRS_12}), dict(screens={"ymrs": YMRS_11}), None),
+    ("IN_YMRS_DUE", "bipolar: YMRS rated the day before vs on the day",
+     dict(safety=BIPOLAR, screens={"ymrs": YMRS_11}, ymrs_rated_on=date(2025, 3, 9)),
+     dict(safety=BIPOLAR, screens={"ymrs": YMRS_11}, ymrs_rated_on=FIRST_INFUSION), None),
+    ("IN_YMRS_DUE", "YMRS rated the day before: bipolar vs not",
+     dict(safety=BIPOLAR, screens={"ymrs": YMRS_11}, ymrs_rated_on=date(2025, 3, 9)),
+     dict(screens={"ymrs": YMRS_11}, ymrs_rated_on=date(2025, 3, 9)), None),
     ("IN_TRD", "TRD indication vs anxiety", dict(indications=("TRD_UNIPOLAR",)), dict(indications=("ANXIETY",)),
      None),
     ("IN_PREGNANCY_TEST", "no test vs negative test 7 days before", dict(safety=PREGNANCY_POSSIBLE),
@@ -183,7 +192,7 @@ def every_finding_intake(birth_date):
                      CurrentMedication("lithium", "mood_stabiliser")),
         blood_pressures=(bp(185, 115), bp(182, 112, 6)),
         screens={"audit_c": [4, 4, 4], "cssrs_screener": CSSRS_HIGH, "phq9": [3] * 9, "ymrs": [4] * 11},
-        cssrs_screened_on=date(2025, 3, 9),
+        cssrs_screened_on=date(2025, 3, 9), ymrs_rated_on=date(2025, 3, 3),
         pregnancy_tests=(PregnancyTest(date(2025, 3, 9), positive=True),),
         treatment_trials=(FAILED_SSRI, TreatmentTrial(kind="ketamine", name="street", outcome="unknown",
                                                       non_medical=True)),

@@ -125,9 +125,20 @@ def test_a_negative_test_in_the_window_lets_infusion_1_start():
     assert (found, eligibility.blocks_infusion_start(found)) == ([], False)
 
 
-def test_only_the_pregnancy_test_rule_can_block_a_start_without_blocking_the_booking():
-    """clinical-reference §3: a missing pregnancy test is the one finding that blocks the start and not the booking."""
-    assert [rule.code for rule in eligibility.RULES if rule.blocks_infusion_start] == ["IN_PREGNANCY_TEST"]
+@pytest.mark.parametrize(("infusion_date", "expected"), [
+    (FIRST_INFUSION, [("IN_PREGNANCY_TEST", True), ("IN_YMRS_DUE", True)]),
+    (date(2025, 3, 17), [("IN_PREGNANCY_TEST", False), ("IN_YMRS_DUE", True)]),
+], ids=["infusion 1", "a later infusion"])
+def test_findings_that_block_a_start_but_never_the_booking(infusion_date, expected):
+    """clinical-reference §3 [D] and §8 Mania [D]: a missing pregnancy test blocks the start of infusion 1 only; a
+    YMRS not rated on the day blocks the start of every infusion of a bipolar patient; neither blocks the booking."""
+    intake = make(safety={**PREGNANCY_POSSIBLE, "bipolar_disorder": True}, infusion_date=infusion_date,
+                  screens={"ymrs": [0] * 11}, ymrs_rated_on=date(2025, 3, 3))
+
+    found = eligibility.screen(intake)
+
+    assert [(item.code, item.blocks_infusion_start) for item in found if item.kind == "information"] == expected
+    assert (eligibility.blocks_scheduling(found), eligibility.blocks_infusion_start(found)) == (False, True)
 
 
 def test_cautions_block_neither_booking_nor_start():
