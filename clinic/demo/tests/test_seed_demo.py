@@ -189,11 +189,16 @@ def test_prior_treatments_cover_medicines_psychotherapy_tms_ect_and_ketamine(dem
 
 
 def test_current_medicines_carry_classes_and_benzodiazepines_a_lorazepam_equivalent(demo_clinic, db):
+    """clinical-reference §2.2–§3: the drug classes screening and the TRD count read, lithium and the
+    atypical antipsychotics in their own classes."""
     classes = set(Medication.objects.values_list("drug_class", flat=True))
     benzodiazepines = Medication.objects.filter(drug_class="benzodiazepine")
     names = set(Medication.objects.values_list("name", flat=True))
 
-    assert {"ssri", "snri", "antidepressant_other", "mood_stabiliser", "antipsychotic", "benzodiazepine"} <= classes
+    assert {"ssri", "snri", "antidepressant_other", "mood_stabiliser", "lithium", "antipsychotic_atypical",
+            "benzodiazepine"} <= classes
+    assert set(Medication.objects.filter(name="Lithium carbonate").values_list("drug_class", flat=True)) == {
+        "lithium"}
     assert {"Bupropion XL", "Lithium carbonate", "Lamotrigine", "Quetiapine", "Lorazepam"} <= names
     assert benzodiazepines.exists()
     assert all(medicine.lorazepam_equivalent_mg_per_day > 0 for medicine in benzodiazepines)
