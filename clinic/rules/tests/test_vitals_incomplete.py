@@ -32,7 +32,7 @@ def reading(minute, spo2=97, rate=14, systolic=130, diastolic=80):
     (97, 14, []),
 ])
 def test_a_set_without_spo2_or_rr_is_incomplete(spo2, rate, expected):
-    """§5.3 VITALS_INCOMPLETE [D]: a due timepoint recorded without SpO₂ or RR (both monitored
+    """clinical-reference §5.3 VITALS_INCOMPLETE [D]: a due timepoint recorded without SpO₂ or RR (both monitored
     continuously, §5.2); the nurse completes the set, overdue after 5 min; the alert names what is missing."""
     alerts = vitals.alerts_for_reading(reading(20, spo2, rate), phase=INFUSION, protocol=SET, baseline=BASELINE)
 
@@ -47,7 +47,7 @@ def test_a_set_without_spo2_or_rr_is_incomplete(spo2, rate, expected):
     (POST, 70, "Complete the set: both are monitored continuously."),
 ])
 def test_every_timepoint_needs_the_whole_set(phase, minute, instruction):
-    """§5.2: SpO₂ and RR are recorded before the start, through the infusion and until discharge;
+    """clinical-reference §5.2: SpO₂ and RR are recorded before the start, through the infusion and until discharge;
     §5.3 VITALS_INCOMPLETE applies at each."""
     alert, = vitals.alerts_for_reading(reading(minute, rate=None), phase=phase, protocol=SET, baseline=BASELINE)
 
@@ -57,7 +57,7 @@ def test_every_timepoint_needs_the_whole_set(phase, minute, instruction):
 
 @pytest.mark.parametrize(("within_min", "overdue_at"), [(5, "09:25"), (10, "09:30")])
 def test_the_overdue_time_follows_the_clinics_setting(within_min, overdue_at):
-    """§5.3 VITALS_INCOMPLETE [D]: overdue after 5 min, a setting the medical director may change."""
+    """clinical-reference §5.3 VITALS_INCOMPLETE [D]: overdue after 5 min, a setting the medical director may change."""
     protocol = dataclasses.replace(SET, vitals_complete_within_min=within_min)
 
     alert, = vitals.alerts_for_reading(reading(20, spo2=None), phase=INFUSION, protocol=protocol, baseline=BASELINE)
@@ -66,7 +66,8 @@ def test_the_overdue_time_follows_the_clinics_setting(within_min, overdue_at):
 
 
 def test_the_day_series_flags_each_incomplete_set():
-    """§5.3 VITALS_INCOMPLETE across a day: each incomplete set, in time order; a complete one adds nothing."""
+    """clinical-reference §5.3 VITALS_INCOMPLETE across a day: each incomplete set, in time order; a complete
+    one adds nothing."""
     alerts = vitals.alerts_for_series([BASELINE, reading(10, spo2=None), reading(20), reading(30, rate=None)],
                                       start_at=START, protocol=SET)
 
@@ -76,14 +77,16 @@ def test_the_day_series_flags_each_incomplete_set():
 
 @pytest.mark.parametrize(("spo2", "rate", "state"), [(None, 14, BLOCKED), (97, None, BLOCKED), (97, 14, MAY_START)])
 def test_an_incomplete_pre_infusion_set_blocks_the_start(spo2, rate, state):
-    """§5.2: the pre-infusion set records SpO₂ and RR; §5.3: an incomplete set is completed before the start."""
+    """clinical-reference §5.2: the pre-infusion set records SpO₂ and RR; §5.3: an incomplete set is completed
+    before the start."""
     decision = vitals.start_decision([reading(-5, spo2, rate)], start_at=START, protocol=SET)
 
     assert decision.state == state
 
 
 def test_an_incomplete_set_does_not_count_towards_resuming():
-    """§5.3 RESUME: below every pause limit on 2 readings 5 min apart; a set without SpO₂ cannot show that."""
+    """clinical-reference §5.3 RESUME: below every pause limit on 2 readings 5 min apart; a set without SpO₂
+    cannot show that."""
     paused = [reading(25, systolic=185, diastolic=100)]
 
     incomplete = vitals.resume_decision([*paused, reading(30), reading(35, spo2=None)], prescriber_approved=True,

@@ -53,7 +53,7 @@ EVERY_ACK = (ack("PRE_BP_HOLD", -14), ack("PRE_BP_CAUTION", -1), ack("BP_STOP", 
     ((FIRST, bp(-10, 170, 95)), EVERY_ACK, DO_NOT_START),
 ])
 def test_a_first_reading_of_195_over_115(readings, acks, state):
-    """§5.3 PRE_BP_HOLD [D]: SBP ≥ 160 or DBP ≥ 100 on any pre-infusion reading blocks the start
+    """clinical-reference §5.3 PRE_BP_HOLD [D]: SBP ≥ 160 or DBP ≥ 100 on any pre-infusion reading blocks the start
     until a recheck after 5 min rest is below it; still at or above it → do not start. An
     acknowledgement alone never unblocks it."""
     assert decide(*readings, acks=acks).state == state
@@ -73,7 +73,7 @@ def test_a_first_reading_of_195_over_115(readings, acks, state):
     ((FIRST, bp(-10, 159, 100)), (ack("PRE_BP_CAUTION", -9),), DO_NOT_START),
 ])
 def test_the_hold_limit_edges(readings, acks, state):
-    """§5.3 [D]: PRE_BP_HOLD at SBP ≥ 160 or DBP ≥ 100 (either one); PRE_BP_CAUTION above 140/90
+    """clinical-reference §5.3 [D]: PRE_BP_HOLD at SBP ≥ 160 or DBP ≥ 100 (either one); PRE_BP_CAUTION above 140/90
     needs the prescriber's acknowledgement before the start, and that acknowledgement stays possible."""
     assert decide(*readings, acks=acks).state == state
 
@@ -90,13 +90,13 @@ def test_the_hold_limit_edges(readings, acks, state):
     ((FIRST, bp(-10, 138, 88), bp(-8, 165, 85)), BLOCKED),
 ])
 def test_a_recheck_counts_only_after_5_minutes_rest(readings, state):
-    """§5.3 PRE_BP_HOLD [D]: a recheck after 5 min rest; fail safe both ways: a low reading lifts the
+    """clinical-reference §5.3 PRE_BP_HOLD [D]: a recheck after 5 min rest; fail safe both ways: a low reading lifts the
     hold only 5 min after the last high one, a high one refuses the start 5 min after the first."""
     assert decide(*readings).state == state
 
 
 def test_a_caution_acknowledgement_counts_only_for_the_reading_it_follows():
-    """§5.3 PRE_BP_CAUTION [D]: the prescriber acknowledges before the start, after the reading
+    """clinical-reference §5.3 PRE_BP_CAUTION [D]: the prescriber acknowledges before the start, after the reading
     (an earlier acknowledgement, or one timed after the start, does not count)."""
     reading = bp(-10, 150, 85)
 
@@ -109,7 +109,8 @@ def test_a_caution_acknowledgement_counts_only_for_the_reading_it_follows():
 
 
 def test_the_blocked_hold_says_when_to_recheck_and_that_acknowledging_does_not_lift_it():
-    """§5.3 PRE_BP_HOLD [D]: recheck after 5 min rest; the prescriber's acknowledgement is not enough."""
+    """clinical-reference §5.3 PRE_BP_HOLD [D]: recheck after 5 min rest; the prescriber's acknowledgement is
+    not enough."""
     decision = decide(FIRST, bp(-11, 150, 85), acks=EVERY_ACK)
 
     assert decision.reasons == (
@@ -120,7 +121,8 @@ def test_the_blocked_hold_says_when_to_recheck_and_that_acknowledging_does_not_l
 
 
 def test_do_not_start_says_the_prescriber_decides_on_rescheduling():
-    """§5.3 PRE_BP_HOLD [D]: still at or above it on recheck → do not start; the prescriber decides."""
+    """clinical-reference §5.3 PRE_BP_HOLD [D]: still at or above it on recheck → do not start; the prescriber
+    decides."""
     decision = decide(FIRST, bp(-10, 170, 95))
 
     assert decision.reasons == ("The recheck at 08:50 is still at or above 160/100: do not start the infusion "
@@ -139,7 +141,7 @@ def test_do_not_start_says_the_prescriber_decides_on_rescheduling():
     ((bp(-5, 130, 80, symptoms=frozenset({"CHEST_PAIN"})),), DO_NOT_START, "Reported: chest pain."),
 ])
 def test_the_pre_infusion_set_itself(readings, state, reason_starts):
-    """§5.2 [D]: a pre-infusion set ≤ 15 min before the start; §5.3: SPO2_LOW before the start
+    """clinical-reference §5.2 [D]: a pre-infusion set ≤ 15 min before the start; §5.3: SPO2_LOW before the start
     means do not start while it lasts; after BP_STOP or SYMPTOM_STOP the infusion does not start."""
     decision = decide(*readings)
 
@@ -148,7 +150,9 @@ def test_the_pre_infusion_set_itself(readings, state, reason_starts):
 
 
 def test_every_reason_comes_back_at_once():
-    """Style habit 6: a refusal and every block together, the refusal deciding the state."""
+    """clinical-reference §5.2–§5.3: a recheck still at or above PRE_BP_HOLD (do not start), a set more than 15 min
+    before the start, SPO2_LOW and an unacknowledged PRE_BP_CAUTION are all listed at once, and the do-not-start
+    refusal decides the state."""
     decision = decide(FIRST, bp(-10, 170, 95), bp(-9, 150, 85, spo2=90), start_minute=10)
 
     assert decision.state == DO_NOT_START
@@ -158,7 +162,8 @@ def test_every_reason_comes_back_at_once():
 
 
 def test_refuses_a_reading_after_the_start_and_unset_thresholds():
-    """§5.3: unset SpO₂/RR/HR-low limits block every infusion; a reading cannot postdate the start."""
+    """clinical-reference §5.3: unset SpO₂/RR/HR-low limits block every infusion; a reading cannot postdate the
+    start."""
     with pytest.raises(vitals.ReadingAfterStart) as error:
         decide(bp(1, 130, 80))
     with pytest.raises(vitals.ThresholdNotSet):
@@ -175,7 +180,7 @@ codes = st.sampled_from(("PRE_BP_HOLD", "PRE_BP_CAUTION", "BP_STOP", "SPO2_LOW")
 @given(readings=st.lists(st.tuples(minutes, pressures), min_size=1, max_size=5),
        acks=st.lists(st.tuples(codes, minutes), max_size=4))
 def test_no_acknowledgement_ever_lifts_a_hold(readings, acks):
-    """§5.3 PRE_BP_HOLD [D], property: whatever is acknowledged, the infusion may start only when
+    """clinical-reference §5.3 PRE_BP_HOLD [D], property: whatever is acknowledged, the infusion may start only when
     the last reading at the hold limit is followed, at least 5 min later, by one below it."""
     charted = [bp(minute, systolic, diastolic) for minute, (systolic, diastolic) in readings]
     decision = decide(*charted, acks=[ack(code, minute) for code, minute in acks])
