@@ -1,11 +1,14 @@
 """Suicide risk at screening: HS_SUICIDE_HIGH and CA_SUICIDE_RISK (clinical-reference §3, §7.2).
 
 A C-SSRS screener at high risk is a hard stop until assessed [D]: no outpatient infusion until a
-clinician's suicide risk assessment, on or after the screener's date, decides to proceed; that
-assessment turns the hard stop into CA_SUICIDE_RISK. The decision read is that of the latest date
-assessed; when that date holds several assessments, the most serious outcome counts (as for
-several results of one kind on one date, §3). Anything else — no assessment, only earlier ones, an
-outcome other than "proceed", or no recorded screener date to compare with — keeps the hard stop.
+clinician's same-day suicide risk assessment decides to proceed. Same-day means dated the day of the
+high screener or the day of the infusion screened for; that assessment turns the hard stop into
+CA_SUICIDE_RISK. The decision read is that of the latest date assessed on or after the screener's
+date; when that date holds several assessments, the most serious outcome counts (as for several
+results of one kind on one date, §3). Anything else keeps the hard stop and says which dates would
+do: no assessment, only earlier ones, an outcome other than "proceed", a decision to proceed made on
+neither of those days (an assessment days after the screener, with the infusion later still), or no
+recorded screener date to compare with.
 
 CA_SUICIDE_RISK also comes from a C-SSRS risk in the clinic's caution levels (moderate and high,
 locked by §7.2; a clinic may add low) and from PHQ-9 item 9 > 0, read through the score's alerts.
@@ -38,12 +41,35 @@ def _deciding(intake: Intake) -> list[SuicideRiskAssessment]:
     return [assessment for assessment in after if assessment.assessed_on == latest]
 
 
+def _proceeds(assessments: list[SuicideRiskAssessment]) -> bool:
+    """Some assessments, every one deciding to proceed (on one date the most serious outcome counts)."""
+    return bool(assessments) and all(assessment.outcome == "proceed" for assessment in assessments)
+
+
+def same_days(intake: Intake) -> list[date]:
+    """The days a same-day assessment may be dated: the high screener's and the infusion's, latest first."""
+    screened_on = intake.cssrs_screened_on
+    return sorted({screened_on, intake.infusion_date}, reverse=True) if screened_on is not None else []
+
+
 def cleared_on(intake: Intake) -> date | None:
-    """The date of the assessment that decided to proceed after a high-risk screener, or None."""
-    deciding = _deciding(intake)
-    if deciding and all(assessment.outcome == "proceed" for assessment in deciding):
-        return deciding[0].assessed_on
+    """The date of the same-day assessment that decided to proceed after a high-risk screener, or None.
+
+    The latest decision on or after the screener must be to proceed; the clearing assessment is then the latest
+    of the screener's day and the infusion's day whose assessments all decided to proceed."""
+    if not _proceeds(_deciding(intake)):
+        return None
+    for day in same_days(intake):
+        if _proceeds([assessment for assessment in intake.suicide_risk_assessments if assessment.assessed_on == day]):
+            return day
     return None
+
+
+def _accepted_dates(intake: Intake) -> str:
+    screened_on, infusion_on = intake.cssrs_screened_on.isoformat(), intake.infusion_date.isoformat()
+    if screened_on == infusion_on:
+        return f"on {screened_on}, the day of the screener and of the infusion"
+    return f"on the screener's day ({screened_on}) or the infusion's ({infusion_on})"
 
 
 def _what_is_needed(intake: Intake) -> str:
@@ -52,15 +78,18 @@ def _what_is_needed(intake: Intake) -> str:
         return ("The screener's date is not recorded, so no assessment can be matched to it: record the date it was "
                 "done, and the assessment.")
     deciding = _deciding(intake)
-    if deciding:
+    dates = _accepted_dates(intake)
+    if deciding and not _proceeds(deciding):
         outcome = next(assessment.outcome for assessment in deciding if assessment.outcome != "proceed")
         return (f"The suicide risk assessment on {deciding[0].assessed_on.isoformat()} decided "
                 f"{OUTCOME_WORDS[outcome]}: no infusion.")
+    if deciding:
+        return (f"The suicide risk assessment on {deciding[0].assessed_on.isoformat()} decided to proceed, but it is "
+                f"not a same-day assessment: record a clinician's suicide risk assessment made {dates}.")
     if intake.suicide_risk_assessments:
         return (f"The assessments recorded are before the screener ({screened_on.isoformat()}): record a clinician's "
-                "suicide risk assessment made on or after that date.")
-    return (f"No suicide risk assessment is recorded: record a clinician's assessment made on or after "
-            f"{screened_on.isoformat()}.")
+                f"suicide risk assessment made {dates}.")
+    return f"No suicide risk assessment is recorded: record a clinician's assessment made {dates}."
 
 
 def _assessments_data(intake: Intake) -> list[dict[str, Any]]:
@@ -69,22 +98,24 @@ def _assessments_data(intake: Intake) -> list[dict[str, Any]]:
 
 
 def suicide_high(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
-    """§3 HS_SUICIDE_HIGH [D]: C-SSRS risk high, until a clinician's same-day suicide risk assessment is recorded
-    (§7.2: high → immediate evaluation and precautions [L]; outpatient setting)."""
+    """§3 HS_SUICIDE_HIGH [D]: C-SSRS risk high, until a clinician's same-day suicide risk assessment (the day of the
+    screener or of the infusion) decides to proceed (§7.2: high → immediate evaluation and precautions [L];
+    outpatient setting)."""
     if not _high_risk(intake) or cleared_on(intake) is not None:
         return None
     screened_on = intake.cssrs_screened_on
     when = "" if screened_on is None else f" on {screened_on.isoformat()}"
     return Trigger(f"C-SSRS screener at high risk{when}: a clinician evaluates the patient now and suicide "
-                   "precautions start. No outpatient infusion until a clinician's suicide risk assessment, made on or "
-                   f"after the screener's date, decides to proceed. {_what_is_needed(intake)}",
+                   "precautions start. No outpatient infusion until a clinician's suicide risk assessment, made the "
+                   f"day of the screener or of the infusion, decides to proceed. {_what_is_needed(intake)}",
                    {"cssrs_risk": HIGH, "cssrs_screened_on": None if screened_on is None else screened_on.isoformat(),
+                    "assessment_dates_accepted": [day.isoformat() for day in sorted(same_days(intake))],
                     "assessments": _assessments_data(intake)})
 
 
 def suicide_risk(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
-    """§3 CA_SUICIDE_RISK (caution + urgent alert): C-SSRS risk moderate [45], high once assessed (HS_SUICIDE_HIGH),
-    or PHQ-9 item 9 > 0 [29, 30]."""
+    """§3 CA_SUICIDE_RISK (caution + urgent alert): C-SSRS risk moderate [45], high once a same-day assessment decided
+    to proceed (HS_SUICIDE_HIGH), or PHQ-9 item 9 > 0 [29, 30]."""
     cssrs, phq = intake.screens.cssrs_screener, intake.screens.phq9
     risk = None if cssrs is None else cssrs.risk
     assessed_on = cleared_on(intake) if risk == HIGH else None

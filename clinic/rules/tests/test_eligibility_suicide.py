@@ -1,6 +1,7 @@
 """Suicide risk at screening (clinical-reference §3 HS_SUICIDE_HIGH, CA_SUICIDE_RISK; §7.2 locked alerts)."""
 
 from datetime import date
+from itertools import combinations
 
 import pytest
 
@@ -9,10 +10,14 @@ from clinic.rules.eligibility import EligibilityProtocol, SuicideRiskAssessment
 from clinic.rules.tests.test_eligibility import CSSRS_HIGH, FIRST_INFUSION, codes, finding, make
 
 SCREENED_ON = date(2025, 3, 9)
-DAY_BEFORE, NEXT_DAY = date(2025, 3, 8), FIRST_INFUSION
+DAY_BEFORE, NEXT_DAY, INFUSION_DAY = date(2025, 3, 8), FIRST_INFUSION, date(2025, 3, 11)
+SAME_DAYS = "on the screener's day (2025-03-09) or the infusion's (2025-03-11)"
 
 
 def high_risk(*assessments, screened_on=SCREENED_ON, **changes):
+    """A C-SSRS screener at high risk on `screened_on`, screened for the infusion on INFUSION_DAY (the course's
+    second day, so the day after the screener is neither)."""
+    changes.setdefault("infusion_date", INFUSION_DAY)
     return make(screens={"cssrs_screener": CSSRS_HIGH, **changes.pop("screens", {})}, cssrs_screened_on=screened_on,
                 suicide_risk_assessments=tuple(SuicideRiskAssessment(*pair) for pair in assessments), **changes)
 
@@ -20,24 +25,37 @@ def high_risk(*assessments, screened_on=SCREENED_ON, **changes):
 ASSESSMENT_CASES = [
     # (case id, assessments, screener date, hard stop holds, what the message says is needed)
     ("no assessment", (), SCREENED_ON, True,
-     "No suicide risk assessment is recorded: record a clinician's assessment made on or after 2025-03-09."),
+     f"No suicide risk assessment is recorded: record a clinician's assessment made {SAME_DAYS}."),
     ("assessed the day before the screener", ((DAY_BEFORE, "proceed"),), SCREENED_ON, True,
      "The assessments recorded are before the screener (2025-03-09): record a clinician's suicide risk assessment "
-     "made on or after that date."),
-    ("same day, proceed", ((SCREENED_ON, "proceed"),), SCREENED_ON, False, None),
+     f"made {SAME_DAYS}."),
+    ("screener's day, proceed", ((SCREENED_ON, "proceed"),), SCREENED_ON, False, None),
+    ("infusion's day, proceed", ((INFUSION_DAY, "proceed"),), SCREENED_ON, False, None),
+    ("next day (neither), proceed", ((NEXT_DAY, "proceed"),), SCREENED_ON, True,
+     "The suicide risk assessment on 2025-03-10 decided to proceed, but it is not a same-day assessment: record a "
+     f"clinician's suicide risk assessment made {SAME_DAYS}."),
     ("same day, hold treatment", ((SCREENED_ON, "hold_treatment"),), SCREENED_ON, True,
      "The suicide risk assessment on 2025-03-09 decided to hold treatment: no infusion."),
     ("same day, refer to emergency care", ((SCREENED_ON, "refer_emergency"),), SCREENED_ON, True,
      "The suicide risk assessment on 2025-03-09 decided to refer for emergency care: no infusion."),
-    ("next day, proceed", ((NEXT_DAY, "proceed"),), SCREENED_ON, False, None),
     ("proceed then hold on the same day", ((SCREENED_ON, "proceed"), (SCREENED_ON, "hold_treatment")), SCREENED_ON,
      True, "decided to hold treatment"),
     ("hold then proceed on the same day", ((SCREENED_ON, "hold_treatment"), (SCREENED_ON, "proceed")), SCREENED_ON,
      True, "decided to hold treatment"),
     ("proceed, then hold the next day", ((SCREENED_ON, "proceed"), (NEXT_DAY, "hold_treatment")), SCREENED_ON, True,
      "The suicide risk assessment on 2025-03-10 decided to hold treatment"),
-    ("hold, then proceed the next day", ((SCREENED_ON, "hold_treatment"), (NEXT_DAY, "proceed")), SCREENED_ON, False,
-     None),
+    ("hold, then proceed the next day (neither)", ((SCREENED_ON, "hold_treatment"), (NEXT_DAY, "proceed")),
+     SCREENED_ON, True, "The suicide risk assessment on 2025-03-10 decided to proceed, but it is not a same-day"),
+    ("hold, then proceed on the infusion's day", ((SCREENED_ON, "hold_treatment"), (INFUSION_DAY, "proceed")),
+     SCREENED_ON, False, None),
+    ("proceed on the screener's day, again the next day", ((SCREENED_ON, "proceed"), (NEXT_DAY, "proceed")),
+     SCREENED_ON, False, None),
+    ("proceed on the screener's day, hold on the infusion's", ((SCREENED_ON, "proceed"),
+                                                               (INFUSION_DAY, "hold_treatment")), SCREENED_ON, True,
+     "The suicide risk assessment on 2025-03-11 decided to hold treatment: no infusion."),
+    ("screened and assessed on the infusion's day, proceed", ((INFUSION_DAY, "proceed"),), INFUSION_DAY, False, None),
+    ("screened on the infusion's day, not assessed", (), INFUSION_DAY, True,
+     "record a clinician's assessment made on 2025-03-11, the day of the screener and of the infusion."),
     ("screener date not recorded", ((SCREENED_ON, "proceed"),), None, True,
      "The screener's date is not recorded, so no assessment can be matched to it"),
 ]
@@ -45,10 +63,12 @@ ASSESSMENT_CASES = [
 
 @pytest.mark.parametrize(("assessments", "screened_on", "holds", "needed"), [case[1:] for case in ASSESSMENT_CASES],
                          ids=[case[0] for case in ASSESSMENT_CASES])
-def test_high_risk_is_a_hard_stop_until_an_assessment_decides_to_proceed(assessments, screened_on, holds, needed):
+def test_high_risk_is_a_hard_stop_until_a_same_day_assessment_decides_to_proceed(assessments, screened_on, holds,
+                                                                                needed):
     """clinical-reference §3 HS_SUICIDE_HIGH [D]: C-SSRS risk high, no outpatient infusion until a clinician's
-    same-day suicide risk assessment is recorded; the assessment turns it into CA_SUICIDE_RISK. Anything else keeps
-    the hard stop (fail safe); on one date the most serious outcome counts."""
+    same-day suicide risk assessment is recorded (dated the day of the high screener or of the infusion screened
+    for); the assessment turns it into CA_SUICIDE_RISK. Anything else keeps the hard stop (fail safe) and says which
+    dates would do; the latest decision counts, and on one date the most serious outcome."""
     found = eligibility.screen(high_risk(*assessments, screened_on=screened_on))
 
     by_code = {item.code: item for item in found}
@@ -59,25 +79,34 @@ def test_high_risk_is_a_hard_stop_until_an_assessment_decides_to_proceed(assessm
 
 
 def test_the_hard_stop_is_urgent_and_says_what_to_do_now():
-    """clinical-reference §3 HS_SUICIDE_HIGH and §7.2: high → immediate evaluation and precautions [L]."""
+    """clinical-reference §3 HS_SUICIDE_HIGH and §7.2: high → immediate evaluation and precautions [L]; the message
+    and data give the dates a same-day assessment may have."""
     result = finding(high_risk(), "HS_SUICIDE_HIGH")
 
     assert (result.kind, result.urgent) == ("hard_stop", True)
-    assert result.message.startswith(
+    assert result.message == (
         "C-SSRS screener at high risk on 2025-03-09: a clinician evaluates the patient now and suicide precautions "
-        "start. No outpatient infusion until a clinician's suicide risk assessment, made on or after the screener's "
-        "date, decides to proceed.")
-    assert result.data == {"cssrs_risk": "high", "cssrs_screened_on": "2025-03-09", "assessments": []}
+        "start. No outpatient infusion until a clinician's suicide risk assessment, made the day of the screener or "
+        "of the infusion, decides to proceed. No suicide risk assessment is recorded: record a clinician's assessment "
+        "made on the screener's day (2025-03-09) or the infusion's (2025-03-11).")
+    assert result.data == {"cssrs_risk": "high", "cssrs_screened_on": "2025-03-09",
+                           "assessment_dates_accepted": ["2025-03-09", "2025-03-11"], "assessments": []}
 
 
-def test_an_assessment_to_proceed_leaves_an_urgent_caution_naming_its_date():
-    """clinical-reference §3: the assessment turns HS_SUICIDE_HIGH into CA_SUICIDE_RISK (caution + urgent alert)."""
-    result = finding(high_risk((SCREENED_ON, "proceed")), "CA_SUICIDE_RISK")
+@pytest.mark.parametrize(("assessments", "assessed_on"), [
+    (((SCREENED_ON, "proceed"),), "2025-03-09"),
+    (((INFUSION_DAY, "proceed"),), "2025-03-11"),
+    (((SCREENED_ON, "proceed"), (INFUSION_DAY, "proceed")), "2025-03-11"),
+], ids=["screener's day", "infusion's day", "both: the latest"])
+def test_an_assessment_to_proceed_leaves_an_urgent_caution_naming_its_date(assessments, assessed_on):
+    """clinical-reference §3: the same-day assessment turns HS_SUICIDE_HIGH into CA_SUICIDE_RISK (caution + urgent
+    alert), which names the assessment that decided."""
+    result = finding(high_risk(*assessments), "CA_SUICIDE_RISK")
 
     assert (result.kind, result.urgent) == ("caution", True)
-    assert result.message.startswith("C-SSRS screener risk high. A clinician's suicide risk assessment on 2025-03-09 "
-                                     "decided to proceed.")
-    assert result.data == {"cssrs_risk": "high", "phq9_item9_positive": False, "assessed_on": "2025-03-09"}
+    assert result.message.startswith(f"C-SSRS screener risk high. A clinician's suicide risk assessment on "
+                                     f"{assessed_on} decided to proceed.")
+    assert result.data == {"cssrs_risk": "high", "phq9_item9_positive": False, "assessed_on": assessed_on}
 
 
 def test_phq9_item_9_keeps_its_caution_beside_the_hard_stop():
@@ -122,6 +151,15 @@ def test_refuses_caution_risks_without_moderate_and_high(risks):
         "low.")
 
 
-def test_the_locked_risks_are_moderate_and_high():
-    """clinical-reference §7.2: the C-SSRS levels are among the locked suicide alerts."""
-    assert sorted(eligibility.CSSRS_LOCKED_RISKS) == ["high", "moderate"]
+RISK_SETS = [frozenset(risks) for size in range(4) for risks in combinations(sorted(eligibility.CSSRS_RISKS), size)]
+
+
+@pytest.mark.parametrize("risks", RISK_SETS, ids=["+".join(sorted(risks)) or "none" for risks in RISK_SETS])
+def test_only_caution_risks_holding_moderate_and_high_are_accepted(risks):
+    """clinical-reference §7.2 "Locked": the C-SSRS moderate and high alerts can never be switched off; a clinic may
+    only add low. Of every set of risk levels, exactly those holding moderate and high are accepted."""
+    if {"moderate", "high"} <= risks:
+        assert EligibilityProtocol(cssrs_caution_risks=risks).cssrs_caution_risks == risks
+    else:
+        with pytest.raises(eligibility.EligibilityProtocolInvalid):
+            EligibilityProtocol(cssrs_caution_risks=risks)
