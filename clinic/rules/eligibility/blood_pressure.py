@@ -1,5 +1,10 @@
-"""The intake blood pressure: the latest reading for CA_HTN, and readings at the uncontrolled level,
-confirmed or still to recheck, for HS_HTN_UNCONTROLLED (clinical-reference §3).
+"""The intake blood pressure: the highest readings of the latest date for CA_HTN, and readings at the
+uncontrolled level, confirmed or still to recheck, for HS_HTN_UNCONTROLLED (clinical-reference §3).
+
+Several results of one kind on one date: the most serious counts (§3). CA_HTN therefore reads every
+reading of the latest date with readings, and the highest systolic and the highest diastolic among
+them, which may come from different readings: 150/95 then 130/80 keeps the caution. A reading's date
+is read in the time zone its time carries, so callers pass the clinic's local times.
 
 A reading at or above the uncontrolled level ([D] SBP ≥ 180 or DBP ≥ 110 mmHg) is confirmed by any
 later reading at least the protocol's rest ([D] 5 minutes) after it that is also at or above the
@@ -76,16 +81,31 @@ def hypertension_uncontrolled(intake: Intake, protocol: CriteriaSettings) -> Tri
     return Trigger(" ".join(parts), {"items": names, "readings": readings})
 
 
+def latest_day_readings(intake: Intake) -> list[BloodPressure]:
+    """The readings of the latest date with readings, earliest first (each dated in its own time zone)."""
+    latest = max((reading.measured_at.date() for reading in intake.blood_pressures), default=None)
+    return sorted((reading for reading in intake.blood_pressures if reading.measured_at.date() == latest),
+                  key=lambda reading: reading.measured_at)
+
+
 def hypertension(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
-    """§3 CA_HTN: controlled hypertension, or the latest intake BP > 140/90 mmHg (BP surges [18, 19]; [11])."""
+    """§3 CA_HTN: controlled hypertension, or an intake BP > 140/90 mmHg (BP surges [18, 19]; [11]); of several
+    readings, the highest systolic and diastolic of the latest date count (§3: the most serious result counts)."""
     controlled = intake.said_yes("hypertension_controlled")
-    latest = max(intake.blood_pressures, key=lambda reading: reading.measured_at, default=None)
-    high_bp = latest is not None and (latest.systolic_mmhg > protocol.htn_systolic_above_mmhg
-                                      or latest.diastolic_mmhg > protocol.htn_diastolic_above_mmhg)
+    readings = latest_day_readings(intake)
+    systolic = max((reading.systolic_mmhg for reading in readings), default=None)
+    diastolic = max((reading.diastolic_mmhg for reading in readings), default=None)
+    high_bp = bool(readings) and (systolic > protocol.htn_systolic_above_mmhg
+                                  or diastolic > protocol.htn_diastolic_above_mmhg)
     if not (controlled or high_bp):
         return None
-    parts = (["Controlled hypertension."] if controlled else []) + (
-        [f"Latest intake BP {shown(latest)} is above {protocol.htn_systolic_above_mmhg}/"
-         f"{protocol.htn_diastolic_above_mmhg}."] if high_bp else [])
+    parts = ["Controlled hypertension."] if controlled else []
+    if high_bp:
+        parts.append(f"Intake BP on {readings[0].measured_at:%Y-%m-%d}: "
+                     + ", ".join(f"{reading.systolic_mmhg}/{reading.diastolic_mmhg} mmHg at "
+                                 f"{reading.measured_at:%H:%M}" for reading in readings)
+                     + f"; the highest, {systolic}/{diastolic}, is above {protocol.htn_systolic_above_mmhg}/"
+                       f"{protocol.htn_diastolic_above_mmhg}.")
     return Trigger(" ".join(parts), {"controlled_hypertension": controlled,
-                                     "latest_reading": None if latest is None else reading_data(latest)})
+                                     "readings": [reading_data(reading) for reading in readings],
+                                     "highest_systolic_mmhg": systolic, "highest_diastolic_mmhg": diastolic})

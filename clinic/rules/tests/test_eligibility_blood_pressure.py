@@ -1,5 +1,6 @@
-"""Intake blood pressure (clinical-reference §3): CA_HTN on the latest reading > 140/90 mmHg, and
-HS_HTN_UNCONTROLLED [D] on a reading ≥ 180/110 mmHg confirmed by a recheck at least 5 minutes later."""
+"""Intake blood pressure (clinical-reference §3): CA_HTN when the highest reading of the latest date is > 140/90
+mmHg (several results on one date: the most serious counts), and HS_HTN_UNCONTROLLED [D] on a reading ≥ 180/110 mmHg
+confirmed by a recheck at least 5 minutes later."""
 
 import pytest
 
@@ -18,7 +19,8 @@ READING_CASES = [
     ("180/110 rechecked at 4 min: does not count", (bp(180, 110), bp(180, 110, 4)), {RECHECK, CAUTION}),
     ("180/110 rechecked at 5 min below the level", (bp(180, 110), bp(179, 109, 5)), {CAUTION}),
     ("180/110 rechecked at 5 min at 150/95", (bp(180, 110), bp(150, 95, 5)), {CAUTION}),
-    ("180/110 rechecked at 5 min at 120/80", (bp(180, 110), bp(120, 80, 5)), set()),
+    ("180/110 rechecked at 5 min at 120/80", (bp(180, 110), bp(120, 80, 5)), {CAUTION}),
+    ("185/115 rechecked at 5 min at 130/80", (bp(185, 115), bp(130, 80, 5)), {CAUTION}),
     ("systolic 180 alone, confirmed", (bp(180, 80), bp(181, 85, 5)), {UNCONTROLLED, CAUTION}),
     ("diastolic 110 alone, confirmed", (bp(130, 110), bp(130, 112, 5)), {UNCONTROLLED, CAUTION}),
     ("systolic 180 then diastolic 110", (bp(180, 80), bp(130, 110, 5)), {UNCONTROLLED, CAUTION}),
@@ -34,8 +36,8 @@ READING_CASES = [
                          ids=[case[0] for case in READING_CASES])
 def test_uncontrolled_hypertension_needs_a_confirming_recheck(readings, expected):
     """clinical-reference §3 HS_HTN_UNCONTROLLED [D]: an intake BP ≥ 180/110 mmHg confirmed on a recheck after 5 min;
-    a reading at that level not yet rechecked makes the intake incomplete; CA_HTN reads the latest reading
-    (> 140/90)."""
+    a reading at that level not yet rechecked makes the intake incomplete; a recheck below it avoids the hard stop, but
+    CA_HTN reads the highest reading of the day (> 140/90), so the first reading keeps the caution."""
     found = set(codes(make(blood_pressures=readings)))
 
     assert found & {UNCONTROLLED, RECHECK, CAUTION} == expected
@@ -72,13 +74,45 @@ def test_the_clinician_flag_alone_is_enough():
                                              {"items": ["hypertension_uncontrolled"], "readings": []})
 
 
-def test_caution_reads_the_latest_reading():
-    """clinical-reference §3 CA_HTN: intake BP > 140/90 mmHg, the latest reading."""
-    result = finding(make(blood_pressures=(bp(120, 80), bp(150, 92, 10))), CAUTION)
+CAUTION_CASES = [
+    # (case id, readings, CA_HTN expected): the highest systolic and diastolic of the latest date.
+    ("150/95 then 130/80", (bp(150, 95), bp(130, 80, 10)), True),
+    ("130/80 then 150/95", (bp(130, 80), bp(150, 95, 10)), True),
+    ("141/80 then 120/91: each above on one measure", (bp(141, 80), bp(120, 91, 10)), True),
+    ("140/90 then 120/80: at the level, not above", (bp(140, 90), bp(120, 80, 10)), False),
+    ("150/95 yesterday, 130/80 today", (bp(150, 95, -24 * 60), bp(130, 80)), False),
+    ("130/80 yesterday, 141/80 today", (bp(130, 80, -24 * 60), bp(141, 80)), True),
+    ("entered newest first: 130/80 today, 150/95 yesterday", (bp(130, 80), bp(150, 95, -24 * 60)), False),
+]
 
-    assert result.message == "Latest intake BP 150/92 mmHg at 2025-03-03 09:10 is above 140/90."
-    assert result.data["latest_reading"] == {"measured_at": "2025-03-03T09:10:00+00:00", "systolic_mmhg": 150,
-                                             "diastolic_mmhg": 92}
+
+@pytest.mark.parametrize(("readings", "expected"), [case[1:] for case in CAUTION_CASES],
+                         ids=[case[0] for case in CAUTION_CASES])
+def test_caution_reads_the_highest_reading_of_the_latest_date(readings, expected):
+    """clinical-reference §3 CA_HTN: intake BP > 140/90 mmHg; several results of one kind on the same date, the most
+    serious counts, so a lower later reading that day never hides a high one; an earlier date's readings do not
+    count."""
+    assert (CAUTION in codes(make(blood_pressures=readings))) is expected
+
+
+def test_the_caution_gives_the_day_s_readings_and_the_highest():
+    """clinical-reference §3 CA_HTN: the message and data give every reading of the date and the highest systolic and
+    diastolic, which may come from different readings."""
+    result = finding(make(blood_pressures=(bp(152, 88, -24 * 60), bp(150, 86), bp(138, 95, 10))), CAUTION)
+
+    assert result.message == ("Intake BP on 2025-03-03: 150/86 mmHg at 09:00, 138/95 mmHg at 09:10; the highest, "
+                              "150/95, is above 140/90.")
+    assert result.data == {
+        "controlled_hypertension": False, "highest_systolic_mmhg": 150, "highest_diastolic_mmhg": 95,
+        "readings": [{"measured_at": "2025-03-03T09:00:00+00:00", "systolic_mmhg": 150, "diastolic_mmhg": 86},
+                     {"measured_at": "2025-03-03T09:10:00+00:00", "systolic_mmhg": 138, "diastolic_mmhg": 95}]}
+
+
+def test_controlled_hypertension_alone_gives_the_caution():
+    """clinical-reference §3 CA_HTN: controlled hypertension, whatever the reading."""
+    result = finding(make(safety={"hypertension_controlled": True}), CAUTION)
+
+    assert (result.message, result.data["highest_systolic_mmhg"]) == ("Controlled hypertension.", 120)
 
 
 @pytest.mark.parametrize(("settings_", "readings", "expected"), [
