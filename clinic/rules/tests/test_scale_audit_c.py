@@ -26,8 +26,9 @@ def test_reference_fixture_3_is_positive_only_if_female(sex, positive):
 
 @pytest.mark.parametrize("context", [{}, {"sex": None}, {"sex": "other"}, {"sex": "unknown"}])
 def test_lower_cut_off_applies_when_sex_is_not_male_or_female(context):
-    """Decision: without male or female the lower cut-off (3) applies, so no hazardous drinker is
-    missed; the alert says which cut-off was used."""
+    """clinical-reference §7.2 AUDIT-C: positive ≥ 4 (men), ≥ 3 (women). Without male or female the lower cut-off
+    (3) applies, so no hazardous drinker is missed, and the alert says which cut-off was used (a product decision
+    where §7.2 gives none)."""
     result = SCORE([2, 0, 1], context)
 
     assert result.flags == ("CA_SUD_HISTORY",)
@@ -54,13 +55,16 @@ def test_minimum_and_maximum_totals(answers, total, positive):
 
 
 def test_clinic_may_raise_the_mens_cut_off():
-    """The cut-offs are clinic settings [D]."""
+    """clinical-reference §7.2 and §3 [D]: the AUDIT-C cut-offs are clinic settings; with the men's cut-off at 5, a
+    man's 4 raises no alert."""
     context = {"sex": "male", "protocol": audit_c.AuditCProtocol(positive_at_or_above_male=5)}
 
     assert SCORE([2, 1, 1], context).alerts == ()
 
 
 def test_refuses_an_unknown_sex_value():
+    """clinical-reference §7.2 AUDIT-C: the cut-off depends on sex, so a sex value the rules cannot read ("F") is
+    refused naming it rather than guessed."""
     with pytest.raises(AnswerError) as error:
         SCORE([2, 0, 1], {"sex": "F"})
 
@@ -68,6 +72,7 @@ def test_refuses_an_unknown_sex_value():
 
 
 def test_out_of_range_answer_names_the_item():
+    """clinical-reference §7.1 AUDIT-C: 3 items × 0–4; a 5 on item 2 is refused naming the item."""
     with pytest.raises(AnswerError) as error:
         SCORE([2, 5, 1])
 
@@ -75,6 +80,7 @@ def test_out_of_range_answer_names_the_item():
 
 
 def test_wrong_answer_count_names_the_answers():
+    """clinical-reference §7.1 AUDIT-C: 3 items; two answers are refused naming the answers."""
     with pytest.raises(AnswerError) as error:
         SCORE([2, 0])
 

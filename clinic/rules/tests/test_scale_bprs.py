@@ -20,13 +20,15 @@ def test_minimum_total_is_18():
 
 
 def test_maximum_total_is_126():
+    """clinical-reference §7.1 BPRS: 18 items × 1–7, total 18–126; every item at its highest (index 6, rated 7)
+    totals 126."""
     assert SCORE([6] * 18).total == 126
 
 
 @pytest.mark.parametrize("total", [31, 41, 53])
 def test_cgi_correspondences_are_not_presented_as_bands(total):
-    """Leucht 2005 links ≈ 31, 41, 53 to CGI mildly, moderately, markedly ill: approximate points, so no
-    severity band is claimed for them."""
+    """clinical-reference §7.2 BPRS: the CGI link (Leucht 2005 [51]) is ≈ 31 mildly, ≈ 41 moderately, ≈ 53 markedly
+    ill; approximate points, so no severity band is claimed for them."""
     answers = [min(6, max(0, total - 18 - 6 * index)) for index in range(18)]
 
     result = SCORE(answers)
@@ -37,7 +39,8 @@ def test_cgi_correspondences_are_not_presented_as_bands(total):
 
 
 def test_out_of_range_answer_names_the_item():
-    """Index 7 does not exist: the options are 1–7, sent as 0–6."""
+    """clinical-reference §7.1 BPRS: items are rated 1–7, sent as option indices 0–6; index 7 does not exist and is
+    refused naming the item."""
     with pytest.raises(AnswerError) as error:
         SCORE([0] * 17 + [7])
 
@@ -45,6 +48,7 @@ def test_out_of_range_answer_names_the_item():
 
 
 def test_wrong_answer_count_names_the_answers():
+    """clinical-reference §7.1 BPRS: 18 items; 17 answers are refused naming the answers."""
     with pytest.raises(AnswerError) as error:
         SCORE([0] * 17)
 

@@ -30,7 +30,8 @@ def test_reference_fixture_behaviour_within_3_months_is_high():
 @pytest.mark.parametrize(("answers", "item"), [([1, 1, 0, 1, 0, 0], 4), ([1, 1, 0, 0, 1, 0], 5),
                                                ([0, 0, *NOT_ASKED, 2], 6), ([1, 1, 1, 1, 1, 2], 4)])
 def test_high_risk_on_intent_plan_or_recent_behaviour(answers, item):
-    """§7.2 high: Q4 or Q5 yes, or behaviour ≤ 3 months ago → immediate evaluation and precautions [L]."""
+    """clinical-reference §7.2 high: Q4 or Q5 yes, or behaviour ≤ 3 months ago → immediate evaluation and
+    precautions [L]."""
     result = SCORE(answers)
 
     assert result.risk == "high"
@@ -40,7 +41,7 @@ def test_high_risk_on_intent_plan_or_recent_behaviour(answers, item):
 @pytest.mark.parametrize(("answers", "item"), [([0, 1, 1, 0, 0, 0], 3), ([0, 0, *NOT_ASKED, 1], 6),
                                                ([1, 1, 0, 0, 0, 1], 6)])
 def test_moderate_risk_on_method_or_past_behaviour(answers, item):
-    """§7.2 moderate: Q3 yes, or behaviour > 3 months ago → same-day review [D]."""
+    """clinical-reference §7.2 moderate: Q3 yes, or behaviour > 3 months ago → same-day review [D]."""
     result = SCORE(answers)
 
     assert result.risk == "moderate"
@@ -49,14 +50,15 @@ def test_moderate_risk_on_method_or_past_behaviour(answers, item):
 
 @pytest.mark.parametrize("answers", [[1, 0, *NOT_ASKED, 0], [0, 1, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0]])
 def test_low_risk_when_only_q1_or_q2_is_yes(answers):
-    """§7.2 low: only Q1/Q2 yes; the reference names no alert for low risk."""
+    """clinical-reference §7.2 low: only Q1/Q2 yes; the reference names no alert for low risk."""
     result = SCORE(answers)
 
     assert (result.risk, result.alerts) == ("low", ())
 
 
 def test_no_positive_answer_gives_no_risk_level():
-    """Decision (module docstring): all No → risk None, not "low"."""
+    """clinical-reference §7.2 C-SSRS: low needs a yes to Q1 or Q2; with every answer No no rule is met, so the risk
+    is None, not "low", and nothing alerts."""
     result = SCORE([0, 0, *NOT_ASKED, 0])
 
     assert (result.total, result.risk, result.alerts) == (None, None, ())
@@ -66,7 +68,7 @@ def test_no_positive_answer_gives_no_risk_level():
 
 @pytest.mark.parametrize("item", [3, 4, 5])
 def test_an_answer_to_q3_to_q5_after_no_to_q2_names_the_item(item):
-    """§7.1 skip logic: Q3–5 only if Q2 = yes; after a No they must be null (design §4.4)."""
+    """clinical-reference §7.1 skip logic: Q3–5 only if Q2 = yes; after a No they must be null (design §4.4)."""
     answers = [1, 0, *NOT_ASKED, 0]
     answers[item - 1] = 0
 
@@ -79,7 +81,7 @@ def test_an_answer_to_q3_to_q5_after_no_to_q2_names_the_item(item):
 
 @pytest.mark.parametrize("item", [3, 4, 5])
 def test_a_missing_q3_to_q5_after_yes_to_q2_names_the_item(item):
-    """§7.1 skip logic: after a Yes to Q2, Q3–5 are asked and must be answered."""
+    """clinical-reference §7.1 skip logic: after a Yes to Q2, Q3–5 are asked and must be answered."""
     answers = [1, 1, 0, 0, 0, 0]
     answers[item - 1] = None
 
@@ -89,18 +91,20 @@ def test_a_missing_q3_to_q5_after_yes_to_q2_names_the_item(item):
     assert error.value.field == f"item {item}"
 
 
-def test_items_3_to_5_are_gated_on_a_yes_to_item_2():
-    assert [item.asked_if for item in cssrs_screener.INSTRUMENT.items] == [None, None, (2, 1), (2, 1), (2, 1), None]
+@pytest.mark.parametrize(("answer", "label", "risk"), [(0, "No", None),
+                                                     (1, "Yes, more than 3 months ago", "moderate"),
+                                                     (2, "Yes, within 3 months", "high")])
+def test_each_q6_option_reads_as_the_risk_it_gives(answer, label, risk):
+    """clinical-reference §7.2 C-SSRS: behaviour ≤ 3 months ago is high, > 3 months ago moderate. The
+    option a nurse picks says which, so a label swapped with its neighbour is caught."""
+    result = SCORE([0, 0, *NOT_ASKED, answer])
 
-
-def test_item_6_has_three_options():
-    """Design §4.4: No; Yes, more than 3 months ago; Yes, within 3 months."""
-    labels = [option.label for option in cssrs_screener.INSTRUMENT.items[5].options]
-
-    assert labels == ["No", "Yes, more than 3 months ago", "Yes, within 3 months"]
+    assert (cssrs_screener.INSTRUMENT.items[5].options[answer].label, result.risk) == (label, risk)
 
 
 def test_item_6_out_of_range_names_the_item():
+    """clinical-reference §7.1 C-SSRS: Q6 is lifetime and past 3 months, three options (0–2); a 3 is refused naming
+    the item."""
     with pytest.raises(AnswerError) as error:
         SCORE([0, 0, *NOT_ASKED, 3])
 
@@ -109,6 +113,8 @@ def test_item_6_out_of_range_names_the_item():
 
 @pytest.mark.parametrize("item", [1, 2, 6])
 def test_a_missing_always_asked_item_names_the_item(item):
+    """clinical-reference §7.1 C-SSRS: Q1, Q2 and Q6 are always asked; a missing answer is refused naming the item,
+    never read as No."""
     answers = [0, 0, *NOT_ASKED, 0]
     answers[item - 1] = None
 
@@ -119,6 +125,7 @@ def test_a_missing_always_asked_item_names_the_item(item):
 
 
 def test_wrong_answer_count_names_the_answers():
+    """clinical-reference §7.1 C-SSRS screener: 6 yes/no questions; three answers are refused naming the answers."""
     with pytest.raises(AnswerError) as error:
         SCORE([0, 0, 0])
 

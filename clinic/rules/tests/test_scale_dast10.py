@@ -38,11 +38,14 @@ def test_band_boundaries(total, band):
 
 
 def test_minimum_total_needs_item_3_yes():
-    """All No scores 1 (item 3 reversed); the minimum 0 is all No with item 3 Yes."""
+    """clinical-reference §7.1 DAST-10: yes = 1, except item 3: no = 1; so all No scores 1 and the minimum 0 is all
+    No with item 3 Yes."""
     assert (SCORE([N] * 10).total, SCORE(answers_with(0)).total) == (1, 0)
 
 
 def test_maximum_total_needs_item_3_no():
+    """clinical-reference §7.1 DAST-10: yes = 1, except item 3: no = 1; so all Yes scores 9 and the maximum 10 is
+    all Yes with item 3 No."""
     assert (SCORE([Y] * 10).total, SCORE(answers_with(10)).total) == (9, 10)
 
 
@@ -55,13 +58,15 @@ def test_flag_boundary(total, flagged):
 
 
 def test_clinic_may_move_the_flag_threshold():
-    """The threshold is a clinic setting [D]."""
+    """clinical-reference §7.2 and §3 [D]: DAST-10 ≥ 3 → CA_SUD_HISTORY is a clinic setting; at 4, a score of 3
+    raises no flag."""
     context = {"protocol": dast10.Dast10Protocol(sud_caution_at_or_above=4)}
 
     assert SCORE(answers_with(3), context).flags == ()
 
 
 def test_out_of_range_answer_names_the_item():
+    """clinical-reference §7.1 DAST-10: 10 yes/no items; a 2 on item 3 is refused naming the item."""
     with pytest.raises(AnswerError) as error:
         SCORE([Y, N, 2, N, Y, N, N, N, N, N])
 
@@ -69,6 +74,7 @@ def test_out_of_range_answer_names_the_item():
 
 
 def test_wrong_answer_count_names_the_answers():
+    """clinical-reference §7.1 DAST-10: 10 items; 11 answers are refused naming the answers."""
     with pytest.raises(AnswerError) as error:
         SCORE([N] * 11)
 

@@ -87,8 +87,8 @@ def test_minimum_and_maximum_totals(rating, total):
 
 
 def test_prorates_one_missing_function_item():
-    """Developers' guidelines [48]: the function sum 42 over 8 answered × 9/8 = 47.25, ÷ 3 = 15.75;
-    the total 57.75 rounds half-up to 57.8."""
+    """clinical-reference §7.1 FIQR missing items [48]: the function sum 42 over 8 answered × 9/8 = 47.25, ÷ 3 =
+    15.75; the total 57.75 rounds half-up to 57.8 and is flagged as prorated."""
     result = SCORE([None, *FIXTURE[1:]])
 
     assert (str(result.total), str(result.subscores["function"]), result.flags) == ("57.8", "15.8", ("PRORATED",))
@@ -150,6 +150,7 @@ def test_refuses_an_unknown_band_set(band_set):
 
 
 def test_out_of_range_rating_names_the_item():
+    """clinical-reference §7.1 FIQR: 21 items × 0–10; an 11 on item 15 is refused naming the item."""
     with pytest.raises(AnswerError) as error:
         SCORE([*FIXTURE[:14], 11, *FIXTURE[15:]])
 
@@ -157,6 +158,8 @@ def test_out_of_range_rating_names_the_item():
 
 
 def test_wrong_answer_count_names_the_answers():
+    """clinical-reference §7.1 FIQR: 21 items (function 9, overall 2, symptoms 10); 20 answers are refused naming
+    the answers."""
     with pytest.raises(AnswerError) as error:
         SCORE(FIXTURE[:20])
 
@@ -166,8 +169,8 @@ def test_wrong_answer_count_names_the_answers():
 
 @pytest.mark.parametrize("band_set", sorted(fiqr.BAND_SETS))
 def test_every_total_has_a_band_that_never_falls_as_the_total_rises(band_set):
-    """Salaffi 2018 and 2020 [U]: the half-open bands cover 0–100 without gaps and in order. Every
-    unprorated total is a multiple of 1/6 (function ÷ 3 plus symptoms ÷ 2), so all 601 are checked."""
+    """clinical-reference §7.2 FIQR [U]: the 2018 and 2020 half-open bands cover 0–100 without gaps and in order.
+    Every unprorated total is a multiple of 1/6 (function ÷ 3 plus symptoms ÷ 2), so all 601 are checked."""
     bands = fiqr.BAND_SETS[band_set]
     codes = [band.code for band in bands]
 

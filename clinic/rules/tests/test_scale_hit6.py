@@ -41,7 +41,8 @@ def test_maximum_total_is_78():
 
 
 def test_answer_is_the_option_index_not_the_weight():
-    """design §4.4: an answer of 6 (the weight of Never) is out of range; Never is index 0."""
+    """clinical-reference §7.1 HIT-6 (Never 6 … Always 13) and design §4.4: the answer is the option index, so 6
+    (the weight of Never) is out of range and refused naming the item; Never is index 0."""
     with pytest.raises(AnswerError) as error:
         SCORE([NEVER, 6, NEVER, NEVER, NEVER, NEVER])
 
@@ -49,6 +50,7 @@ def test_answer_is_the_option_index_not_the_weight():
 
 
 def test_wrong_answer_count_names_the_answers():
+    """clinical-reference §7.1 HIT-6: 6 items; 5 answers are refused naming the answers."""
     with pytest.raises(AnswerError) as error:
         SCORE([NEVER] * 5)
 

@@ -60,6 +60,8 @@ def test_impossible_day_pairs_are_refused_naming_both_items(answers, first, seco
 
 
 def test_day_count_above_3_months_names_the_item():
+    """clinical-reference §7.1 MIDAS: day counts over the last 3 months, which hold at most 92 days; 93 on item 3 is
+    refused naming the item."""
     with pytest.raises(AnswerError) as error:
         SCORE([0, 0, 93, 0, 0], CONTEXT)
 
@@ -67,6 +69,8 @@ def test_day_count_above_3_months_names_the_item():
 
 
 def test_negative_day_count_names_the_item():
+    """clinical-reference §7.1 MIDAS: each answer is a count of days, 0 or more; −1 on item 1 is refused naming the
+    item."""
     with pytest.raises(AnswerError) as error:
         SCORE([-1, 0, 0, 0, 0], CONTEXT)
 
@@ -74,7 +78,8 @@ def test_negative_day_count_names_the_item():
 
 
 def test_missing_item_a_is_named():
-    """Items A and B are part of the form (Stewart 2001); design §4.4 sends them in the context."""
+    """clinical-reference §7.1 MIDAS: 5 day counts plus A and B (unscored), which are part of the form (Stewart 2001
+    [46]) and sent in the context (design §4.4); a missing A is refused naming it."""
     with pytest.raises(AnswerError) as error:
         SCORE([2, 4, 3, 5, 2], {"midas_b": 7})
 
@@ -83,6 +88,8 @@ def test_missing_item_a_is_named():
 
 @pytest.mark.parametrize("pain", [11, -1, "7", 7.5, True])
 def test_item_b_outside_0_to_10_is_named(pain):
+    """clinical-reference §7.1 MIDAS: item B (unscored) is the pain rating 0–10 in whole points; 11, −1, text, 7.5
+    or a yes/no is refused naming item B."""
     with pytest.raises(AnswerError) as error:
         SCORE([2, 4, 3, 5, 2], {"midas_a": 20, "midas_b": pain})
 
@@ -90,6 +97,8 @@ def test_item_b_outside_0_to_10_is_named(pain):
 
 
 def test_item_a_above_3_months_is_named():
+    """clinical-reference §7.1 MIDAS: item A (unscored) counts headache days in the 3 months, at most 92; 93 is
+    refused naming item A."""
     with pytest.raises(AnswerError) as error:
         SCORE([2, 4, 3, 5, 2], {"midas_a": 93, "midas_b": 7})
 
@@ -97,7 +106,8 @@ def test_item_a_above_3_months_is_named():
 
 
 def test_wrong_answer_count_names_the_answers():
-    """design §4.4: MIDAS takes the 5 scored items only; A and B go in the context."""
+    """clinical-reference §7.1 MIDAS: the total is Q1 + … + Q5, so only the 5 scored items are answers (A and B go
+    in the context, design §4.4); seven answers are refused naming the answers."""
     with pytest.raises(AnswerError) as error:
         SCORE([2, 4, 3, 5, 2, 20, 7], CONTEXT)
 

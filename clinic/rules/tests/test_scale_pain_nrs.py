@@ -42,19 +42,24 @@ def test_minimum_and_maximum_totals(rating):
 
 
 def test_rise_is_positive_change():
-    """A rise from 4 to 7 is +3 points, +75.0 % of the baseline (half-up to 0.1 %, §7.3 convention)."""
+    """clinical-reference §7.3 pain NRS (7 → 4 is −3 points, −42.9 %): a rise from 4 to 7 is +3 points, +75.0 % of
+    the baseline, rounded half-up to 0.1 % for display."""
     change = pain_nrs.change(baseline=4, current=7)
 
     assert (change.points, str(change.percent)) == (3, "75.0")
 
 
 def test_change_from_zero_has_no_percentage():
+    """clinical-reference §7.3 pain NRS change and §6.2 (no percentage from a baseline of 0): 0 → 5 is +5 points and
+    no percentage."""
     change = pain_nrs.change(baseline=0, current=5)
 
     assert (change.points, change.percent) == (5, None)
 
 
 def test_change_refuses_a_rating_above_10():
+    """clinical-reference §7.1 pain NRS: 1 item × 0–10; a current rating of 11 is refused naming it, never
+    clamped."""
     with pytest.raises(AnswerError) as error:
         pain_nrs.change(baseline=7, current=11)
 
@@ -62,6 +67,7 @@ def test_change_refuses_a_rating_above_10():
 
 
 def test_out_of_range_rating_names_the_item():
+    """clinical-reference §7.1 pain NRS: 1 item × 0–10; 11 is refused naming the item and the range."""
     with pytest.raises(AnswerError) as error:
         SCORE([11])
 
@@ -70,6 +76,8 @@ def test_out_of_range_rating_names_the_item():
 
 
 def test_missing_rating_names_the_item():
+    """clinical-reference §7.1 pain NRS: the total is the value; a missing rating is refused naming the item, never
+    read as 0."""
     with pytest.raises(AnswerError) as error:
         SCORE([None])
 
@@ -77,6 +85,7 @@ def test_missing_rating_names_the_item():
 
 
 def test_wrong_answer_count_names_the_answers():
+    """clinical-reference §7.1 pain NRS: 1 item; two answers are refused naming the answers."""
     with pytest.raises(AnswerError) as error:
         SCORE([3, 4])
 
@@ -90,6 +99,8 @@ def test_refuses_an_unknown_recall_period():
 
 
 def test_refuses_settings_of_the_wrong_kind():
+    """clinical-reference §7.2 pain NRS bands are [U] and off unless the clinic's protocol switches them on;
+    settings that are not a pain NRS protocol are refused naming them, never half-read."""
     with pytest.raises(InvalidProtocol) as error:
         SCORE([3], {"protocol": {"show_unverified_bands": True}})
 

@@ -25,7 +25,8 @@ def test_reference_fixture_minimal_with_item_9_alert():
                                              (10, "MODERATE"), (14, "MODERATE"), (15, "MODERATELY_SEVERE"),
                                              (19, "MODERATELY_SEVERE"), (20, "SEVERE"), (27, "SEVERE")])
 def test_band_boundaries(total, band):
-    """Kroenke 2001 bands 0–4, 5–9, 10–14, 15–19, 20–27, both sides of every boundary."""
+    """clinical-reference §7.2 PHQ-9: Kroenke 2001 [30] bands 0–4, 5–9, 10–14, 15–19, 20–27, both sides of every
+    boundary."""
     answers = [min(3, max(0, total - 3 * index)) for index in range(8)] + [0]
     answers[-1] = total - sum(answers)
 
@@ -35,6 +36,7 @@ def test_band_boundaries(total, band):
 
 
 def test_wrong_answer_count_names_the_answers():
+    """clinical-reference §7.1 PHQ-9: 9 items; 8 answers are refused naming the answers and both counts."""
     with pytest.raises(AnswerError) as error:
         SCORE([0] * 8)
 
@@ -43,6 +45,7 @@ def test_wrong_answer_count_names_the_answers():
 
 
 def test_out_of_range_answer_names_the_item():
+    """clinical-reference §7.1 PHQ-9: 9 items × 0–3; a 4 on item 3 is refused naming the item."""
     with pytest.raises(AnswerError) as error:
         SCORE([0, 0, 4, 0, 0, 0, 0, 0, 0])
 

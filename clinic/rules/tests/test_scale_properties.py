@@ -107,8 +107,9 @@ def test_total_stays_within_the_published_range(instrument, data):
 @by_code(SYMPTOM_SCALES)
 @given(data=st.data())
 def test_raising_one_answer_never_lowers_the_total(instrument, data):
-    """A symptom scale never scores a worse answer lower: an option worth more points (or a higher
-    number) on any one item never lowers the total. Points, not indices: DAST-10 item 3 is reversed."""
+    """clinical-reference §7.1 (each total is a sum, or QIDS-SR16's sum of domain maxima) and §7.2 (bands in order),
+    property: an option worth more points (or a higher number) on any one item never lowers the total or the band.
+    Points, not indices: DAST-10 item 3 is reversed."""
     answers = data.draw(answers_for(instrument))
     context = data.draw(context_for(instrument))
     gates = {item.asked_if[0] for item in instrument.items if item.asked_if is not None}
@@ -161,7 +162,8 @@ def test_bands_run_in_order_without_gaps_or_overlaps(instrument):
 
 
 def test_an_unknown_instrument_code_is_refused_listing_the_known_ones():
-    """design §4.4: the instrument codes are phq9, gad7, …; any other is refused, naming the known codes."""
+    """clinical-reference §7.1 lists the instruments the clinic scores, with design §4.4's codes (phq9, gad7, …);
+    any other code is refused, naming the known codes."""
     with pytest.raises(UnknownInstrument) as error:
         score("beck", [0])
 

@@ -34,14 +34,14 @@ def test_reference_fixture_is_15_by_domains_not_19_by_plain_sum():
                                              (15, "MODERATE"), (16, "SEVERE"), (20, "SEVERE"), (21, "VERY_SEVERE"),
                                              (27, "VERY_SEVERE")])
 def test_band_boundaries(total, band):
-    """§7.2 bands 0–5, 6–10, 11–15, 16–20, 21–27 (Rush 2003), both sides of every boundary."""
+    """clinical-reference §7.2 bands 0–5, 6–10, 11–15, 16–20, 21–27 (Rush 2003), both sides of every boundary."""
     result = SCORE(answers_totalling(total))
 
     assert (result.total, result.severity) == (total, band)
 
 
 def test_minimum_and_maximum_totals():
-    """§7.1: 16 × 0–3 but total 0–27, because three domains take the highest of their items."""
+    """clinical-reference §7.1: 16 × 0–3 but total 0–27, because three domains take the highest of their items."""
     assert (SCORE([0] * 16).total, SCORE([3] * 16).total) == (0, 27)
 
 
@@ -52,7 +52,8 @@ GROUPED = dict(qids_sr16.DOMAINS)
                                                                                  "psychomotor")
                                                 for number in GROUPED[domain]])
 def test_grouped_domains_take_the_highest_item(domain, number):
-    """§7.1: max(1–4), max(6–9), max(15–16): a 3 on any one item, with 1 on the others, scores 3 once."""
+    """clinical-reference §7.1: max(1–4), max(6–9), max(15–16): a 3 on any one item, with 1 on the others,
+    scores 3 once."""
     answers = [0] * 16
     for sibling in GROUPED[domain]:
         answers[sibling - 1] = 1
@@ -64,14 +65,14 @@ def test_grouped_domains_take_the_highest_item(domain, number):
 
 
 def test_weight_items_recall_two_weeks():
-    """§7.1: recall 7 days; weight items 2 weeks."""
+    """clinical-reference §7.1: recall 7 days; weight items 2 weeks."""
     recalls = {item.number: item.recall_period for item in qids_sr16.INSTRUMENT.items if item.recall_period}
 
     assert recalls == {8: "last 2 weeks", 9: "last 2 weeks"}
 
 
 def test_item_12_above_0_raises_the_suicide_alert():
-    """§7.2: QIDS-SR16 item 12 > 0 → suicide alert [D]."""
+    """clinical-reference §7.2: QIDS-SR16 item 12 > 0 → suicide alert [D]."""
     answers = [0] * 16
     answers[11] = 1
 
@@ -83,7 +84,8 @@ def test_item_12_above_0_raises_the_suicide_alert():
 
 
 def test_an_unanswered_appetite_item_names_the_item():
-    """All sixteen answers are required (§7.1: 16 × 0–3); a blank alternative item is entered as 0."""
+    """clinical-reference §7.1 QIDS-SR16: 16 × 0–3, scored as max(6–9) for appetite and weight; all sixteen answers
+    are required (a blank alternative item is entered as 0), so a missing item 7 is refused naming it."""
     answers = [0] * 16
     answers[6] = None
 
@@ -94,6 +96,7 @@ def test_an_unanswered_appetite_item_names_the_item():
 
 
 def test_out_of_range_answer_names_the_item():
+    """clinical-reference §7.1 QIDS-SR16: 16 items × 0–3; a 4 on item 16 is refused naming the item."""
     with pytest.raises(AnswerError) as error:
         SCORE([0] * 15 + [4])
 
@@ -101,6 +104,7 @@ def test_out_of_range_answer_names_the_item():
 
 
 def test_wrong_answer_count_names_the_answers():
+    """clinical-reference §7.1 QIDS-SR16: 16 items; 9 answers (one per domain) are refused naming the answers."""
     with pytest.raises(AnswerError) as error:
         SCORE([0] * 9)
 

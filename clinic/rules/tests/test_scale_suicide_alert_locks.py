@@ -68,9 +68,33 @@ def test_the_locked_threshold_of_0_is_accepted_and_alerts(module, protocol_class
     assert [alert.item for alert in result.alerts] == [item]
 
 
-def test_a_lock_refusal_is_an_invalid_protocol():
-    """clinical-reference §7.2: a locked setting is refused like any protocol setting the rules cannot apply."""
-    assert issubclass(AlertLocked, InvalidProtocol)
+@pytest.mark.parametrize(("module", "protocol_class", "count", "item", "highest"), SUICIDE_ITEM_SCALES)
+def test_only_the_suicide_item_raises_the_suicide_alert(module, protocol_class, count, item, highest):
+    """clinical-reference §7.2: the alert is on PHQ-9 item 9, MADRS item 10, QIDS-SR16 item 12 and HAM-D17
+    item 3; every other item at its highest, with the suicide item at 0, raises no suicide alert, so an
+    alert wired to the wrong item is caught."""
+    answers = [len(entry.options) - 1 for entry in module.INSTRUMENT.items]
+    answers[item - 1] = 0
+
+    result = module.INSTRUMENT.score(answers)
+
+    assert [alert.code for alert in result.alerts if alert.code == "SUICIDE_RISK"] == []
+    assert result.total > 0
+
+
+@pytest.mark.parametrize("build", [
+    pytest.param(lambda: phq9.Phq9Protocol(suicide_alert_above=None), id="phq9-off"),
+    pytest.param(lambda: hamd17.Hamd17Protocol(suicide_alert_above=1), id="hamd17-less-sensitive"),
+    pytest.param(lambda: cssrs_screener.CssrsScreenerProtocol(alert_on_moderate=False), id="cssrs-moderate-off"),
+])
+def test_a_caller_refusing_impossible_settings_also_refuses_a_softened_alert(build):
+    """clinical-reference §7.2 "Locked": a settings page refuses every setting the rules cannot apply as
+    InvalidProtocol; a softened suicide alert reaches it the same way, with its own ALERT_LOCKED code, so
+    it is never saved."""
+    with pytest.raises(InvalidProtocol) as error:
+        build()
+
+    assert error.value.code == "ALERT_LOCKED"
 
 
 def test_cssrs_moderate_alert_cannot_be_switched_off():

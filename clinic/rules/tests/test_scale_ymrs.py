@@ -154,7 +154,8 @@ def test_a_rating_off_the_step_or_out_of_range_names_the_item(item, rating, show
 
 @pytest.mark.parametrize(("answers", "field"), [([0] * 10, "answers"), ([0] * 10 + [None], "item 11")])
 def test_wrong_count_or_missing_rating_is_named(answers, field):
-    """design §4.4: one rating per item; every YMRS item is required."""
+    """clinical-reference §7.1 YMRS: 11 items, the total their sum; design §4.4: one rating per item. Ten ratings
+    are refused naming the answers, a missing item 11 naming the item."""
     with pytest.raises(AnswerError) as error:
         SCORE(answers)
 
