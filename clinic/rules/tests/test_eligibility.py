@@ -225,7 +225,7 @@ def test_one_intake_triggers_every_finding_and_gets_all_back(birth_date, age_fin
 # --- what each finding carries -----------------------------------------------------------------------
 
 def test_finding_carries_kind_source_and_triggering_data():
-    """§3: HS_AGE is a hard stop: age < 18 years at first infusion (Spravato US label [11])."""
+    """clinical-reference §3: HS_AGE is a hard stop: age < 18 years at first infusion (Spravato US label [11])."""
     result = finding(make(birth_date=date(2007, 3, 11)), "HS_AGE")
 
     assert (result.kind, result.data["age_years"], result.urgent) == ("hard_stop", 17, False)
@@ -323,7 +323,8 @@ def test_missing_intake_screens_are_listed():
 
 
 def test_trd_finding_reports_counted_and_uncounted_trials():
-    """§2.2: the TRD result is a flag for the prescriber, with why each trial did or did not count."""
+    """clinical-reference §2.2: the TRD result is a flag for the prescriber, with why each trial did or did not
+    count."""
     short = replace(FAILED_SSRI, name="fluoxetine", weeks_at_adequate_dose=3)
     intake = make(indications=("TRD_UNIPOLAR",), treatment_trials=(FAILED_SSRI, short))
 
@@ -510,21 +511,27 @@ def test_scores_every_primary_scale_as_an_intake_screen():
 
 
 def test_bad_screen_answers_name_the_item():
+    """clinical-reference §7.1: AUDIT-C items score 0–4; an answer of 5 is refused naming item 3."""
     with pytest.raises(AnswerError) as error:
         eligibility.score_screens(answers={"audit_c": [0, 0, 5]}, sex="female")
 
     assert error.value.field == "item 3"
 
 
-@pytest.mark.parametrize("settings_", [dict(kinds={"HS_NOPE": "caution"}), dict(kinds={"CA_HTN": "warning"}),
-                                       dict(cssrs_caution_risks=frozenset({"severe"}))])
-def test_refuses_an_unknown_rule_kind_or_risk_in_the_protocol(settings_):
-    with pytest.raises(eligibility.EligibilityProtocolInvalid):
+@pytest.mark.parametrize(("settings_", "field"), [
+    (dict(kinds={"HS_NOPE": "caution"}), "kinds"), (dict(kinds={"CA_HTN": "warning"}), "kinds"),
+    (dict(cssrs_caution_risks=frozenset({"severe"})), "cssrs_caution_risks")])
+def test_refuses_an_unknown_rule_kind_or_risk_in_the_protocol(settings_, field):
+    """clinical-reference §3 [D] (the kind of each rule is a setting: hard stop, caution or information) and §7.2
+    (C-SSRS risk low, moderate or high): a code, kind or level the rules do not know is refused."""
+    with pytest.raises(eligibility.EligibilityProtocolInvalid) as error:
         EligibilityProtocol(**settings_)
+
+    assert error.value.field == field
 
 
 def test_trd_result_cannot_be_made_a_hard_stop():
-    """§2.2: the TRD result is a flag for the prescriber, not an eligibility gate."""
+    """clinical-reference §2.2: the TRD result is a flag for the prescriber, not an eligibility gate."""
     with pytest.raises(eligibility.EligibilityProtocolInvalid) as error:
         EligibilityProtocol(kinds={"IN_TRD": "hard_stop"})
 
@@ -532,6 +539,8 @@ def test_trd_result_cannot_be_made_a_hard_stop():
 
 
 def test_refuses_an_impossible_trial_even_without_a_trd_indication():
+    """clinical-reference §2.2 intake history: medication outcomes are no_response … unknown; "cured" is refused even
+    when no TRD indication reads the trials."""
     intake = make(treatment_trials=(replace(FAILED_SSRI, outcome="cured"),))
 
     with pytest.raises(DomainError) as error:
@@ -541,6 +550,7 @@ def test_refuses_an_impossible_trial_even_without_a_trd_indication():
 
 
 def test_missing_answer_list_is_refused_by_the_scale():
+    """clinical-reference §3 intake set: a screen sent without its answer list is refused, never scored as empty."""
     with pytest.raises(AnswerError) as error:
         eligibility.score_screens(answers={"dast10": None}, sex="female")
 

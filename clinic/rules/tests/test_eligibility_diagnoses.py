@@ -3,7 +3,7 @@
 import pytest
 
 from clinic.rules import eligibility
-from clinic.rules.eligibility import Diagnosis, EligibilityProtocol
+from clinic.rules.eligibility import Diagnosis, EligibilityProtocol, diagnoses
 from clinic.rules.tests.test_eligibility import codes, finding, make
 
 DIAGNOSIS_RULES = {"HS_PSYCHOSIS_ACTIVE", "CA_PSYCHOSIS_PAST", "HS_MANIA", "CA_BIPOLAR"}
@@ -128,8 +128,39 @@ def test_ymrs_is_required_for_any_bipolar_diagnosis_whatever_the_indication(chan
     assert ("ymrs" in missing) is ymrs_required
 
 
-def test_the_patterns_are_the_reference_s_codes():
-    """clinical-reference §2.1 "Codes that screening must read": the tables as the reference lists them."""
-    assert eligibility.PSYCHOTIC_FEATURES == ("F32.3", "F33.3", "F31.2", "F31.5", "F31.64")
-    assert eligibility.PSYCHOTIC_DISORDERS == ("F20", "F21", "F22", "F23", "F24", "F25", "F26", "F27", "F28", "F29")
-    assert (eligibility.MANIC_OR_MIXED, eligibility.HYPOMANIC) == (("F30", "F31.1", "F31.2", "F31.6"), ("F31.0",))
+# §2.1 "Codes that screening must read", written as the reference gives them. A category (F20, F30) covers itself
+# and its subcodes; a subcode (F31.1, F31.64) covers itself and the codes below it (F31.1x).
+REFERENCE_PSYCHOSIS = ("F32.3", "F33.3", "F31.2", "F31.5", "F31.64", *(f"F{n}" for n in range(20, 30)))
+REFERENCE_MANIC_OR_MIXED = ("F30", "F31.1", "F31.2", "F31.6")
+REFERENCE_HYPOMANIC = ("F31.0",)
+REFERENCE_BIPOLAR = ("F31",)
+# Every F-code of categories F10–F39 with none, one or two digits after the dot.
+SWEEP = [f"F{category}{tail}" for category in range(10, 40)
+         for tail in ["", *(f".{d}" for d in range(10)), *(f".{d}{e}" for d in range(10) for e in range(10))]]
+
+
+def _listed(code, entries):
+    return any(code == entry or code.startswith(entry if "." in entry else entry + ".") for entry in entries)
+
+
+def _expected(codes_, entries):
+    return [code for code in codes_ if _listed(code, entries)]
+
+
+@pytest.mark.parametrize("category", range(10, 40), ids=[f"F{category}" for category in range(10, 40)])
+def test_every_code_of_the_category_is_read_as_the_reference_lists_it(category):
+    """clinical-reference §2.1 "Codes that screening must read" [D]: psychotic features F32.3, F33.3, F31.2, F31.5,
+    F31.64 and the disorders F20–F29 (HS_PSYCHOSIS_ACTIVE when current, CA_PSYCHOSIS_PAST when past); a manic or
+    mixed episode F30.x, F31.1x, F31.2, F31.6x and a hypomanic one F31.0 (HS_MANIA when current); any F31.x
+    (CA_BIPOLAR). Every code of the category, with up to two digits after the dot, is read exactly so: no neighbour
+    (F19.x, F30 beside F29, F31.7, F31.81, F32.2, F33.4) is caught and no listed code is missed."""
+    codes_ = [code for code in SWEEP if code.split(".")[0] == f"F{category}"]
+    current = [Diagnosis(code, True) for code in codes_]
+    past = [Diagnosis(code, False) for code in codes_]
+
+    assert diagnoses.psychosis_codes(current, current=True) == _expected(codes_, REFERENCE_PSYCHOSIS)
+    assert diagnoses.psychosis_codes(past, current=False) == _expected(codes_, REFERENCE_PSYCHOSIS)
+    assert diagnoses.manic_codes(current) == _expected(codes_, REFERENCE_MANIC_OR_MIXED)
+    assert diagnoses.hypomanic_codes(current) == _expected(codes_, REFERENCE_HYPOMANIC)
+    assert diagnoses.bipolar_codes(past) == _expected(codes_, REFERENCE_BIPOLAR)
+    assert (diagnoses.manic_codes(past), diagnoses.hypomanic_codes(past)) == ([], [])

@@ -16,11 +16,12 @@ def test_seven_indications_in_the_reference_order():
     ("PTSD", "F43.12"), ("OCD", "F42.2"), ("FIBROMYALGIA", "M79.7"), ("MIGRAINE_CHRONIC", "G43.709"),
 ])
 def test_the_reference_s_example_codes_start_with_an_accepted_prefix(indication, code):
-    """Codes from the clinical-reference §2.1 table."""
+    """clinical-reference §2.1: the table's example codes start with their indication's accepted prefix."""
     assert code.startswith(ICD10_PREFIXES[indication])
 
 
 def test_screening_refuses_an_indication_outside_the_table():
+    """clinical-reference §2.1: an indication outside the seven of the table is refused, naming the seven."""
     from clinic.rules.tests.test_eligibility import make
 
     with pytest.raises(eligibility.IntakeInvalid) as error:
