@@ -163,7 +163,7 @@ def _sud_history(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
         return None
     parts = ([answered(names)] if names else []) + (
         [f"Past non-medical ketamine use recorded: {', '.join(ketamine)}."] if ketamine else []) + [
-        f"{SUD_SCREEN_NAMES[code]} {'' if total is None else f'{total} '}is a positive screen."
+        f"{SUD_SCREEN_NAMES[code]} {total} is a positive screen."
         for code, total in screens.items()]
     parts.append("Consider urine toxicology [1].")
     return Trigger(" ".join(parts), {"items": names, "non_medical_ketamine": ketamine, "positive_screens": screens})
@@ -225,11 +225,9 @@ def _mania_score(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
                    {"ymrs_total": _total(ymrs)})
 
 
-def _total(score: Score) -> int | str | None:
+def _total(score: Score) -> int | str:
     """A screen total for the finding's data: a whole number, or text for a fractional one (a YMRS total may be
-    12.5), so the data stay JSON-plain; None when the score came as a flag alone."""
-    if score.total is None:
-        return None
+    12.5), so the data stay JSON-plain. AUDIT-C, DAST-10 and YMRS always have a total once scored."""
     return int(score.total) if score.total == int(score.total) else str(score.total)
 
 

@@ -271,6 +271,18 @@ def test_cns_medicines_flag_benzodiazepines_above_the_trial_limit():
     assert "level trials excluded: clonazepam" in result.message
 
 
+def test_positive_substance_screens_are_named_with_their_totals():
+    """clinical-reference §3 CA_SUD_HISTORY and §7.2: AUDIT-C ≥ 4 for men and DAST-10 ≥ 3 are positive; the finding
+    names each positive screen with its total and suggests urine toxicology [1]."""
+    intake = make(sex="male", screens={"audit_c": [2, 1, 1], "dast10": [1, 0, 0, 0, 1, 0, 0, 0, 0, 0]})
+
+    result = finding(intake, "CA_SUD_HISTORY")
+
+    assert result.data["positive_screens"] == {"audit_c": 4, "dast10": 3}
+    assert result.message == ("AUDIT-C 4 is a positive screen. DAST-10 3 is a positive screen. Consider urine "
+                              "toxicology [1].")
+
+
 def test_bipolar_caution_records_mood_stabiliser_and_baseline_ymrs():
     """clinical-reference §3 CA_BIPOLAR: record mood stabiliser and baseline YMRS."""
     intake = make(safety={"bipolar_disorder": True}, medications=(CurrentMedication("lithium", "mood_stabiliser"),),
