@@ -217,7 +217,7 @@ def propose_after_induction(*, classification: Classification, sixth_infusion_on
     return AfterInductionProposal(PRESCRIBER_REVIEW, classification,
                                   (PLAN_MAINTENANCE, MORE_INFUSIONS, titrate, *ALTERNATIVES),
                                   "The rules cannot classify this course (" + category.replace("_", " ") + "): the "
-                                  "prescriber reviews the course and chooses.")
+                                  f"prescriber reviews the course and chooses.{caveat}")
 
 
 @dataclass(frozen=True)

@@ -204,4 +204,5 @@ def test_a_course_not_evaluable_below_an_unverified_floor_is_marked_unverified(s
 
     assert (result.category, proposal.proposal) == (NOT_EVALUABLE, "prescriber_review")
     assert proposal.classification.unverified == caveat
+    assert proposal.message.endswith("This rests on an unverified threshold [U].") == caveat
     assert result.basis[0].split(" (")[0].endswith("[U]" if caveat else "[D]")
