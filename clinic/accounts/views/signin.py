@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.accounts import actions, lockout, queries
+from clinic.accounts import actions, lockout, queries, setup
 from clinic.accounts.forms import LoginForm, SecondFactorForm
 
 
@@ -37,6 +37,8 @@ class StaffLoginView(LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["timed_out"] = self.request.GET.get("reason") == "idle"
+        # Until setup_clinic has run nobody can sign in, so the page says how to finish setup.
+        context["needs_setup"] = not settings.DEMO_MODE and not setup.is_set_up()
         return context
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
