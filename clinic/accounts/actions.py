@@ -8,7 +8,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts import lockout
-from clinic.accounts.models import Role, StaffUser
+from clinic.accounts.models import Role, StaffUser, canonical_username
 from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind
 from clinic.rules.errors import DomainError
@@ -199,9 +199,11 @@ def invite_staff(
 ) -> StaffUser:
     """A new colleague with no password yet: they choose one from the emailed link."""
     sites = _own_sites(actor=actor, sites=sites)
-    if StaffUser.objects.filter(username__iexact=username).exists():
-        raise UsernameTaken(f"The username {username!r} is taken. Choose another, for example "
-                            "with an initial or a number added.")
+    username = canonical_username(username)
+    if StaffUser.objects.filter(username=username).exists():
+        raise UsernameTaken(f"The username {username!r} is taken (capitals and look-alike letters "
+                            "count as the same name). Choose another, for example with an initial "
+                            "or a number added.")
     member = StaffUser(username=username, first_name=first_name, last_name=last_name, email=email,
                        role=role, credentials=credentials, organisation_id=actor.organisation_id,
                        date_joined=now)

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from clinic.accounts import actions
-from clinic.accounts.models import Role, StaffUser
+from clinic.accounts.models import Role, StaffUser, canonical_username
 from clinic.sites.models import Site
 
 
@@ -73,10 +73,21 @@ class StaffDetailsForm(forms.Form):
         self.fields["sites"] = _sites_field(organisation_id)
 
 
+class CanonicalUsernameField(forms.CharField):
+    """A username as it is stored (models.canonical_username), checked after folding: "Director"
+    and "ｄｉｒｅｃｔｏｒ" are both "director"."""
+
+    def to_python(self, value: Any) -> str:
+        return canonical_username(super().to_python(value))
+
+
 class InviteForm(StaffDetailsForm):
-    username = forms.CharField(
+    username = CanonicalUsernameField(
         max_length=150, validators=[UnicodeUsernameValidator()],
-        help_text="What they type to sign in: letters, digits and @ . + - _ only.",
+        error_messages={"invalid": "Use letters, digits and @ . + - _ only, with no spaces, for "
+                                   "example dana.whitfield."},
+        help_text="What they type to sign in: letters, digits and @ . + - _ only. Capitals do not "
+                  "matter: Dana and dana are the same username.",
         widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
     )
     field_order = ["username", "first_name", "last_name", "email", "role", "credentials", "sites"]

@@ -1,10 +1,12 @@
 """Staff users with a role and the sites they work at; API tokens."""
 
 import hashlib
-from typing import NamedTuple
+import unicodedata
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 from clinic.sites.models import Organisation, Site
 
@@ -19,6 +21,29 @@ class Role(models.TextChoices):
 CLINICAL_ROLES = frozenset({Role.DIRECTOR, Role.PRESCRIBER, Role.NURSE})
 
 
+# Turkish dotted capital İ and dotless ı look like I and i; each folds to plain "i", so no account
+# can be made that only a dot tells apart from another.
+TURKISH_I = str.maketrans({"\u0130": "I", "\u0131": "i"})
+
+
+def canonical_username(typed: str) -> str:
+    """The username as stored and compared: compatibility forms folded (full-width letters, ligatures),
+    case folded ("Director", "DIRECTOR" and "ｄｉｒｅｃｔｏｒ" are "director"), invisible format
+    characters such as a zero-width space removed, and surrounding spaces trimmed. What is left is
+    then checked against the allowed characters like any other username."""
+    text = unicodedata.normalize("NFKC", typed).translate(TURKISH_I)
+    text = unicodedata.normalize("NFKC", text.casefold())
+    return "".join(char for char in text if unicodedata.category(char) != "Cf").strip()
+
+
+class StaffUserManager(UserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str) -> "StaffUser":
+        """Sign-in and createsuperuser find the account whatever capitals or forms were typed."""
+        return self.get(username=canonical_username(username))
+
+
 class StaffUser(AbstractUser):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True,
                                      related_name="staff")
@@ -27,10 +52,23 @@ class StaffUser(AbstractUser):
                                    help_text="Professional title shown after the name, e.g. MD, RN.")
     sites = models.ManyToManyField(Site, related_name="staff", blank=True)
 
-    objects = UserManager()
+    objects = StaffUserManager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            # Usernames are stored canonical (save() below); this also holds at the database for a
+            # row written by any other path.
+            models.UniqueConstraint(Lower("username"), name="accounts_username_unique_ignoring_case"),
+        ]
+
+    @classmethod
+    def normalize_username(cls, username: Any) -> Any:
+        return canonical_username(username) if isinstance(username, str) else username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.username = canonical_username(self.username)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         name = self.get_full_name() or self.username

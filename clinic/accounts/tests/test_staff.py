@@ -86,7 +86,9 @@ def test_invite_keeps_what_was_typed_and_names_the_taken_username(signed_in, dir
                                         {**INVITE, "username": "Nurse", "sites": [main_site.pk]})
 
     assert response.context["form"].errors["username"] == [
-        "The username 'Nurse' is taken. Choose another, for example with an initial or a number added."]
+        "The username 'nurse' is taken (capitals and look-alike letters count as the same name). "
+        "Choose another, for example with an initial or a number added."]
+    assert response.context["form"]["username"].value() == "Nurse"
     assert response.context["form"]["email"].value() == "ray@clinic.test"
     assert mail.outbox == []
 
