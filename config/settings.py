@@ -6,6 +6,7 @@ import dj_database_url
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
 from config.mail import email_settings
+from config.private_files import prepare_sqlite_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -48,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clinic.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clinic.web.middleware.NoStoreMiddleware",
+    "clinic.web.middleware.RequestBodyLimitMiddleware",
     "clinic.audit.middleware.RequestContextMiddleware",
     "clinic.web.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +89,7 @@ TEMPLATES = [
 SQLITE_URL = f"sqlite:///{VAR_DIR / 'clinic.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", default=SQLITE_URL))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    prepare_sqlite_file(str(DATABASES["default"]["NAME"]))
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN, so two
     # writers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
@@ -162,6 +166,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(VAR_DIR / "documents")))
 # serves MEDIA_ROOT directly.
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Documents and their folders are readable by the service's user only, whatever its umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
 

@@ -12,3 +12,6 @@ urlpatterns = [
     path("sites/", include("clinic.sites.urls")),
     path("api/v1/", include("clinic.api.v1.urls")),
 ]
+
+handler400 = "clinic.web.errors.bad_request"
+handler403 = "clinic.web.errors.permission_denied"

@@ -1,8 +1,10 @@
-"""Response headers shared by every page."""
+"""Response headers shared by every page, and requests refused at the door."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
+
+from clinic.web.errors import body_limit_bytes, request_too_large
 
 # Scripts and styles come only from our own static files: no inline script, no CDN. The API docs
 # page needs no exception: ninja serves its viewer and start-up script as static files, and the
@@ -45,3 +47,48 @@ class RefuseNulCharactersMiddleware:
 
 def _holds_nul(values: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values)
+
+
+class NoStoreMiddleware:
+    """Signed-in pages and API answers hold patient data: no browser or proxy may keep a copy.
+
+    Sits below WhiteNoise, so static files keep their long caching; public pages (sign-in, the
+    health check) keep what their views say."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if _is_private(request) and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _is_private(request: HttpRequest) -> bool:
+    # request.user is set further in; it is there once the response comes back out.
+    user = getattr(request, "user", None)
+    return request.path.startswith("/api/") or bool(user is not None and user.is_authenticated)
+
+
+class RequestBodyLimitMiddleware:
+    """Answer a body over the limit with 413 before any of it is read or written to disk.
+
+    A document form whose other fields alone pass DATA_UPLOAD_MAX_MEMORY_SIZE is refused as it is
+    parsed (Django's RequestDataTooBig), by the 400 handler, with the same 413."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit_bytes = body_limit_bytes(request)
+        if limit_bytes is not None and _declared_length(request) > limit_bytes:
+            return request_too_large(request)
+        return self.get_response(request)
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0

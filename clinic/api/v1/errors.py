@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from pydantic import Field
 
 from clinic.rules.errors import DomainError
+from clinic.web.errors import log_forbidden
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,9 @@ def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> JsonRes
 
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> JsonResponse:
     message = str(exc) or "Your role may not do this. Ask the medical director if you need it."
-    return error_response(status=403, code="FORBIDDEN", message=message)
+    response = error_response(status=403, code="FORBIDDEN", message=message)
+    log_forbidden(request, response=response, user=getattr(request, "auth", None), exception=exc)
+    return response
 
 
 def not_found(request: HttpRequest, exc: Exception) -> JsonResponse:
