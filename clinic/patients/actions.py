@@ -369,10 +369,13 @@ def _content_matches(uploaded_file: Any, content_type: str) -> bool:
     return head.startswith(MAGIC_BYTES[content_type])
 
 
-@transaction.atomic
 def upload_document(*, actor: Any, now: datetime, patient: Patient, kind: str, document_date: Any,
                     title: str, uploaded_file: Any, max_bytes: int) -> Document:
-    """Store a scanned letter or outside record under a random name."""
+    """Store a scanned letter or outside record under a random name.
+
+    The file is written first, so a saved row never names a missing file; when the row or its audit
+    event is not committed, the file is deleted again. The row is saved in a transaction of its own
+    (durable): inside a caller's transaction, a later rollback would leave the file behind."""
     content_type = (getattr(uploaded_file, "content_type", "") or "").lower()
     if content_type not in ALLOWED_DOCUMENT_TYPES:
         raise DocumentRefused("Upload a PDF, JPEG, PNG or TIFF scan.", field="file")
@@ -388,15 +391,19 @@ def upload_document(*, actor: Any, now: datetime, patient: Patient, kind: str, d
                         uploaded_by=actor, uploaded_at=now)
     document.file.save(document.storage_key, uploaded_file, save=False)
     try:
-        document.full_clean()
-        document.save()
-    except Exception:
-        # The row rolls back with the transaction; the file on disk must go with it.
+        _save_document(document, actor=actor, now=now)
+    except BaseException:
         document.file.delete(save=False)
         raise
-    record_event(actor=actor, now=now, action="patients.document_uploaded", subject=document,
-                 site_id=patient.site_id, data={"kind": kind})
     return document
+
+
+@transaction.atomic(durable=True)
+def _save_document(document: Document, *, actor: Any, now: datetime) -> None:
+    document.full_clean()
+    document.save()
+    record_event(actor=actor, now=now, action="patients.document_uploaded", subject=document,
+                 site_id=document.patient.site_id, data={"kind": document.kind})
 
 
 @transaction.atomic
