@@ -24,7 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from clinic.accounts.actions import UsernameTaken
-from clinic.accounts.models import Role, StaffUser
+from clinic.accounts.models import Role, StaffUser, canonical_username
 from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind
 from clinic.rules.errors import DomainError
@@ -119,8 +119,11 @@ def existing_clinic_problem() -> ClinicAlreadySetUp | None:
 
 
 def clean(name: str, value: str) -> str:
-    """The value as it will be stored: spaces trimmed, site codes in capitals."""
+    """The value as it will be stored: spaces trimmed, site codes in capitals, the username folded
+    as every username is (so "Dana" and "ｄａｎａ" are "dana")."""
     value = value.strip()
+    if name == "director_username":
+        return canonical_username(value)
     return value.upper() if name == "site_code" else value
 
 
@@ -163,8 +166,8 @@ def _username_problem(username: str) -> DomainError | None:
                            "only, with no spaces, for example dana.whitfield.")
     taken = StaffUser.objects.filter(username__iexact=username).values_list("username", flat=True).first()
     if taken is not None:
-        return UsernameTaken(f"The username {taken!r} already exists (usernames are the same whatever "
-                             "their capitals). Choose another for the medical director.",
+        return UsernameTaken(f"The username {taken!r} already exists (capitals and look-alike letters "
+                             "count as the same name). Choose another for the medical director.",
                              field="director_username")
     return None
 

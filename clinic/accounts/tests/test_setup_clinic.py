@@ -143,6 +143,13 @@ def test_link_is_built_from_the_first_named_host_of_allowed_hosts(db, settings, 
     assert lines[-1].startswith(f"{base_url}/password-reset/")
 
 
+def test_the_username_is_stored_and_printed_as_every_username_is(db):
+    lines, _ = run(flags={**FLAGS, "--director-username": "Dana.Whitfield"})
+
+    assert StaffUser.objects.get().username == "dana.whitfield"
+    assert "medical director dana.whitfield <dana@lakeside.example.org>" in lines[0]
+
+
 def test_base_url_flag_gives_the_address_staff_open(db, settings):
     settings.ALLOWED_HOSTS = ["clinic.example.org", "localhost"]
 
@@ -250,7 +257,7 @@ def test_an_empty_answer_to_the_time_zone_takes_time_zone(db, monkeypatch, setti
 
 def test_a_wrong_answer_is_explained_and_asked_again(db, monkeypatch):
     StaffUserFactory(username="Dana", organisation=None, email="front@lakeside.example.org")
-    asked = answering(monkeypatch, ["America/Chikago", "America/Chicago", "dana", "DANA", "dana.w"])
+    asked = answering(monkeypatch, ["America/Chikago", "America/Chicago", "dana", "ＤＡＮＡ", "Dana.W"])
     flags = {flag: value for flag, value in FLAGS.items()
              if flag not in ("--time-zone", "--director-username")}
 
@@ -260,10 +267,10 @@ def test_a_wrong_answer_is_explained_and_asked_again(db, monkeypatch):
     assert errors.splitlines() == [
         "'America/Chikago' is not a known time zone. Use the name of the site's zone such as "
         "America/Chicago or Europe/London.",
-        "The username 'Dana' already exists (usernames are the same whatever their capitals). Choose "
-        "another for the medical director.",
-        "The username 'Dana' already exists (usernames are the same whatever their capitals). Choose "
-        "another for the medical director.",
+        "The username 'dana' already exists (capitals and look-alike letters count as the same name). "
+        "Choose another for the medical director.",
+        "The username 'dana' already exists (capitals and look-alike letters count as the same name). "
+        "Choose another for the medical director.",
     ]
     assert StaffUser.objects.get(role=Role.DIRECTOR).username == "dana.w"
 
@@ -337,8 +344,10 @@ def test_it_does_not_run_in_demo_mode(db, settings):
      "'frontdesk'. Give the medical director an address of their own; password links go to it."),
     ("--director-email", "dana-at-lakeside", "--director-email: 'dana-at-lakeside' is not an email address."),
     ("--director-username", "FrontDesk",
-     "--director-username: The username 'frontdesk' already exists (usernames are the same whatever "
-     "their capitals). Choose another for the medical director."),
+     "--director-username: The username 'frontdesk' already exists (capitals and look-alike letters "
+     "count as the same name). Choose another for the medical director."),
+    ("--director-username", "ｆｒｏｎｔｄｅｓｋ", "--director-username: The username 'frontdesk' already exists"),
+    ("--director-username", "front\u200bdesk", "--director-username: The username 'frontdesk' already exists"),
     ("--director-username", "dana whitfield", "--director-username: 'dana whitfield' cannot be a username."),
     ("--site-code", "MAIN SITE",
      "--site-code: 'MAIN SITE' is not a site code. Use up to 12 letters, digits and - only, for "
