@@ -65,3 +65,14 @@ def test_an_api_call_refused_to_a_role_logs_one_line(front_desk, main_site, now,
     assert response.json()["error"] == {"code": "FORBIDDEN", "message": REASON, "details": []}
     assert logged(caplog) == [("django.security.PermissionDenied", "WARNING",
                                f"Forbidden: user {front_desk.pk} GET {url}: {REASON}", None)]
+
+
+def test_the_log_line_names_its_logger_and_level(settings):
+    formatter = logging.Formatter(settings.LOGGING["formatters"]["line"]["format"])
+    record = logging.LogRecord("django.security.PermissionDenied", logging.WARNING, __file__, 1,
+                               "Forbidden: user %s GET %s: %s", (7, "/staff/", REASON), None)
+
+    line = formatter.format(record)
+
+    assert line.endswith(f" WARNING django.security.PermissionDenied Forbidden: user 7 GET /staff/: {REASON}")
+    assert "\n" not in line
