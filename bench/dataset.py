@@ -3,8 +3,8 @@
 import datetime as dt
 import random
 
+from clinic.patients import names
 from clinic.patients.models import Patient
-from clinic.patients.queries import search_text_for
 from clinic.sites.models import Organisation, Site
 
 GIVEN = ("Ada", "Ben", "Cleo", "Dev", "Esme", "Finn", "Gita", "Hugo", "Ines", "Jon", "Kai", "Lena", "Milo",
@@ -32,7 +32,8 @@ def add_patients(*, site: Site, count: int, seed: int, created_at: dt.datetime) 
             birth_date=dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 65)),
             sex=rng.choice(("female", "male", "other", "unknown")), created_at=created_at,
             updated_at=created_at,
-            search_text=search_text_for(given_name=given, family_name=family, preferred_name="", mrn=mrn),
+            name_key=names.person_key(given_name=given, family_name=family),
+            search_text=names.search_text(given_name=given, family_name=family, preferred_name="", mrn=mrn),
         ))
     return Patient.objects.bulk_create(patients, batch_size=2000)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models, transaction
 
 from clinic.audit.actions import record_event
+from clinic.patients import names
 from clinic.patients.models import (
     Allergy,
     BodyMeasurement,
@@ -22,7 +23,6 @@ from clinic.patients.models import (
     SafetyHistory,
     TreatmentTrial,
 )
-from clinic.patients.queries import search_text_for
 from clinic.rules import icd10
 from clinic.rules.birth_date import check_birth_date
 from clinic.rules.errors import DomainError
@@ -42,12 +42,29 @@ class DuplicatePatient(DomainError):
     code = "DUPLICATE_PATIENT"
 
 
+# The registry's person names, each with the words a refusal names it by.
+NAME_FIELDS = {"given_name": "given name", "family_name": "family name", "preferred_name": "preferred name",
+               "emergency_contact_name": "emergency contact's name", "escort_name": "escort's name"}
+
+
+def patient_name(field: str, typed: str) -> str:
+    """One of the registry's names as it is stored (clinic.patients.names.clean_name); refuses a name
+    with no letter, naming the field."""
+    required = not Patient._meta.get_field(field).blank
+    return names.checked_name(typed, field=field, label=NAME_FIELDS[field], required=required)
+
+
+def _cleaned_names(fields: dict[str, Any]) -> dict[str, Any]:
+    return {field: patient_name(field, value) if field in NAME_FIELDS else value
+            for field, value in fields.items()}
+
+
 def possible_duplicates(*, site: Site, given_name: str, family_name: str, birth_date: Any,
                         exclude_id: int | None = None) -> list[Patient]:
-    """Patients at the site with the same name and date of birth."""
+    """Patients at the site with the same date of birth whose names fold to the same key: case,
+    accents, invisible characters and full-width letters make no difference."""
     matches = Patient.objects.filter(site=site, birth_date=birth_date,
-                                     given_name__iexact=given_name.strip(),
-                                     family_name__iexact=family_name.strip())
+                                     name_key=names.person_key(given_name=given_name, family_name=family_name))
     if exclude_id:
         matches = matches.exclude(pk=exclude_id)
     return list(matches)
@@ -59,6 +76,7 @@ def register_patient(*, actor: Any, now: datetime, site: Site, confirm_duplicate
     """Add a patient to the registry with the next MRN of the organisation."""
     if site.pk not in actor.site_ids():
         raise SiteNotYours("You do not work at that site. Choose one of your own sites.")
+    fields = _cleaned_names(fields)
     check_birth_date(fields["birth_date"], today=site_today(site=site, now=now))
     # Take the MRN first: it locks the organisation's sequence row, so two desks registering the
     # same caller at once cannot both pass the duplicate check.
@@ -73,7 +91,7 @@ def register_patient(*, actor: Any, now: datetime, site: Site, confirm_duplicate
         )
     patient = Patient(organisation_id=site.organisation_id, site=site, created_at=now, updated_at=now, mrn=mrn,
                       **fields)
-    patient.search_text = _search_text(patient)
+    _fill_name_keys(patient)
     patient.full_clean()
     patient.save()
     record_revision(patient=patient, record=patient, actor=actor, now=now, change="create",
@@ -89,12 +107,12 @@ def update_patient(*, actor: Any, now: datetime, patient: Patient, **fields: Any
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if "site" in fields and fields["site"].pk not in actor.site_ids():
         raise SiteNotYours("You do not work at that site. Choose one of your own sites.")
-    changes = apply_changes(patient, fields)
+    changes = apply_changes(patient, _cleaned_names(fields))
     if not changes:
         return patient
     if {"birth_date", "site"} & changes.keys():
         check_birth_date(patient.birth_date, today=site_today(site=patient.site, now=now))
-    patient.search_text = _search_text(patient)
+    _fill_name_keys(patient)
     patient.updated_at = now
     patient.full_clean()
     patient.save()
@@ -131,9 +149,11 @@ def _next_mrn(*, organisation_id: int) -> str:
     return f"{MRN_PREFIX}{sequence.last_number:06d}"
 
 
-def _search_text(patient: Patient) -> str:
-    return search_text_for(given_name=patient.given_name, family_name=patient.family_name,
-                           preferred_name=patient.preferred_name, mrn=patient.mrn)
+def _fill_name_keys(patient: Patient) -> None:
+    """Set the folded names the duplicate check and search compare from the names as stored."""
+    patient.name_key = names.person_key(given_name=patient.given_name, family_name=patient.family_name)
+    patient.search_text = names.search_text(given_name=patient.given_name, family_name=patient.family_name,
+                                            preferred_name=patient.preferred_name, mrn=patient.mrn)
 
 
 def _plain(value: Any) -> Any:

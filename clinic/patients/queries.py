@@ -2,10 +2,12 @@
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from clinic.patients import names
 from clinic.patients.models import (
     BodyMeasurement,
     Document,
@@ -24,10 +26,6 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-def search_text_for(*, given_name: str, family_name: str, preferred_name: str, mrn: str) -> str:
-    return " ".join(part.strip().lower() for part in (family_name, given_name, preferred_name, mrn) if part)
-
-
 def parse_birth_date(text: str) -> dt.date | None:
     """An ISO date (1980-04-09) or a US date (4/9/1980); None when the text is not a date."""
     text = text.strip()
@@ -43,16 +41,19 @@ def parse_birth_date(text: str) -> dt.date | None:
 
 
 def search_patients(*, user: Any, query: str = "") -> QuerySet[Patient]:
-    """Patients of the user's sites matching a name, an MRN or a birth date, by name."""
+    """Patients of the user's sites matching a name, an MRN or a birth date, by name.
+
+    Each word of the query is folded as names are (clinic.patients.names), so "munoz" finds Muñoz
+    and "o'brien" finds O’Brien."""
     patients = Patient.objects.visible_to(user).select_related("site")
     query = query.strip()
     if not query:
         return patients
-    birth_date = parse_birth_date(query)
+    birth_date = parse_birth_date(unicodedata.normalize("NFKC", query))
     if birth_date is not None:
         return patients.filter(birth_date=birth_date)
     condition = Q()
-    for word in query.lower().replace(",", " ").split():
+    for word in names.name_key(query).split():
         condition &= Q(search_text__contains=word)
     return patients.filter(condition | Q(mrn__iexact=query))
 

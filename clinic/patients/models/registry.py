@@ -100,8 +100,12 @@ class Patient(models.Model):
                                        default=ReferralSource.SELF)
     referring_clinician = models.ForeignKey(ReferringClinician, on_delete=models.PROTECT,
                                             null=True, blank=True, related_name="patients")
-    # Lower-case "family given preferred mrn" for search; kept in step by the actions.
-    search_text = models.CharField(max_length=420, db_index=True, editable=False)
+    # "family, given" folded by clinic.patients.names.person_key: what the duplicate check compares.
+    # Kept in step by the actions.
+    name_key = models.CharField(max_length=402, db_index=True, editable=False)
+    # The folded family, given and preferred names and the lower-case MRN (names.search_text): what
+    # patient search matches words against. Kept in step by the actions.
+    search_text = models.CharField(max_length=640, db_index=True, editable=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

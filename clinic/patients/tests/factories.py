@@ -2,8 +2,8 @@ import datetime as dt
 
 import factory
 
+from clinic.patients import names
 from clinic.patients.models import OtherDiagnosis, Patient
-from clinic.patients.queries import search_text_for
 
 CREATED_AT = dt.datetime(2026, 2, 2, 14, 0, tzinfo=dt.UTC)
 
@@ -21,8 +21,11 @@ class PatientFactory(factory.django.DjangoModelFactory):
     sex = "female"
     created_at = CREATED_AT
     updated_at = CREATED_AT
-    search_text = factory.LazyAttribute(lambda patient: search_text_for(
-        given_name=patient.given_name, family_name=patient.family_name, preferred_name="",
+    preferred_name = ""
+    name_key = factory.LazyAttribute(lambda patient: names.person_key(
+        given_name=patient.given_name, family_name=patient.family_name))
+    search_text = factory.LazyAttribute(lambda patient: names.search_text(
+        given_name=patient.given_name, family_name=patient.family_name, preferred_name=patient.preferred_name,
         mrn=patient.mrn))
 
 
