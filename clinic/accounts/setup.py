@@ -17,7 +17,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http.request import validate_host
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -32,6 +32,7 @@ from clinic.sites.actions import UnknownTimeZone
 from clinic.sites.models import Organisation, Site
 
 ACTOR_LABEL = "setup_clinic"
+SETUP_LOCK_KEY = 7_310_001  # any fixed number: the PostgreSQL advisory lock of first-run setup
 SITE_CODE = re.compile(r"^[A-Za-z0-9-]{1,12}$")  # as the Sites page accepts it
 
 
@@ -214,6 +215,7 @@ def base_url_problem(base_url: str) -> DomainError | None:
 def set_up_clinic(*, now: datetime, details: ClinicDetails, base_url: str) -> ClinicSetUp:
     """Create the organisation, its first site and its first medical director (who has no password
     yet), and return them with the director's one-time link. All or nothing."""
+    _one_setup_at_a_time()
     if problem := existing_clinic_problem():
         raise problem
     if problems := details_problems(details):
@@ -236,6 +238,14 @@ def set_up_clinic(*, now: datetime, details: ClinicDetails, base_url: str) -> Cl
     record_event(**common, action="accounts.password_link_issued", subject=director,
                  data={"email": director.email, "delivered": "printed on the server"})
     return ClinicSetUp(organisation=organisation, site=site, director=director, link=link)
+
+
+def _one_setup_at_a_time() -> None:
+    """Two runs started together must not both find no organisation and both create one. SQLite's
+    BEGIN IMMEDIATE already holds the write lock; PostgreSQL takes a lock held to the transaction's end."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SETUP_LOCK_KEY])
 
 
 def _create_director(*, organisation: Organisation, site: Site, details: ClinicDetails,
