@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from clinic.patients import actions, names
 from clinic.patients.models import (
     Allergy,
     BodyMeasurement,
@@ -27,6 +28,21 @@ from clinic.sites.queries import site_today
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def stored_name(form: forms.Form, field: str, *, label: str) -> str:
+    """A person's name as the record stores it (clinic.patients.names): refused here, beside the other
+    fields' errors, when it holds no letter, or when joining accents to their letters makes it longer
+    than the field."""
+    try:
+        name = names.checked_name(form.cleaned_data[field], field=field, label=label,
+                                  required=form.fields[field].required)
+    except names.NameWithoutLetter as error:
+        raise forms.ValidationError(error.message, code=error.code) from None
+    max_length = form.fields[field].max_length
+    if len(name) > max_length:
+        raise forms.ValidationError(f"Shorten the {label} to {max_length} characters.", code="max_length")
+    return name
+
+
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
@@ -45,6 +61,21 @@ class PatientForm(forms.ModelForm):
         self.fields["referring_clinician"].queryset = ReferringClinician.objects.filter(
             organisation_id=user.organisation_id, active=True)
         self.fields["sex"].choices = [("", "—"), *list(self.fields["sex"].choices)[1:]]
+
+    def clean_given_name(self) -> str:
+        return stored_name(self, "given_name", label=actions.NAME_FIELDS["given_name"])
+
+    def clean_family_name(self) -> str:
+        return stored_name(self, "family_name", label=actions.NAME_FIELDS["family_name"])
+
+    def clean_preferred_name(self) -> str:
+        return stored_name(self, "preferred_name", label=actions.NAME_FIELDS["preferred_name"])
+
+    def clean_emergency_contact_name(self) -> str:
+        return stored_name(self, "emergency_contact_name", label=actions.NAME_FIELDS["emergency_contact_name"])
+
+    def clean_escort_name(self) -> str:
+        return stored_name(self, "escort_name", label=actions.NAME_FIELDS["escort_name"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -201,3 +232,6 @@ class ReferringClinicianForm(forms.ModelForm):
         # The model's validator checks the digits and the check digit; a number too long for the field
         # gets the same message.
         error_messages = {"npi": {"max_length": NPI_DIGITS_MESSAGE}}
+
+    def clean_name(self) -> str:
+        return stored_name(self, "name", label="clinician's name")

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict, ValidationInfo
+from pydantic_core import PydanticCustomError
 
 from clinic.accounts.access import get_visible_or_404
 from clinic.api.v1.errors import InvalidField, responses
@@ -14,7 +15,7 @@ from clinic.api.v1.fields import Flag, IsoDate, LongText, Name, OpaqueId, Phone,
 from clinic.api.v1.idempotency import Created, IdempotencyKey, answer_once
 from clinic.api.v1.schemas import In, Out, patch_of
 from clinic.audit.actions import record_event
-from clinic.patients import actions, queries
+from clinic.patients import actions, names, queries
 from clinic.patients.models import Patient, ReferringClinician
 from clinic.patients.models.registry import Channel, ReferralSource, Sex
 from clinic.rules.birth_date import ImplausibleBirthDate, check_birth_date
@@ -29,10 +30,25 @@ class ReferrerNotFound(DomainError):
     code = "REFERRER_NOT_FOUND"
 
 
+def _stored_name(typed: str, info: ValidationInfo) -> str:
+    """A person's name as the record stores it (clinic.patients.names): a name with no letter is a 400
+    naming the field, like any other input the schema refuses."""
+    try:
+        return actions.patient_name(info.field_name, typed)
+    except names.NameWithoutLetter as error:
+        # A custom error keeps the message as it is, without pydantic's "Value error, ".
+        raise PydanticCustomError(error.code, error.message) from None
+
+
+PersonName = Annotated[Name, AfterValidator(_stored_name)]
+OptionalPersonName = Annotated[text(max_length=100), AfterValidator(_stored_name)]
+ContactName = Annotated[ShortText, AfterValidator(_stored_name)]
+
+
 class PatientFields(In):
-    given_name: Name
-    family_name: Name
-    preferred_name: text(max_length=100) = ""
+    given_name: PersonName
+    family_name: PersonName
+    preferred_name: OptionalPersonName = ""
     birth_date: IsoDate = Field(description="ISO date, e.g. 1980-04-09.")
     sex: Sex
     site_id: OpaqueId = Field(description="One of the caller's sites (GET /api/v1/sites).")
@@ -40,10 +56,10 @@ class PatientFields(In):
     phone: Phone = ""
     address: LongText = ""
     preferred_channel: Channel = Channel.EMAIL
-    emergency_contact_name: ShortText = ""
+    emergency_contact_name: ContactName = ""
     emergency_contact_phone: Phone = ""
     emergency_contact_relationship: text(max_length=60) = ""
-    escort_name: ShortText = Field(default="", description="Who takes the patient home after an infusion.")
+    escort_name: ContactName = Field(default="", description="Who takes the patient home after an infusion.")
     escort_phone: Phone = ""
     referral_source: ReferralSource = ReferralSource.SELF
     referring_clinician_id: OpaqueId | None = None
