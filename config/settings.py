@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
 from config.mail import email_settings
@@ -176,7 +177,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Jobs the worker's scheduler loop (clinic/jobs) enqueues once a day, at this local time (TIME_ZONE).
 PERIODIC_TASKS = {
     "audit-chain-check": {"task": "clinic.audit.tasks.verify_audit_chains", "daily_at": "02:30"},
+    "idempotency-purge": {"task": "clinic.api.tasks.purge_idempotent_answers", "daily_at": "03:15"},
 }
+# How long the API keeps the answer to a create call sent with an Idempotency-Key: a repeat within
+# this many hours gets the first answer; after it the key is new, and the worker deletes the answer.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", default=24)
+if IDEMPOTENCY_KEY_HOURS < 1:
+    raise ImproperlyConfigured(f"IDEMPOTENCY_KEY_HOURS must be 1 or more, not {IDEMPOTENCY_KEY_HOURS}. "
+                               "Leave it unset for 24 hours.")
 
 # Mail by EMAIL_URL (config/mail.py): smtp+tls://, smtp+ssl://, smtp:// or console:// (the default).
 _mail = email_settings(env_str("EMAIL_URL", default=""))

@@ -23,3 +23,5 @@ class IdempotentRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user"),
         ]
+        # The worker's daily purge finds expired answers by age.
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_at")]

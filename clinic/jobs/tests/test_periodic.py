@@ -39,10 +39,13 @@ def test_each_day_is_enqueued_once_however_often_the_loop_runs():
     assert DBTaskResult.objects.filter(task_path=CHAIN_CHECK.task_path).count() == 2
 
 
-def test_settings_schedule_the_nightly_audit_chain_check(settings):
+def test_settings_schedule_the_nightly_audit_chain_check_and_the_purge_of_stored_api_answers(settings):
     jobs = periodic.jobs_from_settings(settings.PERIODIC_TASKS)
 
-    assert [(job.name, job.task_path) for job in jobs] == [("audit-chain-check", CHAIN_CHECK.task_path)]
+    assert [(job.name, job.task_path, job.daily_at) for job in jobs] == [
+        ("audit-chain-check", CHAIN_CHECK.task_path, dt.time(2, 30)),
+        ("idempotency-purge", "clinic.api.tasks.purge_idempotent_answers", dt.time(3, 15)),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
