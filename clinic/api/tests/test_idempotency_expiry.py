@@ -171,3 +171,20 @@ def test_the_worker_purges_expired_answers_once_a_day_and_logs_it(nurse, setting
     assert [record.getMessage() for record in caplog.records if record.name == "clinic.api.tasks"] == [
         "Purged 1 stored API answers older than 24 hours."]
     assert not AuditEvent.objects.filter(action__startswith="api.").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hours", ["0", "-3"])
+def test_start_up_refuses_a_lifetime_under_one_hour(hours):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "IDEMPOTENCY_KEY_HOURS": hours}
+
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parents[3],
+                            env=env, capture_output=True, text=True, timeout=120)
+
+    assert result.returncode != 0
+    assert f"IDEMPOTENCY_KEY_HOURS must be 1 or more, not {hours}. Leave it unset for 24 hours." in result.stderr
