@@ -119,7 +119,10 @@ class PatientSearch(In):
 def register_patient(request: HttpRequest, payload: PatientIn,
                      idempotency_key: IdempotencyKey = None) -> HttpResponse:
     """Register a patient at one of the caller's sites; 409 DUPLICATE_PATIENT when one with the same
-    name and date of birth is there already, unless confirm_duplicate is true."""
+    name and date of birth is there already, unless confirm_duplicate is true. Names are compared
+    without regard to case, accents, invisible characters or full-width letters, and stored as sent
+    but in Unicode NFC, without invisible characters and with single spaces; a name with no letter
+    is a 400 naming the field."""
     now = timezone.now()
     fields = registry_fields(request=request, payload=payload.model_dump(), now=now)
 
