@@ -129,22 +129,25 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 REQUIRE_SECOND_FACTOR = env_bool("REQUIRE_SECOND_FACTOR", default=not DEMO_MODE)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", default="Clinic")
 
-# Lockout after repeated failed logins (django-axes).
+# Lockout after repeated failed sign-ins (django-axes), per account and client address together,
+# with a cool-off that doubles for each failure after the lock; clinic/accounts/lockout.py says why.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", default=15)
-AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_MAX_HOURS = env_int("AXES_COOLOFF_MAX_HOURS", default=24)
+AXES_COOLOFF_TIME = "clinic.accounts.lockout.cooloff"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "clinic.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "clinic.accounts.lockout.username_of"
+# The client's address behind TRUSTED_PROXY_HOPS reverse proxies, as the audit trail reads it.
+AXES_CLIENT_IP_CALLABLE = "clinic.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "clinic.accounts.lockout.lockout_response"
 # Cleared only after both sign-in steps pass (clinic.accounts.actions.record_login): a right
 # password alone must not wipe the count of wrong second-factor codes.
 AXES_RESET_ON_SUCCESS = False
-# The lock ends AXES_COOLOFF_MINUTES after the failure that set it, as the lockout page says;
-# tries during the lock neither count nor extend it.
+# The lock ends its cool-off after the failure that set it, as the lockout page says; tries
+# during the lock neither count nor extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Locking by address as well would let one mistyping colleague lock out a whole clinic behind
-# one NAT address; the lock is per account.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle timeout: a staff login ends after this many minutes without a user action.
 IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", default=15)

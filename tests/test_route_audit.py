@@ -39,6 +39,7 @@ NO_PATIENT_DATA = {
     "accounts:staff_reactivate": "staff administration",
     "accounts:staff_reset_second_factor": "staff administration",
     "accounts:staff_send_password_link": "staff administration",
+    "accounts:staff_unlock": "staff administration",
     "sites:list": "site administration; tested in clinic/sites",
     "sites:create": "site administration",
     "sites:detail": "site administration",

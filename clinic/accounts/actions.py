@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clinic.accounts import lockout
 from clinic.accounts.models import Role, StaffUser, canonical_username
 from clinic.audit.actions import record_event
-from clinic.audit.models import ActorKind
+from clinic.audit.models import ActorKind, AuditEvent
 from clinic.rules.errors import DomainError
 from clinic.sites.models import Site
 
@@ -44,39 +44,56 @@ class LastDirector(DomainError):
 
 
 @transaction.atomic
-def record_login(*, user: StaffUser, now: datetime, second_factor: str) -> None:
-    """Both steps passed: the failed attempts counted towards a lockout start again from zero."""
-    lockout.clear(username=user.get_username())
+def record_login(*, user: StaffUser, now: datetime, second_factor: str, address: str | None) -> None:
+    """Both steps passed: the failed attempts counted from this address start again from zero.
+    Other addresses' counts stay, so a stranger's lock outlives the owner's sign-in."""
+    lockout.clear(username=user.get_username(), address=address)
     record_event(actor=user, now=now, action="accounts.login", data={"second_factor": second_factor})
 
 
-@transaction.atomic
-def record_login_failed(*, username: str, now: datetime, reason: str) -> None:
-    """A failed password or second-factor attempt. The name typed is kept as given."""
-    user = StaffUser.objects.filter(username=username).first()
-    record_event(
-        actor=user,
-        now=now,
-        action="accounts.login_failed",
-        actor_kind=ActorKind.STAFF if user else ActorKind.SYSTEM,
-        actor_label=username[:150] or "(blank)",
-        organisation_id=user.organisation_id if user else None,
-        data={"reason": reason},
-    )
+# Failed sign-ins audited one by one, against one account or from one address, while the lockout
+# remembers them (lockout.remembered). Past this, one event says so and later failures are counted
+# by the lockout alone, so a flood of guesses cannot fill the audit trail.
+AUDITED_FAILURES = 20
+
+
+class SignInStep:
+    PASSWORD = "password"
+    SECOND_FACTOR = "second_factor"
 
 
 @transaction.atomic
-def record_locked_out(*, username: str, now: datetime, failures: int, cooloff_minutes: int) -> None:
+def record_login_failed(*, typed_username: str, address: str | None, step: str, failures: int,
+                        locked: bool, now: datetime) -> AuditEvent | None:
+    """Audit one failed sign-in under the account it counts against, and return the event.
+
+    At most one event per failure: `accounts.login_failed`, or `accounts.locked_out` for the
+    failure that locks the account at this address (`failures` from it so far). The event names
+    the account (its id as the subject when the username exists, the username as typed otherwise),
+    the step, and the client's address (the event's ip). Tries refused during a lock are not
+    counted and not audited one by one: the lock's event stands for them. Past AUDITED_FAILURES
+    for the account or the address, one `accounts.login_failures_unaudited` event says so, and
+    further failures write none.
+    """
+    username = canonical_username(typed_username)
+    counts = lockout.tally(username=username, address=address, now=now)
+    beyond = max(counts.account_failures, counts.address_failures) - AUDITED_FAILURES
+    if beyond > 1:
+        return None
     user = StaffUser.objects.filter(username=username).first()
-    record_event(
-        actor=user,
-        now=now,
-        action="accounts.locked_out",
-        actor_kind=ActorKind.STAFF if user else ActorKind.SYSTEM,
-        actor_label=username[:150] or "(blank)",
-        organisation_id=user.organisation_id if user else None,
-        data={"failures": failures, "cooloff_minutes": cooloff_minutes},
-    )
+    data = {"step": step, "username_typed": typed_username[:150], "failures_from_address": failures}
+    if beyond == 1:
+        action = "accounts.login_failures_unaudited"
+        data.update(account_failures=counts.account_failures, address_failures=counts.address_failures,
+                    audited_up_to=AUDITED_FAILURES)
+    elif locked:
+        action = "accounts.locked_out"
+        data["cooloff_minutes"] = round(lockout.pair_cooloff(failures).total_seconds() / 60)
+    else:
+        action = "accounts.login_failed"
+    return record_event(actor=None, now=now, action=action, actor_kind=ActorKind.SYSTEM,
+                        actor_label=username[:150] or "(blank)", subject=user,
+                        organisation_id=user.organisation_id if user else None, data=data)
 
 
 @transaction.atomic
@@ -278,6 +295,27 @@ def reactivate_staff(*, member: StaffUser, actor: StaffUser, now: datetime) -> N
     _require_colleague(actor=actor, member=member)
     if _set_active(member=member, active=True):
         record_event(actor=actor, now=now, action="accounts.staff_reactivated", subject=member)
+
+
+@transaction.atomic
+def unlock_sign_in(*, member: StaffUser, actor: StaffUser, now: datetime) -> list[lockout.PairState]:
+    """Forget every failed sign-in against someone's account, from every address, so any lock on it
+    ends; return the addresses that were locked. Nothing remembered, nothing written."""
+    _require_colleague(actor=actor, member=member)
+    states = lockout.pair_states(usernames=[member.username], now=now).get(member.username, [])
+    if not states:
+        return []
+    lockout.unlock(username=member.username)
+    locked = [state for state in states if state.is_locked(now=now)]
+    record_event(actor=actor, now=now, action="accounts.sign_in_unlocked", subject=member,
+                 data={"locked_addresses": len(locked), "failing_addresses": len(states),
+                       "failures": sum(state.failures for state in states),
+                       "addresses": [state.address for state in locked[:UNLOCK_ADDRESSES_NAMED]]})
+    return locked
+
+
+# An unlock's audit event names this many of the locked addresses, latest first, and counts the rest.
+UNLOCK_ADDRESSES_NAMED = 20
 
 
 def _set_active(*, member: StaffUser, active: bool) -> bool:

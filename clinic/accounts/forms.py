@@ -13,7 +13,8 @@ from clinic.sites.models import Site
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "That username and password do not match. Check both and try again; "
-                         "after 5 failed tries the account is locked for 15 minutes.",
+                         "after 5 failed tries, signing in to this account from here is locked "
+                         "for 15 minutes.",
         "inactive": "This account is switched off. Ask the medical director to reactivate it.",
     }
 

@@ -1,11 +1,13 @@
 """Reads for the sign-in pages, the staff pages and the API tokens page."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.accounts import lockout
 from clinic.accounts.models import ApiToken, StaffUser
 from clinic.sites.models import Site
 
@@ -39,6 +41,28 @@ def organisation_staff(*, user: StaffUser) -> QuerySet[StaffUser]:
         .prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name")))
         .order_by("-is_active", "last_name", "first_name", "username")
     )
+
+
+def staff_with_locks(*, user: StaffUser, now: datetime) -> list[StaffUser]:
+    """organisation_staff, each with `locked_addresses` (addresses now locked out of the account)
+    and `failing_addresses` (addresses with failures remembered), in one more query."""
+    staff = list(organisation_staff(user=user))
+    states = lockout.pair_states(usernames=[member.username for member in staff], now=now)
+    for member in staff:
+        _mark_locks(member, states.get(member.username, []), now=now)
+    return staff
+
+
+def sign_in_locks(*, member: StaffUser, now: datetime) -> list[lockout.PairState]:
+    """The addresses with failures against one account, latest first; marks the member as above."""
+    states = lockout.pair_states(usernames=[member.username], now=now).get(member.username, [])
+    _mark_locks(member, states, now=now)
+    return states
+
+
+def _mark_locks(member: StaffUser, states: list[lockout.PairState], *, now: datetime) -> None:
+    member.locked_addresses = sum(1 for state in states if state.is_locked(now=now))
+    member.failing_addresses = len(states)
 
 
 def organisation_sites(*, user: StaffUser) -> QuerySet[Site]:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/<int:member_id>/reactivate/", staff.staff_reactivate, name="staff_reactivate"),
     path("staff/<int:member_id>/reset-second-factor/", staff.staff_reset_second_factor,
          name="staff_reset_second_factor"),
+    path("staff/<int:member_id>/unlock/", staff.staff_unlock, name="staff_unlock"),
     path("staff/<int:member_id>/send-password-link/", staff.staff_send_password_link,
          name="staff_send_password_link"),
 ]

@@ -1,23 +1,31 @@
+"""Failed sign-ins lock an account at one address only, for longer after each further failure, and
+are audited under the account they count against (clinic/accounts/lockout.py)."""
+
 import datetime as dt
 
+import pytest
 from axes.models import AccessAttempt
 from django.db.models import F
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
-from clinic.accounts.tests.factories import PASSWORD, AuthenticatorFactory
+from clinic.accounts import actions, lockout
+from clinic.accounts.tests.factories import PASSWORD, AuthenticatorFactory, StaffUserFactory
 from clinic.accounts.tests.otp import code_now, wrong_code
 from clinic.audit.models import AuditEvent
 
 LIMIT = 5
+HOME = "10.0.0.1"       # where the account's owner signs in
+STRANGER = "203.0.113.9"
 
 
-def _sign_in(client, username, password):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+def _sign_in(client, username, password, address=HOME, **headers):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password},
+                       REMOTE_ADDR=address, **headers)
 
 
-def _fail_passwords(client, username, times):
-    return [_sign_in(client, username, "not the password") for _ in range(times)]
+def _fail_passwords(client, username, times, address=HOME):
+    return [_sign_in(client, username, "not the password", address) for _ in range(times)]
 
 
 def _wait(minutes):
@@ -25,12 +33,22 @@ def _wait(minutes):
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - dt.timedelta(minutes=minutes))
 
 
-def test_fifth_failed_password_locks_the_account(client, nurse):
+def _reaches_second_step(response):
+    return response.status_code == 302 and response.url == reverse("accounts:verify")
+
+
+# --- The lock and its growing cool-off ----------------------------------------------------------
+
+
+def test_fifth_failed_password_locks_the_account_at_that_address(client, nurse):
     responses = _fail_passwords(client, "nurse", LIMIT)
 
     assert [r.status_code for r in responses] == [200, 200, 200, 200, 429]
-    assert "Too many failed sign-ins" in responses[-1].content.decode()
-    assert "locked for 15 minutes" in responses[-1].content.decode()
+    page = responses[-1].content.decode()
+    assert "Too many failed sign-ins" in page
+    assert "locked for 15 minutes after 5 failed tries" in page
+    assert "Try again in 15 minutes" in page
+    assert "(30 minutes next)" in page
 
 
 def test_right_password_is_refused_during_the_lock(client, nurse):
@@ -39,7 +57,6 @@ def test_right_password_is_refused_during_the_lock(client, nurse):
     sixth = _sign_in(client, "nurse", PASSWORD)
 
     assert sixth.status_code == 429
-    assert "Too many failed sign-ins" in sixth.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -47,7 +64,10 @@ def test_lock_still_holds_after_14_minutes(client, nurse):
     _fail_passwords(client, "nurse", LIMIT)
     _wait(14)
 
-    assert _sign_in(client, "nurse", PASSWORD).status_code == 429
+    response = _sign_in(client, "nurse", PASSWORD)
+
+    assert response.status_code == 429
+    assert "Try again in 1 minute." in response.content.decode()
 
 
 def test_lock_ends_15_minutes_after_the_fifth_failure(client, nurse):
@@ -55,46 +75,152 @@ def test_lock_ends_15_minutes_after_the_fifth_failure(client, nurse):
     _fail_passwords(client, "nurse", LIMIT)
     _wait(15)
 
-    response = _sign_in(client, "nurse", PASSWORD)
+    assert _reaches_second_step(_sign_in(client, "nurse", PASSWORD))
 
-    assert response.url == reverse("accounts:verify")
+
+@pytest.mark.parametrize(("failures", "minutes"), [
+    (1, 15), (4, 15), (5, 15), (6, 30), (7, 60), (8, 120), (9, 240), (10, 480), (11, 960),
+    (12, 1440), (13, 1440), (10_000, 1440),
+])
+def test_cooloff_doubles_for_each_failure_after_the_limit_up_to_a_day(failures, minutes):
+    cooloff = lockout.cooloff_for(failures, limit=5, base=dt.timedelta(minutes=15),
+                                  longest=dt.timedelta(hours=24))
+
+    assert cooloff == dt.timedelta(minutes=minutes)
+
+
+def test_each_failure_after_a_lock_locks_again_for_twice_as_long(client, nurse):
+    AuthenticatorFactory(user=nurse)
+    _fail_passwords(client, "nurse", LIMIT)
+    _wait(15)
+
+    sixth = _fail_passwords(client, "nurse", 1)[0]
+    _wait(29)
+    still_locked = _sign_in(client, "nurse", PASSWORD)
+    _wait(1)
+    seventh = _fail_passwords(client, "nurse", 1)[0]
+    _wait(59)
+    locked_an_hour = _sign_in(client, "nurse", PASSWORD)
+    _wait(1)
+
+    assert sixth.status_code == 429
+    assert "locked for 30 minutes after 5 failed tries" in sixth.content.decode()
+    assert still_locked.status_code == 429
+    assert seventh.status_code == 429
+    assert "locked for 60 minutes" in seventh.content.decode()
+    assert locked_an_hour.status_code == 429
+    assert _reaches_second_step(_sign_in(client, "nurse", PASSWORD))
+
+
+def test_a_stranger_lengthens_only_their_own_lock(client, nurse):
+    AuthenticatorFactory(user=nurse)
+    _fail_passwords(client, "nurse", LIMIT, address=STRANGER)
+    for _ in range(6):  # each time the wait ends, one more guess: 30, 60, ... 960 minutes
+        _wait(24 * 60)
+        _fail_passwords(client, "nurse", 1, address=STRANGER)
+
+    [state] = lockout.pair_states(usernames=["nurse"], now=AccessAttempt.objects.get().attempt_time)[
+        "nurse"]
+    assert (state.address, state.failures, state.cooloff) == (STRANGER, 11, dt.timedelta(hours=16))
+    assert _reaches_second_step(_sign_in(client, "nurse", PASSWORD, address=HOME))
+
+
+def test_a_count_below_the_limit_is_forgotten_after_15_quiet_minutes(client, nurse):
+    _fail_passwords(client, "nurse", LIMIT - 1)
+    _wait(15)
+
+    responses = _fail_passwords(client, "nurse", LIMIT - 1)
+
+    assert [r.status_code for r in responses] == [200] * (LIMIT - 1)
+    assert AccessAttempt.objects.get().failures_since_start == LIMIT - 1
+
+
+def test_capitals_and_look_alike_forms_count_as_one_account(client, nurse):
+    for typed in ["Nurse", "NURSE", "ｎｕｒｓｅ", "nurse\u200b"]:
+        _sign_in(client, typed, "not the password")
+
+    fifth = _sign_in(client, "nurse", "not the password")
+
+    assert fifth.status_code == 429
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [("nurse", 5)]
 
 
 def test_lock_is_per_account(client, nurse, prescriber):
     AuthenticatorFactory(user=prescriber)
     _fail_passwords(client, "nurse", LIMIT)
 
-    assert _sign_in(client, "prescriber", PASSWORD).url == reverse("accounts:verify")
+    assert _reaches_second_step(_sign_in(client, "prescriber", PASSWORD))
 
 
-def test_every_failure_and_the_lock_are_audited(client, nurse):
-    _fail_passwords(client, "nurse", LIMIT)
-    _sign_in(client, "nurse", PASSWORD)
+@pytest.mark.slow
+def test_a_thousand_wrong_passwords_from_other_addresses_do_not_stop_the_director(
+        client, director, signed_in, main_site):
+    AuthenticatorFactory(user=director)
+    deputy = StaffUserFactory(username="deputy", role="director", organisation=main_site.organisation,
+                              sites=[main_site])
 
-    failed = AuditEvent.objects.filter(action="accounts.login_failed").order_by("seq")
-    assert [e.data["reason"] for e in failed] == ["password"] * LIMIT + ["locked out"]
-    assert {e.actor for e in failed} == {nurse}
-    locked = AuditEvent.objects.get(action="accounts.locked_out")
-    assert (locked.actor, locked.data) == (nurse, {"failures": 5, "cooloff_minutes": 15})
+    strangers = [f"198.51.{n // 250}.{n % 250 + 1}" for n in range(200)]
+    refused = [r.status_code for address in strangers
+               for r in _fail_passwords(client, "director", LIMIT, address=address)]
+    from_home = _sign_in(Client(), "director", PASSWORD, address=HOME)
+    _fail_passwords(client, "director", LIMIT, address=HOME)
+    locked_at_home = _sign_in(Client(), "director", PASSWORD, address=HOME)
+    listed = signed_in(deputy).get(reverse("accounts:staff_list"))
+    signed_in(deputy).post(reverse("accounts:staff_unlock", args=[director.pk]))
+    after_unlock = _sign_in(Client(), "director", PASSWORD, address=HOME)
+
+    assert len(refused) == 1000
+    assert (refused.count(200), refused.count(429)) == (800, 200)
+    assert _reaches_second_step(from_home)
+    assert locked_at_home.status_code == 429
+    row = next(m for m in listed.context["staff"] if m.username == "director")
+    assert (row.locked_addresses, row.failing_addresses) == (201, 201)
+    assert _reaches_second_step(after_unlock)
+    assert not AccessAttempt.objects.filter(username="director").exists()
+    assert AuditEvent.objects.get(action="accounts.sign_in_unlocked").data == {
+        "locked_addresses": 201, "failing_addresses": 201, "failures": 1005,
+        "addresses": [HOME, *strangers[::-1][:19]]}
 
 
-def test_failure_for_an_unknown_name_is_audited_with_the_name_typed(client, db):
-    _sign_in(client, "nobody.here", "guess")
+# --- The client's address ------------------------------------------------------------------------
 
-    event = AuditEvent.objects.get(action="accounts.login_failed")
-    assert (event.actor, event.actor_label, event.actor_kind) == (None, "nobody.here", "system")
+
+@override_settings(TRUSTED_PROXY_HOPS=1)
+def test_behind_a_trusted_proxy_the_lock_is_on_the_clients_address_not_the_proxys(client, director):
+    AuthenticatorFactory(user=director)
+    proxy = "10.9.9.9"
+    for _ in range(LIMIT):
+        _sign_in(client, "director", "not the password", address=proxy,
+                 HTTP_X_FORWARDED_FOR=f"1.2.3.4, {STRANGER}")
+
+    from_home = _sign_in(Client(), "director", PASSWORD, address=proxy, HTTP_X_FORWARDED_FOR=HOME)
+
+    assert _reaches_second_step(from_home)
+    assert list(AccessAttempt.objects.values_list("ip_address", "failures_since_start")) == [(STRANGER, 5)]
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_header_does_not_escape_the_lock(client, director):
+    forged = [_sign_in(client, "director", "not the password", address=STRANGER,
+                       HTTP_X_FORWARDED_FOR=f"192.0.2.{n}") for n in range(LIMIT)]
+
+    assert [r.status_code for r in forged] == [200, 200, 200, 200, 429]
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [STRANGER]
+
+
+# --- Both steps, and clearing -------------------------------------------------------------------
 
 
 def test_failed_second_factor_codes_lock_the_account(client, nurse):
     device = AuthenticatorFactory(user=nurse)
     _sign_in(client, "nurse", PASSWORD)
 
-    responses = [client.post(reverse("accounts:verify"), {"code": wrong_code(device)})
+    responses = [client.post(reverse("accounts:verify"), {"code": wrong_code(device)}, REMOTE_ADDR=HOME)
                  for _ in range(LIMIT)]
 
     assert [r.status_code for r in responses] == [200, 200, 200, 200, 429]
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.get(action="accounts.locked_out").actor == nurse
+    event = AuditEvent.objects.get(action="accounts.locked_out")
+    assert (event.object_id, event.data["step"], event.ip) == (str(nurse.pk), "second_factor", HOME)
     assert _sign_in(client, "nurse", PASSWORD).status_code == 429
 
 
@@ -103,31 +229,95 @@ def test_a_right_password_does_not_wipe_earlier_failures(client, nurse):
     _fail_passwords(client, "nurse", LIMIT - 1)
     _sign_in(client, "nurse", PASSWORD)
 
-    response = client.post(reverse("accounts:verify"), {"code": wrong_code(device)})
+    response = client.post(reverse("accounts:verify"), {"code": wrong_code(device)}, REMOTE_ADDR=HOME)
 
     assert response.status_code == 429
     assert AuditEvent.objects.filter(action="accounts.locked_out").count() == 1
 
 
-def test_a_completed_sign_in_starts_the_count_again(client, nurse):
+def test_a_completed_sign_in_starts_the_count_again_at_that_address_only(client, nurse):
     device = AuthenticatorFactory(user=nurse)
+    _fail_passwords(client, "nurse", LIMIT, address=STRANGER)
     _fail_passwords(client, "nurse", LIMIT - 1)
     _sign_in(client, "nurse", PASSWORD)
-    client.post(reverse("accounts:verify"), {"code": code_now(device)})
-    client.post(reverse("accounts:logout"))
+    client.post(reverse("accounts:verify"), {"code": code_now(device)}, REMOTE_ADDR=HOME)
+    client.post(reverse("accounts:logout"), REMOTE_ADDR=HOME)
 
     responses = _fail_passwords(client, "nurse", LIMIT - 1)
 
     assert [r.status_code for r in responses] == [200] * (LIMIT - 1)
-    assert not AccessAttempt.objects.filter(failures_since_start__gte=LIMIT).exists()
+    assert _sign_in(Client(), "nurse", PASSWORD, address=STRANGER).status_code == 429
 
 
-def test_second_step_is_refused_once_the_account_is_locked_elsewhere(client, nurse):
+def test_second_step_is_refused_once_the_account_is_locked_at_this_address(client, nurse):
     AuthenticatorFactory(user=nurse)
     _sign_in(client, "nurse", PASSWORD)
     _fail_passwords(Client(), "nurse", LIMIT)
 
-    response = client.get(reverse("accounts:verify"))
+    response = client.get(reverse("accounts:verify"), REMOTE_ADDR=HOME)
 
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_second_step_goes_on_when_the_lock_is_at_another_address(client, nurse):
+    device = AuthenticatorFactory(user=nurse)
+    _sign_in(client, "nurse", PASSWORD)
+    _fail_passwords(Client(), "nurse", LIMIT, address=STRANGER)
+
+    response = client.post(reverse("accounts:verify"), {"code": code_now(device)}, REMOTE_ADDR=HOME)
+
+    assert response.url == reverse("patients:list")
+
+
+# --- The audit trail ------------------------------------------------------------------------------
+
+
+def test_each_failure_is_audited_under_the_account_with_its_address_and_step(client, nurse):
+    _fail_passwords(client, "Nurse", LIMIT, address=STRANGER)
+    _sign_in(client, "nurse", PASSWORD, address=STRANGER)  # refused during the lock
+
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.action for e in events] == ["accounts.login_failed"] * (LIMIT - 1) + ["accounts.locked_out"]
+    assert {(e.object_type, e.object_id, e.ip, e.actor_label, e.actor_id) for e in events} == {
+        ("accounts.StaffUser", str(nurse.pk), STRANGER, "nurse", None)}
+    assert [e.data["failures_from_address"] for e in events] == [1, 2, 3, 4, 5]
+    assert events[0].data == {"step": "password", "username_typed": "Nurse", "failures_from_address": 1}
+    assert events[-1].data["cooloff_minutes"] == 15
+    assert {e.chain for e in events} == {str(nurse.organisation_id)}
+
+
+def test_failure_for_an_unknown_name_is_audited_with_the_name_typed(client, db):
+    _sign_in(client, "Nobody.Here", "guess", address=STRANGER)
+
+    event = AuditEvent.objects.get(action="accounts.login_failed")
+    assert (event.actor, event.actor_label, event.actor_kind, event.object_id, event.ip) == (
+        None, "nobody.here", "system", "", STRANGER)
+    assert event.data["username_typed"] == "Nobody.Here"
+
+
+def test_a_form_sent_without_a_password_counts_and_audits_nothing(client, nurse):
+    client.post(reverse("accounts:login"), {"username": "nurse", "password": ""}, REMOTE_ADDR=HOME)
+
+    assert not AccessAttempt.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_flood_from_many_addresses_is_audited_up_to_the_cap_then_once(client, director):
+    for n in range(60):
+        _sign_in(client, "director", "not the password", address=f"198.51.100.{n + 1}")
+
+    actions_written = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
+    assert actions_written == ["accounts.login_failed"] * actions.AUDITED_FAILURES + [
+        "accounts.login_failures_unaudited"]
+    last = AuditEvent.objects.get(action="accounts.login_failures_unaudited")
+    assert (last.data["account_failures"], last.data["audited_up_to"]) == (21, 20)
+
+
+def test_a_flood_from_one_address_across_usernames_is_audited_up_to_the_cap_then_once(client, db):
+    for n in range(60):
+        _sign_in(client, f"guess{n}", "not the password", address=STRANGER)
+
+    assert AuditEvent.objects.filter(action="accounts.login_failed").count() == actions.AUDITED_FAILURES
+    last = AuditEvent.objects.get(action="accounts.login_failures_unaudited")
+    assert (last.data["address_failures"], last.ip) == (21, STRANGER)

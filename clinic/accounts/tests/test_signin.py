@@ -46,7 +46,9 @@ def test_wrong_code_is_refused_and_audited(client, nurse):
     assert "That code is not right or has expired" in response.content.decode()
     assert response.context["form"]["code"].value() == wrong_code(device)
     event = AuditEvent.objects.get(action="accounts.login_failed")
-    assert (event.actor, event.data) == (nurse, {"reason": "second factor"})
+    assert (event.object_id, event.ip, event.data) == (
+        str(nurse.pk), "127.0.0.1",
+        {"step": "second_factor", "username_typed": "nurse", "failures_from_address": 1})
 
 
 def test_recovery_code_signs_in_once(client, nurse, now):

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.accounts import actions, queries
+from clinic.accounts import actions, lockout, queries
 from clinic.accounts.forms import SecondFactorForm
 from clinic.accounts.views.signin import safe_next, with_next
 
@@ -52,7 +52,10 @@ def _enrolled(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     otp_login(request, device)
     del request.session[ENROL_DEVICE_KEY]
     if signing_in:
-        actions.record_login(user=user, now=now, second_factor="authenticator set up")
+        # As at the second step: the session id from before the code is worth nothing after it.
+        request.session.cycle_key()
+        actions.record_login(user=user, now=now, second_factor="authenticator set up",
+                             address=lockout.request_address(request))
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
 
 

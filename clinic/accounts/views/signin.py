@@ -1,6 +1,5 @@
 """Sign-in with a password and then a second factor; sign-out."""
 
-from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,12 +27,6 @@ class StaffLoginView(LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # Known before the attempt, so a refusal during a lockout is told apart from the
-        # failure that starts one.
-        self.was_locked = lockout.is_locked(request, username=request.POST.get("username", ""))
-        return super().post(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["timed_out"] = self.request.GET.get("reason") == "idle"
@@ -45,18 +38,15 @@ class StaffLoginView(LoginView):
         user = form.get_user()
         auth_login(self.request, user)
         if not settings.REQUIRE_SECOND_FACTOR:
-            actions.record_login(user=user, now=timezone.now(), second_factor="not required")
+            actions.record_login(user=user, now=timezone.now(), second_factor="not required",
+                                 address=lockout.request_address(self.request))
             return HttpResponseRedirect(self.get_success_url())
         step = "accounts:verify" if queries.has_second_factor(user) else "accounts:enrol"
         return HttpResponseRedirect(with_next(reverse(step), self.get_redirect_url()))
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:
-        username = self.request.POST.get("username", "")
-        now = timezone.now()
-        actions.record_login_failed(username=username, now=now,
-                                    reason="locked out" if self.was_locked else "password")
-        if not self.was_locked and lockout.locked_by_this_request(self.request):
-            _record_locked_out(username=username, now=now)
+        _record_failure(self.request, username=self.request.POST.get("username", ""),
+                        step=actions.SignInStep.PASSWORD)
         # When the account is locked, axes.middleware.AxesMiddleware answers with the lockout page.
         return super().form_invalid(form)
 
@@ -78,7 +68,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         device = actions.check_second_factor(user=user, code=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            actions.record_login(user=user, now=timezone.now(), second_factor=_kind(device))
+            # A session id seen before the code was entered is worth nothing after it.
+            request.session.cycle_key()
+            actions.record_login(user=user, now=timezone.now(), second_factor=_kind(device),
+                                 address=lockout.request_address(request))
             return HttpResponseRedirect(safe_next(request))
         return _wrong_code(request, form)
     return render(request, "accounts/verify.html", {"form": form})
@@ -86,11 +79,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def _wrong_code(request: HttpRequest, form: SecondFactorForm) -> HttpResponse:
     username = request.user.get_username()
-    now = timezone.now()
-    actions.record_login_failed(username=username, now=now, reason="second factor")
     lockout.count_failed_code(request, username=username)
+    _record_failure(request, username=username, step=actions.SignInStep.SECOND_FACTOR)
     if lockout.locked_by_this_request(request):
-        _record_locked_out(username=username, now=now)
         auth_logout(request)
         return lockout.lockout_page(request, username=username)
     form.add_error("code", "That code is not right or has expired. Enter the newest code from your "
@@ -98,9 +89,14 @@ def _wrong_code(request: HttpRequest, form: SecondFactorForm) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form})
 
 
-def _record_locked_out(*, username: str, now: datetime) -> None:
-    actions.record_locked_out(username=username, now=now, failures=settings.AXES_FAILURE_LIMIT,
-                              cooloff_minutes=settings.AXES_COOLOFF_MINUTES)
+def _record_failure(request: HttpRequest, *, username: str, step: str) -> None:
+    """Audit a failure the lockout counted; a try refused during a lock, or a form sent with a
+    field left empty, counts nothing and writes nothing."""
+    failures = lockout.counted_failures(request)
+    if failures is not None:
+        actions.record_login_failed(typed_username=username, address=lockout.request_address(request),
+                                    step=step, failures=failures,
+                                    locked=lockout.locked_by_this_request(request), now=timezone.now())
 
 
 def _kind(device: TOTPDevice | StaticDevice) -> str:

@@ -1,4 +1,5 @@
-"""The medical director's staff pages: list, invite, change, deactivate, reset second factor."""
+"""The medical director's staff pages: list, invite, change, deactivate, reset second factor,
+lift a sign-in lock."""
 
 from collections.abc import Callable
 
@@ -17,12 +18,14 @@ from clinic.rules.errors import DomainError
 from clinic.web.drafts import confirm_saved
 
 INVITE_DRAFT = "staff-invite"
+# The staff page lists this many addresses failing at one account, latest first, and counts the rest.
+LOCKS_SHOWN = 10
 
 
 @login_required
 @director_only
 def staff_list(request: HttpRequest) -> HttpResponse:
-    staff = list(queries.organisation_staff(user=request.user))
+    staff = queries.staff_with_locks(user=request.user, now=timezone.now())
     return render(request, "accounts/staff/list.html", {"staff": staff})
 
 
@@ -58,8 +61,11 @@ def staff_edit(request: HttpRequest, member_id: int) -> HttpResponse:
             confirm_saved(request, _draft(member))
             messages.success(request, _changed_message(changed))
             return redirect("accounts:staff_edit", member_id=member.pk)
+    now = timezone.now()
+    locks = queries.sign_in_locks(member=member, now=now)
     return render(request, "accounts/staff/edit.html",
-                  {"member": member, "form": form, "draft": _draft(member)})
+                  {"member": member, "form": form, "draft": _draft(member), "now": now,
+                   "locks": locks[:LOCKS_SHOWN], "locks_not_shown": max(0, len(locks) - LOCKS_SHOWN)})
 
 
 @login_required
@@ -85,6 +91,23 @@ def staff_reset_second_factor(request: HttpRequest, member_id: int) -> HttpRespo
     return _account_act(request, member_id=member_id, act=actions.reset_second_factor,
                         done="{name}'s second factor is removed. They set up a new one when they "
                              "next sign in.")
+
+
+@login_required
+@director_only
+@require_POST
+def staff_unlock(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _colleague_or_404(request, member_id)
+    try:
+        locked = actions.unlock_sign_in(member=member, actor=request.user, now=timezone.now())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        name = member.get_full_name() or member.username
+        messages.success(request, f"{name} can sign in again from every address"
+                                  + (f" (locks at {len(locked)} address{'es' if len(locked) != 1 else ''} "
+                                     "lifted)." if locked else "."))
+    return redirect("accounts:staff_edit", member_id=member.pk)
 
 
 @login_required
