@@ -5,6 +5,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from contextlib import closing
@@ -90,6 +91,22 @@ def test_every_default_in_the_guide_is_the_clinics_default():
     actual = {name: _as_written(value) for name, value in json.loads(result.stdout).items()}
     assert len(literal_defaults) >= 12
     assert {name: actual[name] for name in literal_defaults} == literal_defaults
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze")
+def test_every_systemd_unit_in_the_guide_verifies(tmp_path):
+    names = re.findall(r"`/etc/systemd/system/([a-z-]+\.(?:service|timer))`", GUIDE)
+    blocks = re.findall(r"```ini\n(.*?)```", GUIDE, flags=re.DOTALL)
+    for name, block in zip(names, blocks, strict=True):
+        (tmp_path / name).write_text(block.replace("/srv/clinic", str(ROOT)))
+
+    units = sorted(str(path) for path in tmp_path.iterdir())
+    result = subprocess.run(["systemd-analyze", "verify", "--man=no", *units], capture_output=True, text=True,
+                            check=False, timeout=60, env=os.environ | {"SYSTEMD_LOG_LEVEL": "notice"})
+
+    assert sorted(names) == ["clinic-anchors.service", "clinic-anchors.timer", "clinic-backup.service",
+                             "clinic-backup.timer", "clinic-web.service", "clinic-worker.service"]
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
 def _as_written(value) -> str:
