@@ -109,6 +109,26 @@ def test_every_systemd_unit_in_the_guide_verifies(tmp_path):
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
+@pytest.mark.skipif(not (shutil.which("nginx") and shutil.which("openssl")), reason="needs nginx and openssl")
+def test_the_guides_nginx_site_passes_nginx_t(tmp_path):
+    [site] = re.findall(r"```nginx\n(.*?)```", GUIDE, flags=re.DOTALL)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=clinic.example.org", "-keyout", tmp_path / "privkey.pem", "-out", tmp_path / "fullchain.pem"],
+                   capture_output=True, check=True, timeout=60)
+    (tmp_path / "site.conf").write_text(site.replace("/etc/letsencrypt/live/clinic.example.org", str(tmp_path))
+                                        .replace("/var/log/nginx", str(tmp_path)))
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n client_body_temp_path {tmp_path}/body;\n proxy_temp_path {tmp_path}/proxy;\n"
+        f" include {tmp_path}/site.conf;\n}}\n")
+
+    result = subprocess.run(["nginx", "-t", "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True,
+                            check=False, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
 def _as_written(value) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
