@@ -4,11 +4,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts import lockout
 from clinic.accounts.models import Role, StaffUser, canonical_username
+from clinic.accounts.tokens import revoke_all_tokens
 from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind, AuditEvent
 from clinic.rules.errors import DomainError
@@ -132,13 +134,17 @@ def start_totp_enrolment(*, user: StaffUser) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp_enrolment(*, user: StaffUser, device: TOTPDevice, now: datetime) -> list[str]:
-    """Confirm the authenticator, replace recovery codes, and return the new codes (shown once)."""
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+def confirm_totp_enrolment(*, user: StaffUser, device: TOTPDevice, now: datetime,
+                           confirmed_with: str | None) -> list[str]:
+    """Confirm the authenticator, replace recovery codes, and return the new codes (shown once).
+    `confirmed_with` is what proved it was the user replacing an earlier second factor (an
+    authenticator code or a recovery code), None for a first set-up."""
+    replaced, _ = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _replace_recovery_codes(user=user)
-    record_event(actor=user, now=now, action="accounts.second_factor_enrolled")
+    record_event(actor=user, now=now, action="accounts.second_factor_enrolled",
+                 data={"replaced_authenticator": bool(replaced), "confirmed_with": confirmed_with})
     return codes
 
 
@@ -189,13 +195,20 @@ def record_password_reset_requested(*, email: str, users: Iterable[StaffUser], n
 
 
 @transaction.atomic
-def complete_password_reset(*, user: StaffUser, password: str, now: datetime) -> None:
-    """Set the password chosen from an emailed link (a reset, or an invitation's first password)."""
+def complete_password_reset(*, user: StaffUser, password: str, now: datetime, revoke_tokens: bool) -> None:
+    """Set the password chosen from an emailed link (a reset, or an invitation's first password).
+    Every session of the user ends; their API tokens are revoked too when `revoke_tokens`."""
     first_password = not user.has_usable_password()
     user.set_password(password)
     user.save(update_fields=["password"])
+    # A new password ends every session already; the epoch makes that independent of the hash.
+    _end_sessions(user)
     record_event(actor=user, now=now, action="accounts.password_reset_completed", subject=user,
                  data={"first_password": first_password})
+    revoked = revoke_all_tokens(user=user, now=now) if revoke_tokens else []
+    if revoked:
+        record_event(actor=user, now=now, action="accounts.api_tokens_revoked", subject=user,
+                     data={"prefixes": revoked, "reason": "password reset"})
 
 
 # --- Staff management by the medical director -----------------------------------------------
@@ -287,7 +300,11 @@ def deactivate_staff(*, member: StaffUser, actor: StaffUser, now: datetime) -> N
     if member.role == Role.DIRECTOR:
         _keep_another_director(member=member, doing="deactivate")
     if _set_active(member=member, active=False):
-        record_event(actor=actor, now=now, action="accounts.staff_deactivated", subject=member)
+        # Ended and revoked for good: reactivating the account brings neither back.
+        _end_sessions(member)
+        revoked = revoke_all_tokens(user=member, now=now)
+        record_event(actor=actor, now=now, action="accounts.staff_deactivated", subject=member,
+                     data={"sessions_ended": True, "tokens_revoked": revoked})
 
 
 @transaction.atomic
@@ -316,6 +333,13 @@ def unlock_sign_in(*, member: StaffUser, actor: StaffUser, now: datetime) -> lis
 
 # An unlock's audit event names this many of the locked addresses, latest first, and counts the rest.
 UNLOCK_ADDRESSES_NAMED = 20
+
+
+def _end_sessions(user: StaffUser) -> None:
+    """Every session of the user, in any browser, is refused at its next request
+    (StaffUser.get_session_auth_hash)."""
+    StaffUser.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
 
 
 def _set_active(*, member: StaffUser, active: bool) -> bool:
@@ -351,8 +375,22 @@ def _keep_another_director(*, member: StaffUser, doing: str) -> None:
 
 
 @transaction.atomic
-def record_password_link_sent(*, member: StaffUser, actor: StaffUser, now: datetime) -> None:
-    """The director sent someone a link to choose a password (an invitation or a new one)."""
+def reset_password(*, member: StaffUser, actor: StaffUser, now: datetime, revoke_tokens: bool) -> list[str]:
+    """The director resets someone's password before a link to choose a new one is emailed (also
+    how an invitation is sent again): the current password stops working, every session of theirs
+    ends, and their API tokens are revoked when `revoke_tokens`. Returns the revoked prefixes."""
     _require_colleague(actor=actor, member=member)
+    if member.pk == actor.pk:
+        raise OwnAccount("To change your own password, use “Forgot your password?” on the sign-in "
+                         "page: a link goes to your work email.")
+    member = StaffUser.objects.select_for_update().get(pk=member.pk)
+    had_password = member.has_usable_password()
+    if had_password:
+        member.set_unusable_password()
+        member.save(update_fields=["password"])
+    _end_sessions(member)
+    revoked = revoke_all_tokens(user=member, now=now) if revoke_tokens else []
     record_event(actor=actor, now=now, action="accounts.password_link_sent", subject=member,
-                 data={"email": member.email})
+                 data={"email": member.email, "password_cleared": had_password, "sessions_ended": True,
+                       "tokens_revoked": revoked})
+    return revoked

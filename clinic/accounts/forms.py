@@ -7,6 +7,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from clinic.accounts import actions
 from clinic.accounts.models import Role, StaffUser, canonical_username
+from clinic.accounts.tokens import live_token_count
 from clinic.sites.models import Site
 
 
@@ -28,6 +29,14 @@ class SecondFactorForm(forms.Form):
     )
 
 
+class ReconfirmSecondFactorForm(forms.Form):
+    current_code = forms.CharField(
+        label="Code now shown in your current authenticator app, or a recovery code",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
 class StaffPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(label="Your work email address", max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
@@ -38,17 +47,36 @@ class StaffPasswordResetForm(PasswordResetForm):
         return list(StaffUser.objects.filter(email__iexact=email, is_active=True))
 
 
+def _revoke_tokens_field(label: str) -> forms.BooleanField:
+    return forms.BooleanField(
+        label=label, required=False, initial=True,
+        help_text="Scripts and programs using them stop working until given a new token. Leave "
+                  "this ticked if the password may have been seen by someone else.")
+
+
 class StaffSetPasswordForm(SetPasswordForm):
-    """Choosing a password from an emailed link; saving goes through the audited action."""
+    """Choosing a password from an emailed link; saving goes through the audited action, which
+    ends every session of the user. Someone with live API tokens may revoke them too."""
 
     def __init__(self, user: StaffUser, *args: Any, now: datetime, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
         self.now = now
+        live = live_token_count(user=user) if user is not None else 0
+        if live:
+            self.fields["revoke_tokens"] = _revoke_tokens_field(
+                f"Also revoke my {live} API token{'s' if live != 1 else ''}")
 
     def save(self, commit: bool = True) -> StaffUser:
         actions.complete_password_reset(user=self.user, password=self.cleaned_data["new_password1"],
-                                        now=self.now)
+                                        now=self.now,
+                                        revoke_tokens=self.cleaned_data.get("revoke_tokens", False))
         return self.user
+
+
+class PasswordLinkForm(forms.Form):
+    """The director's password reset for a colleague, sent as a link to choose a new one."""
+
+    revoke_tokens = _revoke_tokens_field("Also revoke their API tokens")
 
 
 def _sites_field(organisation_id: int | None) -> forms.ModelMultipleChoiceField:

@@ -2,11 +2,14 @@
 
 import hashlib
 import unicodedata
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 
 from clinic.sites.models import Organisation, Site
 
@@ -51,6 +54,9 @@ class StaffUser(AbstractUser):
     credentials = models.CharField(max_length=40, blank=True,
                                    help_text="Professional title shown after the name, e.g. MD, RN.")
     sites = models.ManyToManyField(Site, related_name="staff", blank=True)
+    session_epoch = models.PositiveIntegerField(
+        default=0, help_text="Raised to end every session of this user at once: a session signed in "
+                             "under an earlier value is refused at its next request.")
 
     objects = StaffUserManager()
 
@@ -69,6 +75,26 @@ class StaffUser(AbstractUser):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.username = canonical_username(self.username)
         super().save(*args, **kwargs)
+
+    def get_session_auth_hash(self) -> str:
+        """What a session keeps to prove it is still this user's: Django's hash of the password,
+        and the session epoch once raised, so raising it ends every session (actions.end_sessions)
+        as changing the password does."""
+        if not self.session_epoch:
+            return super().get_session_auth_hash()
+        return self._epoch_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        if not self.session_epoch:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._epoch_hash(secret=secret)
+
+    def _epoch_hash(self, *, secret: str | None) -> str:
+        return salted_hmac("clinic.accounts.StaffUser.session_epoch",
+                           f"{self.password}:{self.session_epoch}", secret=secret,
+                           algorithm="sha256").hexdigest()
 
     def __str__(self) -> str:
         name = self.get_full_name() or self.username

@@ -18,6 +18,13 @@ def has_second_factor(user: StaffUser) -> bool:
                for model in (TOTPDevice, StaticDevice))
 
 
+def can_prove_second_factor(user: StaffUser) -> bool:
+    """Whether the user has something to give a code from: an authenticator, or recovery codes
+    left. Replacing a second factor asks for such a code; a first set-up cannot."""
+    return (TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            or StaticToken.objects.filter(device__user=user, device__confirmed=True).exists())
+
+
 @dataclass(frozen=True)
 class SecondFactorStatus:
     authenticator: TOTPDevice | None

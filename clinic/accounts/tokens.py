@@ -35,6 +35,19 @@ def revoke_token(*, token: ApiToken, actor: StaffUser, now: dt.datetime) -> ApiT
     return token
 
 
+def revoke_all_tokens(*, user: StaffUser, now: dt.datetime) -> list[str]:
+    """Revoke every live token of the user and return their prefixes. The caller's own audit event
+    (a deactivation, a password reset) names them."""
+    live = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    prefixes = list(live.order_by("created_at").values_list("prefix", flat=True))
+    live.update(revoked_at=now)
+    return prefixes
+
+
+def live_token_count(*, user: StaffUser) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+
+
 def user_for_token(*, raw_token: str, now: dt.datetime) -> StaffUser | None:
     """The active staff user a live token belongs to, or None."""
     token = (ApiToken.objects.select_related("user")

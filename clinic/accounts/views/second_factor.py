@@ -1,6 +1,7 @@
 """Setting up the authenticator app, and the recovery codes that stand in for it."""
 
 import base64
+import time
 
 import segno
 from django.contrib.auth.decorators import login_required
@@ -13,20 +14,27 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts import actions, lockout, queries
-from clinic.accounts.forms import SecondFactorForm
-from clinic.accounts.views.signin import safe_next, with_next
+from clinic.accounts.forms import ReconfirmSecondFactorForm, SecondFactorForm
+from clinic.accounts.views.signin import count_wrong_code, kind_of_device, safe_next, with_next
 
 ENROL_DEVICE_KEY = "enrol_device_id"
+# Replacing a second factor needs a code from it first (a current authenticator code or a
+# recovery code); the proof stays good this long, for one new authenticator.
+REENROL_PROOF_KEY = "second_factor_reconfirmed"
+REENROL_PROOF_S = 10 * 60
 
 
 @never_cache
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
-    """Set up the authenticator app: scan the QR code, type one code, keep the recovery codes."""
+    """Set up the authenticator app: scan the QR code, type one code, keep the recovery codes.
+    Someone who already has one (or recovery codes left) first gives a code from it."""
     user = request.user
     # Someone who already has a second factor must pass it before replacing it.
     if queries.has_second_factor(user) and not user.is_verified():
         return HttpResponseRedirect(with_next(reverse("accounts:verify"), request.GET.get("next", "")))
+    if queries.can_prove_second_factor(user) and not _proof_is_fresh(request):
+        return _reconfirm(request)
     device = TOTPDevice.objects.filter(pk=request.session.get(ENROL_DEVICE_KEY), user=user,
                                        confirmed=False).first()
     if device is None:
@@ -44,11 +52,34 @@ def enrol(request: HttpRequest) -> HttpResponse:
                   {"form": form, "qr_svg": qr_svg, "secret": _base32(device.bin_key)})
 
 
+def _proof_is_fresh(request: HttpRequest) -> bool:
+    proof = request.session.get(REENROL_PROOF_KEY) or {}
+    return time.time() - proof.get("at_s", 0) <= REENROL_PROOF_S
+
+
+def _reconfirm(request: HttpRequest) -> HttpResponse:
+    """Ask for a code from the second factor about to be replaced; a recovery code is used up."""
+    form = ReconfirmSecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = actions.check_second_factor(user=request.user, code=form.cleaned_data["current_code"])
+        if device is not None:
+            request.session[REENROL_PROOF_KEY] = {"at_s": time.time(), "with": kind_of_device(device)}
+            return HttpResponseRedirect(request.get_full_path())
+        if locked := count_wrong_code(request):
+            return locked
+        form.add_error("current_code", "That code is not right or has expired. Enter the code now "
+                                       "shown in your current authenticator app, or one of your "
+                                       "recovery codes.")
+    return render(request, "accounts/reconfirm_second_factor.html", {"form": form})
+
+
 def _enrolled(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     user = request.user
     now = timezone.now()
     signing_in = not user.is_verified()
-    codes = actions.confirm_totp_enrolment(user=user, device=device, now=now)
+    proof = request.session.pop(REENROL_PROOF_KEY, None) or {}
+    codes = actions.confirm_totp_enrolment(user=user, device=device, now=now,
+                                           confirmed_with=proof.get("with"))
     otp_login(request, device)
     del request.session[ENROL_DEVICE_KEY]
     if signing_in:

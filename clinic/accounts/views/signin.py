@@ -70,7 +70,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             # A session id seen before the code was entered is worth nothing after it.
             request.session.cycle_key()
-            actions.record_login(user=user, now=timezone.now(), second_factor=_kind(device),
+            actions.record_login(user=user, now=timezone.now(), second_factor=kind_of_device(device),
                                  address=lockout.request_address(request))
             return HttpResponseRedirect(safe_next(request))
         return _wrong_code(request, form)
@@ -78,15 +78,23 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def _wrong_code(request: HttpRequest, form: SecondFactorForm) -> HttpResponse:
-    username = request.user.get_username()
-    lockout.count_failed_code(request, username=username)
-    _record_failure(request, username=username, step=actions.SignInStep.SECOND_FACTOR)
-    if lockout.locked_by_this_request(request):
-        auth_logout(request)
-        return lockout.lockout_page(request, username=username)
+    if locked := count_wrong_code(request):
+        return locked
     form.add_error("code", "That code is not right or has expired. Enter the newest code from your "
                            "app, or one of your recovery codes.")
     return render(request, "accounts/verify.html", {"form": form})
+
+
+def count_wrong_code(request: HttpRequest) -> HttpResponse | None:
+    """Count and audit a wrong second-factor code from the signed-in user; when it locks the
+    account at this address, sign them out and return the lockout page."""
+    username = request.user.get_username()
+    lockout.count_failed_code(request, username=username)
+    _record_failure(request, username=username, step=actions.SignInStep.SECOND_FACTOR)
+    if not lockout.locked_by_this_request(request):
+        return None
+    auth_logout(request)
+    return lockout.lockout_page(request, username=username)
 
 
 def _record_failure(request: HttpRequest, *, username: str, step: str) -> None:
@@ -99,7 +107,7 @@ def _record_failure(request: HttpRequest, *, username: str, step: str) -> None:
                                     locked=lockout.locked_by_this_request(request), now=timezone.now())
 
 
-def _kind(device: TOTPDevice | StaticDevice) -> str:
+def kind_of_device(device: TOTPDevice | StaticDevice) -> str:
     return "authenticator" if isinstance(device, TOTPDevice) else "recovery code"
 
 

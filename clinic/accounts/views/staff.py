@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from clinic.accounts import actions, emails, queries
 from clinic.accounts.access import director_only
-from clinic.accounts.forms import InviteForm, StaffDetailsForm
+from clinic.accounts.forms import InviteForm, PasswordLinkForm, StaffDetailsForm
 from clinic.accounts.models import StaffUser
+from clinic.accounts.tokens import live_token_count
 from clinic.rules.errors import DomainError
 from clinic.web.drafts import confirm_saved
 
@@ -65,6 +66,7 @@ def staff_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     locks = queries.sign_in_locks(member=member, now=now)
     return render(request, "accounts/staff/edit.html",
                   {"member": member, "form": form, "draft": _draft(member), "now": now,
+                   "password_link_form": PasswordLinkForm(), "live_tokens": live_token_count(user=member),
                    "locks": locks[:LOCKS_SHOWN], "locks_not_shown": max(0, len(locks) - LOCKS_SHOWN)})
 
 
@@ -73,7 +75,8 @@ def staff_edit(request: HttpRequest, member_id: int) -> HttpResponse:
 @require_POST
 def staff_deactivate(request: HttpRequest, member_id: int) -> HttpResponse:
     return _account_act(request, member_id=member_id, act=actions.deactivate_staff,
-                        done="{name} is deactivated: they cannot sign in and their API tokens stop working.")
+                        done="{name} is deactivated: every session of theirs is ended and their API "
+                             "tokens are revoked. Reactivating brings neither back.")
 
 
 @login_required
@@ -115,8 +118,18 @@ def staff_unlock(request: HttpRequest, member_id: int) -> HttpResponse:
 @require_POST
 def staff_send_password_link(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _colleague_or_404(request, member_id)
-    actions.record_password_link_sent(member=member, actor=request.user, now=timezone.now())
-    _send_password_link(request, member=member, sent=f"A link to choose a password was sent to {member.email}.")
+    form = PasswordLinkForm(request.POST)
+    form.is_valid()  # a checkbox: always valid, unticked when absent
+    try:
+        revoked = actions.reset_password(member=member, actor=request.user, now=timezone.now(),
+                                         revoke_tokens=form.cleaned_data["revoke_tokens"])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        tokens = f" and {len(revoked)} API token{'s' if len(revoked) != 1 else ''} revoked" if revoked else ""
+        _send_password_link(request, member=member,
+                            sent=f"A link to choose a password was sent to {member.email}; their old "
+                                 f"password no longer works, every session of theirs is ended{tokens}.")
     return redirect("accounts:staff_edit", member_id=member.pk)
 
 
