@@ -2,8 +2,11 @@
 are audited under the account they count against (clinic/accounts/lockout.py)."""
 
 import datetime as dt
+import re
 
 import pytest
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.db.models import F
 from django.test import Client, override_settings
@@ -321,3 +324,60 @@ def test_a_flood_from_one_address_across_usernames_is_audited_up_to_the_cap_then
     assert AuditEvent.objects.filter(action="accounts.login_failed").count() == actions.AUDITED_FAILURES
     last = AuditEvent.objects.get(action="accounts.login_failures_unaudited")
     assert (last.data["address_failures"], last.ip) == (21, STRANGER)
+
+
+# --- The staff page ---------------------------------------------------------------------------------
+
+
+def test_axes_reads_the_cooloff_the_pair_has_earned(client, rf, nurse):
+    _fail_passwords(client, "nurse", LIMIT)
+    _wait(15)
+    _fail_passwords(client, "nurse", 1)
+    request = rf.post(reverse("accounts:login"), {"username": "Nurse"}, REMOTE_ADDR=HOME)
+    AxesProxyHandler.update_request(request)
+
+    assert get_cool_off(request) == dt.timedelta(minutes=30)
+
+
+def test_staff_page_shows_the_locked_addresses_and_their_counts(client, signed_in, director, nurse):
+    _fail_passwords(client, "nurse", LIMIT, address=STRANGER)
+    _fail_passwords(client, "nurse", 2, address=HOME)
+
+    page = signed_in(director).get(reverse("accounts:staff_edit", args=[nurse.pk])).content.decode()
+
+    assert "Locked at 1 address" in page
+    assert "2 addresses with failed sign-ins to this account, 1 of them locked out" in page
+    assert re.search(rf"<td>{re.escape(STRANGER)}</td><td>5</td>.*?Locked until", page, re.S)
+    assert re.search(rf"<td>{re.escape(HOME)}</td><td>2</td>.*?Not locked", page, re.S)
+    assert reverse("accounts:staff_unlock", args=[nurse.pk]) in page
+
+
+def test_unlock_lifts_every_lock_and_is_audited(client, signed_in, director, nurse):
+    AuthenticatorFactory(user=nurse)
+    _fail_passwords(client, "nurse", LIMIT, address=STRANGER)
+    _fail_passwords(client, "nurse", LIMIT, address=HOME)
+
+    response = signed_in(director).post(reverse("accounts:staff_unlock", args=[nurse.pk]), follow=True)
+
+    assert "can sign in again from every address (locks at 2 addresses lifted)" in response.content.decode()
+    assert _reaches_second_step(_sign_in(Client(), "nurse", PASSWORD, address=HOME))
+    event = AuditEvent.objects.get(action="accounts.sign_in_unlocked")
+    assert (event.actor, event.object_id, event.data) == (director, str(nurse.pk), {
+        "locked_addresses": 2, "failing_addresses": 2, "failures": 10, "addresses": [HOME, STRANGER]})
+
+
+def test_unlock_with_nothing_locked_writes_nothing(signed_in, director, nurse):
+    signed_in(director).post(reverse("accounts:staff_unlock", args=[nurse.pk]))
+
+    assert not AuditEvent.objects.filter(action="accounts.sign_in_unlocked").exists()
+
+
+def test_only_the_director_may_unlock_and_only_their_own_staff(signed_in, nurse, director, client):
+    stranger_staff = StaffUserFactory(username="elsewhere")
+    _fail_passwords(client, "director", LIMIT, address=STRANGER)
+
+    as_nurse = signed_in(nurse).post(reverse("accounts:staff_unlock", args=[director.pk]))
+    other_org = signed_in(director).post(reverse("accounts:staff_unlock", args=[stranger_staff.pk]))
+
+    assert (as_nurse.status_code, other_org.status_code) == (403, 404)
+    assert AccessAttempt.objects.get().failures_since_start == LIMIT
