@@ -1,17 +1,22 @@
 """A body over the limit is a 413 that says what to do, in the API's error shape or as a page, and is
 refused before it is read: never a 500, and nothing is saved."""
 
+import io
 import json
 
 import pytest
-from django.test import Client
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.test.client import BOUNDARY, encode_multipart
 from django.urls import reverse
 
 from clinic.accounts.tokens import issue_token
 from clinic.patients.models import Document, Medication
 from clinic.patients.tests.factories import PatientFactory
+from clinic.web import middleware
 from clinic.web.errors import FORM_FIELDS_BYTES
+from clinic.web.middleware import RequestBodyLimitMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +156,45 @@ def test_form_fields_over_the_limit_inside_a_document_upload_get_413_not_500(sig
     assert response.status_code == 413
     assert "Too large to receive" in response.content.decode()
     assert Document.objects.count() == 0
+
+
+def _raw_request(path: str, body: bytes, *, declared: int | None = None):
+    """A request as gunicorn hands it over: the body still in the connection's stream."""
+    stream = io.BytesIO(body)
+    environ = RequestFactory()._base_environ(
+        PATH_INFO=path, REQUEST_METHOD="POST", CONTENT_TYPE="application/json",
+        CONTENT_LENGTH=str(len(body) if declared is None else declared), **{"wsgi.input": stream})
+    return WSGIRequest(environ), stream
+
+
+def test_a_refused_body_is_read_to_its_end_before_the_413_goes_out():
+    """Closing a connection with bytes unread breaks the sender's next write: behind nginx the client
+    would get a 502 in place of this 413."""
+    request, stream = _raw_request("/api/v1/patients", b"x" * (LIMIT_BYTES + 1))
+    never_called = RequestBodyLimitMiddleware(lambda request: pytest.fail("the view ran"))
+
+    response = never_called(request)
+
+    assert response.status_code == 413
+    assert json.loads(response.content)["error"]["code"] == "REQUEST_TOO_LARGE"
+    assert stream.tell() == LIMIT_BYTES + 1
+
+
+def test_a_body_the_view_never_read_is_read_after_it_answers():
+    request, stream = _raw_request("/api/v1/patients", b'{"given_name": "Ada"}' * 1000)
+    refuses_unread = RequestBodyLimitMiddleware(lambda request: HttpResponse(status=401))
+
+    response = refuses_unread(request)
+
+    assert response.status_code == 401
+    assert stream.tell() == len(b'{"given_name": "Ada"}') * 1000
+
+
+def test_a_body_over_the_drain_limit_is_left_unread():
+    declared = middleware.DRAIN_LIMIT_BYTES + 1
+    request, stream = _raw_request("/api/v1/patients", b"x" * 1000, declared=declared)
+
+    response = RequestBodyLimitMiddleware(lambda request: pytest.fail("the view ran"))(request)
+
+    assert response.status_code == 413
+    assert stream.tell() == 0
