@@ -17,6 +17,9 @@ from typing import Any
 from clinic.backups.engines import BackupFailed, database_for
 from clinic.rules.errors import DomainError
 
+# As the settings' FILE_UPLOAD_PERMISSIONS and FILE_UPLOAD_DIRECTORY_PERMISSIONS give new uploads.
+PRIVATE_FILE_MODE, PRIVATE_DIRECTORY_MODE = 0o600, 0o700
+
 FORMAT = "clinic-backup"
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -156,11 +159,15 @@ def _move_aside(media_root: Path, *, now: dt.datetime) -> Path | None:
 def _extract_documents(tar: tarfile.TarFile, media_root: Path) -> int:
     prefix = DOCUMENTS_DIR + "/"
     members = [member for member in tar.getmembers() if member.name.startswith(prefix)]
-    media_root.mkdir(parents=True, exist_ok=True)
+    media_root.mkdir(mode=PRIVATE_DIRECTORY_MODE, parents=True, exist_ok=True)
 
     def into_media_root(member: tarfile.TarInfo, destination: str) -> tarfile.TarInfo | None:
-        # The data filter refuses absolute paths, links out of the folder and device files.
-        return tarfile.data_filter(member.replace(name=member.name.removeprefix(prefix), deep=False), destination)
+        # The data filter refuses absolute paths, links out of the folder and device files. Documents
+        # come back readable by the service's user only, whatever mode an older installation gave them.
+        kept = tarfile.data_filter(member.replace(name=member.name.removeprefix(prefix), deep=False), destination)
+        if kept is None or not (kept.isfile() or kept.isdir()):
+            return kept
+        return kept.replace(mode=PRIVATE_DIRECTORY_MODE if kept.isdir() else PRIVATE_FILE_MODE, deep=False)
 
     tar.extractall(media_root, members=members, filter=into_media_root)  # noqa: S202 - filtered above
     return sum(1 for member in members if member.isfile())

@@ -146,6 +146,25 @@ def test_restore_drill_brings_every_row_and_document_back(clinic_records, second
 
 
 @pytest.mark.slow
+def test_restore_gives_documents_of_an_older_installation_owner_only_modes(clinic_records, second_database,
+                                                                          tmp_path, now):
+    """Files an older installation wrote 0644 in 0755 folders come back 0600 in 0700 folders."""
+    media = Path(django_settings.MEDIA_ROOT)
+    for path in media.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    path = _backup(tmp_path, now)
+    restored_media = tmp_path / "restored-documents"
+
+    archive.restore_backup(archive=path, settings_dict=second_database, media_root=restored_media,
+                           force=False, now=now)
+
+    restored = sorted(restored_media.rglob("*"))
+    assert sum(1 for item in restored if item.is_file()) == 2
+    assert {oct(item.stat().st_mode & 0o777) for item in restored if item.is_file()} == {"0o600"}
+    assert {oct(item.stat().st_mode & 0o777) for item in [restored_media, *restored] if item.is_dir()} == {"0o700"}
+
+
+@pytest.mark.slow
 def test_restored_database_passes_verify_audit_chain(clinic_records, second_database, tmp_path, now):
     path = _backup(tmp_path, now)
     archive.restore_backup(archive=path, settings_dict=second_database, media_root=tmp_path / "restored",
