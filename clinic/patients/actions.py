@@ -429,7 +429,10 @@ def _save_document(document: Document, *, actor: Any, now: datetime) -> None:
 @transaction.atomic
 def save_referring_clinician(*, actor: Any, now: datetime, referrer: ReferringClinician | None,
                              **fields: Any) -> ReferringClinician:
-    """Add a clinician to the organisation's referral directory, or change one."""
+    """Add a clinician to the organisation's referral directory, or change one. The name is stored
+    cleaned as every person's name is, and refused when it holds no letter."""
+    if "name" in fields:
+        fields["name"] = names.checked_name(fields["name"], field="name", label="clinician's name", required=True)
     if referrer is None:
         referrer = ReferringClinician(organisation_id=actor.organisation_id, **fields)
         changes = {name: [None, _plain(value)] for name, value in fields.items()}

@@ -12,6 +12,7 @@ from clinic.audit.models import AuditEvent
 from clinic.patients import actions
 from clinic.patients.forms import ReferringClinicianForm
 from clinic.patients.models import ReferringClinician
+from clinic.patients.names import NameWithoutLetter
 
 VALID_NPI = "1234567893"
 WRONG_CHECK_DIGIT = "1234567890"
@@ -103,3 +104,21 @@ def test_page_saves_a_valid_npi(signed_in, director):
     clinician = ReferringClinician.objects.get()
     assert (clinician.name, clinician.npi, clinician.organisation_id) == (
         "Odessa Brightwater", "1234567893", director.organisation_id)
+
+
+def test_action_stores_the_name_cleaned_as_every_name_is(director, now):
+    referrer = actions.save_referring_clinician(actor=director, now=now, referrer=None,
+                                                name="  Odessa\u200b  Brightwater ")
+
+    referrer.refresh_from_db()
+    assert referrer.name == "Odessa Brightwater"
+
+
+def test_action_refuses_a_name_without_a_letter_and_saves_nothing(director, now):
+    with pytest.raises(NameWithoutLetter) as error:
+        actions.save_referring_clinician(actor=director, now=now, referrer=None, name="\u200b 123 .")
+
+    assert error.value.field == "name"
+    assert "clinician's name has no letter" in str(error.value)
+    assert ReferringClinician.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="patients.referring_clinician_saved").exists()
