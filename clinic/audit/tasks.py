@@ -39,5 +39,5 @@ def _log(report: verification.ChainReport) -> None:
         logger.info("Audit chain %s intact: %d events, head seq %s hash %s.", report.chain,
                     report.events_checked, report.head_seq, report.head_hash)
         return
-    logger.error("Audit chain %s BROKEN at seq %s (event id %s): %s; %d problems in all.", report.chain,
+    logger.error("Audit chain %s BROKEN at seq %s (event id %s): %s; problems found: %d.", report.chain,
                  problem.seq, problem.event_id, problem.reason, report.problem_count)
