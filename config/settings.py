@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "clinic.accounts.middleware.IdleTimeoutMiddleware",
     "clinic.accounts.middleware.SecondFactorRequiredMiddleware",
     "clinic.accounts.middleware.WorkingSiteMiddleware",
+    "clinic.audit.middleware.RefusedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

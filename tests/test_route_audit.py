@@ -1,7 +1,7 @@
 """Every URL is classified; every one that touches patient data writes an audit event naming the
-actor, the action and the patients, and answers a user of another site exactly as a missing record;
-every patient and audit route sends a signed-out visitor to sign in (design §5 audit and security
-bars)."""
+actor, the action and the patients, and answers a user of another site exactly as a missing record,
+recording only the refusal; every patient and audit route sends a signed-out visitor to sign in
+(design §5 audit and security bars)."""
 
 import datetime as dt
 import re
@@ -195,10 +195,15 @@ def test_patient_route_answers_another_site_as_not_found(case, request, signed_i
                                 organisation=other_site.organisation, sites=[other_site])
     client = signed_in(outsider)
 
-    response = send(client, case, url_for(case, arguments), arguments)
+    url = url_for(case, arguments)
+
+    response = send(client, case, url, arguments)
 
     assert response.status_code == 404
-    assert not AuditEvent.objects.filter(patient_links__patient_id=patient.pk, actor=outsider).exists()
+    [event] = AuditEvent.objects.filter(actor=outsider)
+    assert (event.action, event.data["route"], event.data["path"], event.data["status"]) == (
+        "audit.access_refused", case.url_name, url, 404)
+    assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
 
 
 def test_referrer_directory_is_per_organisation(signed_in, front_desk, outsider, organisation):
@@ -215,15 +220,18 @@ CLINICAL_CASES = [case for case in CASES if case.role == "nurse"]
 
 
 @pytest.mark.parametrize("case", CLINICAL_CASES, ids=lambda case: f"{case.method}-{case.url_name}-{case.action}")
-def test_front_desk_is_refused_every_clinical_route_and_nothing_is_audited(case, signed_in, front_desk,
-                                                                          chart_with_records):
+def test_front_desk_is_refused_every_clinical_route_and_only_the_refusal_is_audited(case, signed_in, front_desk,
+                                                                                   chart_with_records):
     patient, arguments = chart_with_records
     client = signed_in(front_desk)
 
     response = send(client, case, url_for(case, arguments), arguments)
 
     assert response.status_code == 403
-    assert not AuditEvent.objects.filter(patient_links__patient_id=patient.pk, actor=front_desk).exists()
+    [event] = AuditEvent.objects.filter(actor=front_desk)
+    assert (event.action, event.data["route"], event.data["method"], event.data["status"]) == (
+        "audit.access_refused", case.url_name, case.method.upper(), 403)
+    assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
 
 
 SIGNED_OUT_NAMESPACES = ("patients", "audit")

@@ -19,6 +19,8 @@ class AuditSearchForm(forms.Form):
                              widget=forms.TextInput(attrs={"placeholder": "patients."}))
     date_from = forms.DateField(required=False, label="From", widget=DateInput)
     date_to = forms.DateField(required=False, label="To (inclusive)", widget=DateInput)
+    refusals = forms.BooleanField(required=False, label="Refusals only",
+                                  help_text="Pages and API calls refused to signed-in staff.")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -36,6 +38,7 @@ class AuditSearchForm(forms.Form):
             action_prefix=data["action"].strip(),
             occurred_from=_day_start(data["date_from"], zone),
             occurred_before=_day_start(data["date_to"] and data["date_to"] + timedelta(days=1), zone),
+            refusals_only=data["refusals"],
         )
 
     def given(self) -> dict[str, str]:

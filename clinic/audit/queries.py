@@ -17,6 +17,8 @@ from clinic.sites.models import Site
 # A list page names dozens of patients in one event; the row shows a few and counts the rest.
 PATIENTS_SHOWN_PER_EVENT = 5
 ROLE_LABELS = dict(Role.choices)
+# A refused request (clinic.audit.refusals writes it).
+REFUSED_ACTION = "audit.access_refused"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,18 @@ class AuditFilters:
     action_prefix: str = ""
     occurred_from: datetime | None = None
     occurred_before: datetime | None = None
+    refusals_only: bool = False
+
+
+@dataclass(frozen=True)
+class RefusalShown:
+    """What a refused request asked for, as its event keeps it."""
+
+    route: str
+    method: str
+    path: str
+    status: int
+    asked: str  # the URL's ids, e.g. "patient_id 42, item_id 7"
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,7 @@ class EventRow:
     patients: list[Patient] = field(default_factory=list)
     other_patient_count: int = 0
     time_zone: str = ""  # the zone of the event's site; empty for events of no site
+    refusal: RefusalShown | None = None
 
 
 def search_events(*, user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
@@ -51,6 +66,8 @@ def search_events(*, user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
         events = events.filter(actor_label__iexact=filters.staff_username)
     if filters.action_prefix:
         events = events.filter(action__startswith=filters.action_prefix)
+    if filters.refusals_only:
+        events = events.filter(action=REFUSED_ACTION)
     if filters.occurred_from:
         events = events.filter(occurred_at__gte=filters.occurred_from)
     if filters.occurred_before:
@@ -102,4 +119,13 @@ def _row(event: AuditEvent, visible: dict[int, Patient], zones: dict[int, str]) 
     shown = named[:PATIENTS_SHOWN_PER_EVENT]
     return EventRow(event=event, role_label=ROLE_LABELS.get(event.role, event.role),
                     patient_count=len(links), patients=shown, other_patient_count=len(links) - len(shown),
-                    time_zone=zones.get(event.site_id, ""))
+                    time_zone=zones.get(event.site_id, ""), refusal=_refusal(event))
+
+
+def _refusal(event: AuditEvent) -> RefusalShown | None:
+    if event.action != REFUSED_ACTION:
+        return None
+    data = event.data
+    asked = ", ".join(f"{name} {value}" for name, value in sorted(data.get("asked", {}).items()))
+    return RefusalShown(route=data.get("route", ""), method=data.get("method", ""), path=data.get("path", ""),
+                        status=data.get("status", 0), asked=asked)

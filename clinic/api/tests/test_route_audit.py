@@ -1,6 +1,6 @@
 """Every API operation is classified from the OpenAPI document; each that touches patient data writes
 exactly one audit event naming actor, action and patients, and answers a user of another site as it
-answers a missing record (design §5 audit and security bars)."""
+answers a missing record, recording only the refusal (design §5 audit and security bars)."""
 
 import datetime as dt
 import json
@@ -160,5 +160,9 @@ def test_operation_answers_another_sites_patient_as_missing(operation, api_clien
     response = call(client, operation, case, patient=patient, entries=entries)
 
     assert (response.status_code, response.json()["error"]["code"]) == (404, "NOT_FOUND")
-    assert audit_log.new_events() == []
+    [event] = audit_log.new_events()
+    assert (event.action, event.actor, event.data["method"], event.data["status"]) == (
+        "audit.access_refused", outsider, operation.split(" ")[0], 404)
+    assert event.data["asked"]["patient_id"] == str(patient.pk)
+    assert audit_log.patient_ids(event) == [patient.pk]
     assert Patient.objects.get(pk=patient.pk).phone == "555-0100"

@@ -32,7 +32,10 @@ def test_audit_pages_are_for_the_medical_director_only(role, request, signed_in,
     trail = client.get(reverse("audit:patient", args=[abbott.pk]))
 
     assert (search.status_code, trail.status_code) == (403, 403)
-    assert not AuditEvent.objects.filter(action__startswith="audit.").exists()
+    refusals = AuditEvent.objects.filter(action__startswith="audit.").order_by("seq")
+    assert [(event.action, event.data["route"], event.data["counted_as"]) for event in refusals] == [
+        ("audit.access_refused", "audit:search", "route:audit:search"),
+        ("audit.access_refused", "audit:patient", f"patient:{abbott.pk}")]
 
 
 def test_search_lists_events_newest_first_with_patients_by_name_and_mrn(
