@@ -71,6 +71,7 @@ LETTERS = {
 }
 KEY_FOLDS = {**APOSTROPHES, **dict.fromkeys(ACCENTS + _code_points(VARIATION_SELECTOR_RANGES)),
              **{ord(letter): folded for letter, folded in LETTERS.items()}}
+BASE_LETTER_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo"})  # every letter but the modifier letters (Lm)
 WORD_CATEGORIES = frozenset("LMN")  # letters, marks, numbers; anything else separates words
 
 
@@ -94,8 +95,10 @@ def name_key(name: str) -> str:
 
 
 def has_letter(name: str) -> bool:
-    """Whether the name holds a letter once folded: digits, punctuation and apostrophes alone are not a name."""
-    return any(unicodedata.category(char)[0] == "L" for char in name_key(name))
+    """Whether the name holds a letter once folded: digits, punctuation and apostrophes alone are not a
+    name, nor are modifier letters alone (a stress mark ˈ, the Arabic elongation ـ, the kana length
+    mark ー), which only ever change a letter beside them."""
+    return any(unicodedata.category(char) in BASE_LETTER_CATEGORIES for char in name_key(name))
 
 
 def checked_name(typed: str, *, field: str, label: str, required: bool) -> str:

@@ -105,12 +105,13 @@ def test_other_scripts_drop_optional_marks_and_keep_the_letters_own(typed, key):
 @pytest.mark.parametrize("typed", [
     "", "   ", "\t\n", "\u200b", "\u200b\u200c\u200d\ufeff", "\u00ad", "\u202e\u202c", "\u3164",
     "-", "'", "’", "...", "—", "()", "?", "123", "1-2", "ʼ", "\u0301",
+    "ˈˈ", "\u0640", "\u30fc\u30fc", "ˈ-ˈ",                     # modifier letters alone
 ])
 def test_a_name_with_no_visible_letter_has_none(typed):
     assert not names.has_letter(typed)
 
 
-@pytest.mark.parametrize("typed", ["A", "Ø", "李", "ऋ", "Ⅻ", "José", "X Æ A-12", "Zoë\u00ad"])
+@pytest.mark.parametrize("typed", ["A", "Ø", "李", "ऋ", "Ⅻ", "José", "X Æ A-12", "Zoë\u00ad", "ルーシー", "Haʻaheo"])
 def test_a_name_with_a_letter_has_one(typed):
     assert names.has_letter(typed)
 
