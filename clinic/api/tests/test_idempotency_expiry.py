@@ -106,7 +106,8 @@ def test_a_replay_is_refused_when_the_caller_moved_to_another_site(api_client, n
 
     assert (repeat.status_code, repeat.json()["error"]["code"]) == (404, "NOT_FOUND")
     assert "Sertraline" not in repeat.content.decode()
-    assert audit_log.new_events() == []
+    assert [(event.action, event.data["method"], event.data["status"]) for event in audit_log.new_events()] == [
+        ("audit.access_refused", "POST", 404)]
 
 
 def test_a_replay_is_refused_when_the_callers_role_no_longer_sees_intake(api_client, nurse, main_site):
