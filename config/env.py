@@ -43,8 +43,10 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_secret(name: str, *, demo_mode: bool, var_dir: Path) -> str:
-    """Read a secret from NAME or NAME_FILE; in demo mode generate one into var/ once."""
+def env_secret(name: str, *, demo_mode: bool, var_dir: Path, how_to_make: str = "") -> str:
+    """Read a secret from NAME or NAME_FILE; in demo mode generate one into var/ once.
+
+    `how_to_make` is a command that prints a good value, named in the start-up error."""
     value = os.environ.get(name, "")
     file_name = os.environ.get(f"{name}_FILE", "")
     if not value and file_name:
@@ -55,6 +57,7 @@ def env_secret(name: str, *, demo_mode: bool, var_dir: Path) -> str:
         raise ImproperlyConfigured(
             f"{name} is not set. Set {name} (or {name}_FILE) to a long random value before "
             "starting a real clinic; only demo mode generates one."
+            + (f" Make one with: {how_to_make}" if how_to_make else "")
         )
     stored = var_dir / f"{name.lower()}.txt"
     if not stored.exists():

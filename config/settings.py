@@ -15,6 +15,16 @@ VAR_DIR = Path(env_str("VAR_DIR", default=str(BASE_DIR / "var")))
 DEMO_MODE = env_bool("DEMO_MODE", default=False)
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_secret("SECRET_KEY", demo_mode=DEMO_MODE or DEBUG, var_dir=VAR_DIR)
+# Signs every audit row and anchor line (docs/audit.md). It lives outside the database and is kept
+# apart from the database backups: without it no audit row can be verified.
+_make_audit_key = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+AUDIT_KEY = env_secret("AUDIT_KEY", demo_mode=DEMO_MODE or DEBUG, var_dir=VAR_DIR, how_to_make=_make_audit_key)
+if len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(f"AUDIT_KEY is {len(AUDIT_KEY)} characters long; it must be at least 32. "
+                               f"Make one with: {_make_audit_key}")
+# The nightly check and every restore append signed lines naming each chain's head here; copy the
+# file off the machine (docs/operations.md, section 8).
+AUDIT_ANCHOR_FILE = Path(env_str("AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.log")))
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEMO_MODE or DEBUG else []
 )
@@ -226,4 +236,7 @@ LOGGING = {
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="WARNING")},
+    # The nightly anchor lines reach the log whatever LOG_LEVEL says: a copy of the log kept elsewhere
+    # proves the audit trail by them, and they are not warnings to alert on.
+    "loggers": {"clinic.audit.anchor": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -1,9 +1,12 @@
 """Test overrides only."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEMO_MODE", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
+os.environ.setdefault("AUDIT_KEY", "test-only-audit-key-not-for-any-deployment-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("HTTPS", "false")
 
@@ -21,6 +24,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests that write anchors point this at their own folder; the rest never touch a real one.
+AUDIT_ANCHOR_FILE = Path(tempfile.gettempdir()) / f"clinic-test-audit-anchors-{os.getpid()}.log"
 AXES_ENABLED = True
 # One test database per process, so two test runs on one machine never share one.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

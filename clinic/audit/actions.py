@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.ipv6 import clean_ipv6_address
 
-from clinic.audit.chain import GENESIS_HASH, HASHED_FIELDS, chain_for, event_hash
+from clinic.audit.chain import GENESIS_HASH, SIGNED_FIELDS, chain_for, configured_key, event_hash
 from clinic.audit.context import current_request
 from clinic.audit.models import ActorKind, AuditChainHead, AuditEvent, AuditEventPatient
 from clinic.audit.verification import ChainReport
@@ -37,13 +37,15 @@ def record_event(
     """Append one event to its organisation's chain and return it.
 
     `patients` are Patient rows or ids; `subject` is the object acted on. The chain head row is
-    locked until the transaction ends, which orders concurrent writers.
+    locked until the transaction ends, which orders concurrent writers. The row is signed with the
+    audit key of the settings.
     """
     patient_ids = sorted({_patient_id(patient) for patient in patients} | _subject_patients(subject))
     staff = actor if actor_kind == ActorKind.STAFF and getattr(actor, "pk", None) else None
     if organisation_id is None and staff is not None:
         organisation_id = staff.organisation_id
     request = current_request.get()
+    key = configured_key()
     event = AuditEvent(
         chain=chain_for(organisation_id),
         occurred_at=now,
@@ -59,14 +61,16 @@ def record_event(
         data=_as_stored_json(data or {}),
         request_id=request.request_id,
         ip=_as_stored_ip(request.ip),
+        key_id=key.fingerprint,
     )
     head = _locked_head(event.chain)
     event.seq = head.seq + 1
     event.prev_hash = head.last_hash
     event.hash = event_hash(
         prev_hash=event.prev_hash,
-        fields={name: getattr(event, name) for name in HASHED_FIELDS},
+        fields={name: getattr(event, name) for name in SIGNED_FIELDS},
         patient_ids=patient_ids,
+        key=key,
     )
     event.save(force_insert=True)
     AuditEventPatient.objects.bulk_create(

@@ -14,7 +14,8 @@ class AuditEvent(models.Model):
     """One read or write of patient data, a sign-in event or an export.
 
     Rows are never updated or deleted: database triggers refuse both. Each row carries the hash of
-    the previous row of its chain, so a changed or removed row breaks every hash after it.
+    the previous row of its chain, so a changed or removed row breaks every hash after it, and is
+    signed with the audit key kept outside the database, so a row forged without it does not verify.
     """
 
     chain = models.CharField(max_length=40, help_text="Organisation id, or 'global' for events "
@@ -37,6 +38,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict)
     request_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True)
+    # The fingerprint of the audit key that signed the row (never the key); empty on rows written
+    # before the chain was signed.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -61,7 +65,8 @@ class AuditEventPatient(models.Model):
 
 class AuditChainHead(models.Model):
     """The last hash of each chain. Locked for the rest of the transaction by every writer, so
-    concurrent writers append in a single order."""
+    concurrent writers append in a single order. Database triggers refuse to delete a head or move
+    it backwards."""
 
     chain = models.CharField(max_length=40, unique=True)
     seq = models.PositiveBigIntegerField(default=0)

@@ -1,9 +1,10 @@
-"""The database itself refuses to change or remove audit rows, whatever the caller."""
+"""The database itself refuses to change or remove audit rows, or to delete a chain head or move it
+back, whatever the caller."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from clinic.audit.models import AuditEvent, AuditEventPatient
+from clinic.audit.models import AuditChainHead, AuditEvent, AuditEventPatient
 from clinic.audit.tests.factories import AuditEventFactory
 from clinic.patients.tests.factories import PatientFactory
 
@@ -78,3 +79,50 @@ def test_postgresql_refuses_truncate_of_audit_tables(event, table):
     _refused(_raw(f"TRUNCATE {table}"))
 
     assert AuditEvent.objects.count() == AuditEventPatient.objects.count() == 1
+
+
+# --- The chain heads: never deleted, never moved back ------------------------------------------
+
+
+def _head_refused(statement, operation: str) -> None:
+    with pytest.raises(DatabaseError, match=f"audit chain heads only move forward: {operation} refused"), \
+            transaction.atomic():
+        statement()
+
+
+@pytest.fixture
+def head(event):
+    return AuditChainHead.objects.get(chain=event.chain)
+
+
+def test_database_refuses_to_delete_a_chain_head(head):
+    _head_refused(_raw("DELETE FROM audit_auditchainhead WHERE id = %s", head.pk), "DELETE")
+    _head_refused(head.delete, "DELETE")
+
+    assert AuditChainHead.objects.filter(pk=head.pk).count() == 1
+
+
+@pytest.mark.parametrize(("change", "values"), [
+    ("a seq moved back", "seq = 0"),
+    ("another hash at the same seq", "last_hash = 'f' || substr(last_hash, 2)"),
+    ("another chain's name", "chain = 'global'"),
+])
+def test_database_refuses_to_move_a_chain_head_back_or_rename_it(head, change, values):
+    _head_refused(_raw(f"UPDATE audit_auditchainhead SET {values} WHERE id = %s", head.pk), "UPDATE")
+
+    assert AuditChainHead.objects.values_list("chain", "seq", "last_hash").get(pk=head.pk) == (
+        head.chain, head.seq, head.last_hash)
+
+
+def test_database_lets_a_chain_head_move_forward_and_an_unchanged_save_through(head, nurse, now):
+    head.save()
+    AuditEventFactory(actor=nurse, now=now)
+
+    assert AuditChainHead.objects.get(pk=head.pk).seq == head.seq + 1 == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+def test_postgresql_refuses_truncate_of_the_chain_heads(head):
+    _head_refused(_raw("TRUNCATE audit_auditchainhead"), "TRUNCATE")
+
+    assert AuditChainHead.objects.count() == 1

@@ -21,7 +21,7 @@ def test_nightly_check_records_an_intact_chain_as_a_system_event(events, nurse):
 
     chain = chain_for(nurse.organisation_id)
     check = AuditEvent.objects.get(action="audit.chain_verified")
-    assert outcome == {"intact": True, "chains": {chain: True}, "events_checked": 4}
+    assert outcome == {"intact": True, "chains": {chain: True}, "events_checked": 4, "anchored": 1}
     assert (check.chain, check.seq, check.actor_kind, check.actor_label) == (
         chain, 5, ActorKind.SYSTEM, "nightly chain check")
     assert check.data == {"intact": True, "events_checked": 4, "last_seq": 4, "problem_count": 0,
