@@ -159,6 +159,13 @@ AXES_RESET_ON_SUCCESS = False
 # during the lock neither count nor extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Audit events that requests from one client address by people not signed in (wrong passwords,
+# password-reset requests) may write per clock hour; past it they are counted only
+# (clinic/accounts/anonymous.py). Password-reset requests past five times this get a 429.
+ANONYMOUS_AUDIT_EVENTS_PER_HOUR = env_int("ANONYMOUS_AUDIT_EVENTS_PER_HOUR", default=20)
+if ANONYMOUS_AUDIT_EVENTS_PER_HOUR < 1:
+    raise ImproperlyConfigured("ANONYMOUS_AUDIT_EVENTS_PER_HOUR must be 1 or more, not "
+                               f"{ANONYMOUS_AUDIT_EVENTS_PER_HOUR}. Leave it unset for 20.")
 
 # Idle timeout: a staff login ends after this many minutes without a user action.
 IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", default=15)

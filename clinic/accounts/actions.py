@@ -8,7 +8,7 @@ from django.db.models import F
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.accounts import lockout
+from clinic.accounts import anonymous, lockout
 from clinic.accounts.models import Role, StaffUser, canonical_username
 from clinic.accounts.tokens import revoke_all_tokens
 from clinic.audit.actions import record_event
@@ -53,9 +53,10 @@ def record_login(*, user: StaffUser, now: datetime, second_factor: str, address:
     record_event(actor=user, now=now, action="accounts.login", data={"second_factor": second_factor})
 
 
-# Failed sign-ins audited one by one, against one account or from one address, while the lockout
-# remembers them (lockout.remembered). Past this, one event says so and later failures are counted
-# by the lockout alone, so a flood of guesses cannot fill the audit trail.
+# Failed sign-ins audited one by one against one account while the lockout remembers them
+# (lockout.remembered), from any number of addresses. Past this, one event says so and later wrong
+# passwords are counted by the lockout alone, so guesses spread over many addresses cannot fill the
+# audit trail. One address is held to its own hourly limit (clinic/accounts/anonymous.py).
 AUDITED_FAILURES = 20
 
 
@@ -64,38 +65,61 @@ class SignInStep:
     SECOND_FACTOR = "second_factor"
 
 
-@transaction.atomic
 def record_login_failed(*, typed_username: str, address: str | None, step: str, failures: int,
                         locked: bool, now: datetime) -> AuditEvent | None:
-    """Audit one failed sign-in under the account it counts against, and return the event.
+    """Audit one failed sign-in under the account it counts against, and return the event, or None
+    when it is counted only.
 
     At most one event per failure: `accounts.login_failed`, or `accounts.locked_out` for the
     failure that locks the account at this address (`failures` from it so far). The event names
     the account (its id as the subject when the username exists, the username as typed otherwise),
     the step, and the client's address (the event's ip). Tries refused during a lock are not
-    counted and not audited one by one: the lock's event stands for them. Past AUDITED_FAILURES
-    for the account or the address, one `accounts.login_failures_unaudited` event says so, and
-    further failures write none.
+    counted and not audited one by one: the lock's event stands for them.
+
+    A wrong password comes from someone not signed in, so it is held to the address's hourly limit,
+    and for a name no account has, de-duplicated per name and hour (clinic/accounts/anonymous.py):
+    the repeats stay in the lockout's tally, whose count the name's lock event carries. Past
+    AUDITED_FAILURES wrong passwords remembered against one account, one
+    `accounts.login_failures_unaudited` event says so, and further ones write none. A wrong
+    second-factor code comes from someone who knew the password: it is always audited (the lockout
+    bounds it to AXES_FAILURE_LIMIT per address and cool-off), whatever the flood before it.
     """
     username = canonical_username(typed_username)
-    counts = lockout.tally(username=username, address=address, now=now)
-    beyond = max(counts.account_failures, counts.address_failures) - AUDITED_FAILURES
-    if beyond > 1:
-        return None
     user = StaffUser.objects.filter(username=username).first()
     data = {"step": step, "username_typed": typed_username[:150], "failures_from_address": failures}
-    if beyond == 1:
-        action = "accounts.login_failures_unaudited"
-        data.update(account_failures=counts.account_failures, address_failures=counts.address_failures,
-                    audited_up_to=AUDITED_FAILURES)
-    elif locked:
-        action = "accounts.locked_out"
+    action = "accounts.locked_out" if locked else "accounts.login_failed"
+    if locked:
         data["cooloff_minutes"] = round(lockout.pair_cooloff(failures).total_seconds() / 60)
-    else:
-        action = "accounts.login_failed"
+    if step == SignInStep.PASSWORD:
+        written = _wrong_password_event(username=username, user=user, address=address, action=action,
+                                        data=data, now=now)
+        if written is None:
+            return None
+        action, data = written
     return record_event(actor=None, now=now, action=action, actor_kind=ActorKind.SYSTEM,
                         actor_label=username[:150] or "(blank)", subject=user,
                         organisation_id=user.organisation_id if user else None, data=data)
+
+
+def _wrong_password_event(*, username: str, user: StaffUser | None, address: str | None, action: str,
+                          data: dict, now: datetime) -> tuple[str, dict] | None:
+    """The action and data a wrong password writes under the account's cap and the address's limit,
+    or None when it is counted only. Read and counted before any chain is locked, so a failure
+    that writes nothing never waits for one."""
+    account_failures = lockout.account_failures(username=username, now=now)
+    beyond = account_failures - AUDITED_FAILURES
+    if beyond > 1:
+        return None
+    if beyond == 1:
+        action = "accounts.login_failures_unaudited"
+        data = {**data, "account_failures": account_failures, "audited_up_to": AUDITED_FAILURES}
+    admission = anonymous.admit(address=address, now=now, action=action,
+                                key=None if user is not None or beyond == 1 else username)
+    if not admission.writes:
+        return None
+    if admission.verdict == anonymous.Verdict.LIMIT:
+        return anonymous.UNAUDITED_ACTION, {**data, **admission.unaudited_data(action=action)}
+    return action, data
 
 
 @transaction.atomic
@@ -181,17 +205,40 @@ def reset_second_factor(*, member: StaffUser, actor: StaffUser, now: datetime) -
 # --- Passwords ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def record_password_reset_requested(*, email: str, users: Iterable[StaffUser], now: datetime) -> None:
-    """One event per account the link went to, or one event saying no account matched."""
+PASSWORD_RESET_REQUESTED = "accounts.password_reset_requested"
+
+
+def record_password_reset_requested(*, email: str, users: Iterable[StaffUser], address: str | None,
+                                    now: datetime) -> str:
+    """Audit a "Forgot your password?" request and return its verdict (anonymous.Verdict): the
+    link is mailed only on WRITE. One event per account the link goes to, or one event saying no
+    account matched.
+
+    The request comes from someone not signed in, so it is held to the address's hourly limit and
+    de-duplicated per email and hour (clinic/accounts/anonymous.py): a repeat writes nothing and
+    mails nothing, the first link still working; past the limit nothing is written or mailed; past
+    five times the limit the address is refused (REFUSE, a 429). Otherwise the page after it is the
+    same whatever happened, so it never tells whether the email belongs to anyone.
+    """
     users = list(users)
-    common = {"now": now, "action": "accounts.password_reset_requested", "actor": None,
-              "actor_kind": ActorKind.SYSTEM, "actor_label": "password reset form"}
-    if not users:
-        record_event(**common, data={"email": email[:254], "matched": False})
-    for user in users:
-        record_event(**common, subject=user, organisation_id=user.organisation_id,
-                     data={"email": email[:254], "matched": True})
+    admission = anonymous.admit(address=address, now=now, action=PASSWORD_RESET_REQUESTED,
+                                key=email.strip().lower(), events=max(1, len(users)),
+                                refuse_past=anonymous.reset_requests_per_hour())
+    common = {"now": now, "actor": None, "actor_kind": ActorKind.SYSTEM,
+              "actor_label": "password reset form"}
+    if admission.verdict == anonymous.Verdict.LIMIT:
+        record_event(**common, action=anonymous.UNAUDITED_ACTION,
+                     organisation_id=users[0].organisation_id if users else None,
+                     data={"email": email[:254], **admission.unaudited_data(action=PASSWORD_RESET_REQUESTED)})
+    if admission.verdict != anonymous.Verdict.WRITE:
+        return admission.verdict
+    with transaction.atomic():
+        if not users:
+            record_event(**common, action=PASSWORD_RESET_REQUESTED, data={"email": email[:254], "matched": False})
+        for user in users:
+            record_event(**common, action=PASSWORD_RESET_REQUESTED, subject=user,
+                         organisation_id=user.organisation_id, data={"email": email[:254], "matched": True})
+    return admission.verdict
 
 
 @transaction.atomic

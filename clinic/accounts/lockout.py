@@ -135,21 +135,10 @@ def _forgotten(failures: int, at: dt.datetime, *, now: dt.datetime) -> bool:
     return at <= now - longest_cooloff() - FORGET_AFTER_LONGEST
 
 
-@dataclass(frozen=True)
-class FailureTally:
-    """Remembered failures against one account from every address, and from one address at every
-    account: what decides whether one more failure is still audited one by one."""
-
-    account_failures: int
-    address_failures: int
-
-
-def tally(*, username: str, address: str | None, now: dt.datetime) -> FailureTally:
-    counts = remembered(now=now).aggregate(
-        account=Sum("failures_since_start", filter=Q(username=username)),
-        address=Sum("failures_since_start", filter=Q(ip_address=address)),
-    )
-    return FailureTally(account_failures=counts["account"] or 0, address_failures=counts["address"] or 0)
+def account_failures(*, username: str, now: dt.datetime) -> int:
+    """Remembered failures against one account, from every address."""
+    counted = remembered(now=now).filter(username=username).aggregate(n=Sum("failures_since_start"))
+    return counted["n"] or 0
 
 
 # --- What django-axes calls (AXES_* settings) -------------------------------------------------

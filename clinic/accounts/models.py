@@ -150,3 +150,26 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class AnonymousRequestTally(models.Model):
+    """Requests from one client address by someone not signed in, in one clock hour (UTC), and the
+    audit events they wrote: what limits and de-duplicates those events (clinic/accounts/anonymous.py).
+
+    The address's own row has an empty action and key and counts every such request and event; a
+    row per action and key (the username typed for a name no account has, or the email a password
+    reset was asked for) counts the repeats that wrote no event of their own."""
+
+    address = models.CharField(max_length=45, blank=True, help_text="Empty when the address is unknown.")
+    hour_start = models.DateTimeField()
+    action = models.CharField(max_length=64, blank=True)
+    key = models.CharField(max_length=254, blank=True)
+    requests = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address", "hour_start", "action", "key"],
+                                    name="accounts_anonymous_tally_one_row_per_key"),
+        ]
+        indexes = [models.Index(fields=["hour_start"], name="accounts_anon_tally_hour")]

@@ -3,12 +3,15 @@
 The page after a request reads the same whether or not the address belongs to anyone.
 """
 
+import datetime as dt
+
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from clinic.accounts import actions, emails
+from clinic.accounts import actions, anonymous, emails, lockout
 from clinic.accounts.forms import StaffPasswordResetForm, StaffSetPasswordForm
 
 
@@ -21,8 +24,14 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: StaffPasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"]
-        actions.record_password_reset_requested(email=email, users=form.get_users(email),
-                                                now=timezone.now())
+        now = timezone.now()
+        verdict = actions.record_password_reset_requested(
+            email=email, users=form.get_users(email), address=lockout.client_address(self.request), now=now)
+        if verdict == anonymous.Verdict.REFUSE:
+            return too_many_requests(self.request, now=now)
+        if verdict != anonymous.Verdict.WRITE:
+            # The same page as when a link is sent, with no mail: a repeat or a flood.
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {"valid_days": emails.link_valid_days()}
         return super().form_valid(form)
 
@@ -42,3 +51,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+def too_many_requests(request: HttpRequest, *, now: dt.datetime) -> HttpResponse:
+    """429: this address asked for too many links this hour; the page says when it may again."""
+    minutes_left = (anonymous.hour_start_of(now) + dt.timedelta(hours=1) - now).total_seconds() / 60
+    context = {"minutes_left": max(1, round(minutes_left))}
+    return render(request, "accounts/too_many_requests.html", context, status=429)
