@@ -65,6 +65,8 @@ class SignInStep:
     SECOND_FACTOR = "second_factor"
 
 
+# Not one transaction around the whole: the address's count (anonymous.admit) commits before the
+# event waits for its chain's lock, so requests from one address queue on their own row only.
 def record_login_failed(*, typed_username: str, address: str | None, step: str, failures: int,
                         locked: bool, now: datetime) -> AuditEvent | None:
     """Audit one failed sign-in under the account it counts against, and return the event, or None
@@ -208,6 +210,7 @@ def reset_second_factor(*, member: StaffUser, actor: StaffUser, now: datetime) -
 PASSWORD_RESET_REQUESTED = "accounts.password_reset_requested"
 
 
+# Counted before, and apart from, the events' transaction, as record_login_failed is.
 def record_password_reset_requested(*, email: str, users: Iterable[StaffUser], address: str | None,
                                     now: datetime) -> str:
     """Audit a "Forgot your password?" request and return its verdict (anonymous.Verdict): the

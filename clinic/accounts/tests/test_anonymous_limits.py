@@ -157,6 +157,17 @@ def test_a_wrong_code_is_audited_even_after_a_flood_of_wrong_passwords_at_the_ac
     assert AuditEvent.objects.filter(action="accounts.login_failures_unaudited").count() == 1
 
 
+def test_the_first_request_of_an_address_hour_deletes_counts_older_than_a_week(db, now):
+    hour = anonymous.hour_start_of(now)
+    for days in (8, 6):
+        AnonymousRequestTally.objects.create(address=OTHER, hour_start=hour - dt.timedelta(days=days), requests=3)
+
+    _wrong_password("guess", address=FLOOD, now=now)
+
+    assert sorted(AnonymousRequestTally.objects.values_list("address", "hour_start")) == [
+        (OTHER, hour - dt.timedelta(days=6)), (FLOOD, hour), (FLOOD, hour)]
+
+
 # --- Password-reset requests ---------------------------------------------------------------------
 
 
