@@ -41,6 +41,7 @@ run: install
 serve: install
 	@test -n "$$SECRET_KEY$$SECRET_KEY_FILE" || { echo "Refusing to start: set SECRET_KEY (or SECRET_KEY_FILE) to a long random value." >&2; exit 2; }
 	@test -n "$$ALLOWED_HOSTS" || { echo "Refusing to start: set ALLOWED_HOSTS to the clinic's host name(s), comma-separated." >&2; exit 2; }
+	@test -n "$$AUDIT_KEY$$AUDIT_KEY_FILE" || { echo "Refusing to start: set AUDIT_KEY (or AUDIT_KEY_FILE) to the audit trail's signing key, kept apart from the backups. Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))'" >&2; exit 2; }
 	@export DEMO_MODE=false; \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING && \
 	$(BIN)/python manage.py migrate --no-input -v 0 && \

@@ -5,6 +5,7 @@ empty database and proves that every row and every document came back.
 """
 
 import datetime as dt
+import getpass
 import json
 import os
 import sqlite3
@@ -22,7 +23,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.utils import load_backend
 
-from clinic.audit.models import AuditEvent
+from clinic.audit import anchors as anchor_lines
+from clinic.audit.chain import chain_for, configured_key
+from clinic.audit.models import AuditChainHead, AuditEvent
+from clinic.audit.tasks import verify_audit_chains
+from clinic.audit.tests import tamper
+from clinic.audit.tests.factories import AuditEventFactory
 from clinic.backups import archive
 from clinic.backups.engines import BackupFailed
 from clinic.patients import actions
@@ -39,6 +45,7 @@ KEY_TABLES = ("patients_patient", "patients_indication", "patients_medication", 
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "documents"
     settings.VAR_DIR = tmp_path / "var"
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "var" / "audit-anchors.log"
     return settings.MEDIA_ROOT
 
 
@@ -323,3 +330,82 @@ def test_sqlite_backup_beside_an_open_write_copies_the_committed_rows(clinic_rec
         copy.write_bytes(tar.extractfile("database.sqlite3").read())
     names = [name for (name,) in sqlite3.connect(copy).execute("SELECT given_name FROM patients_patient")]
     assert sorted(names) == ["Ada", "Clara", "Vera"]
+
+
+# --- A restore accounts for itself in the audit trail ------------------------------------------
+
+
+def _verify(*args: str) -> tuple[int, str]:
+    out = StringIO()
+    try:
+        call_command("verify_audit_chain", *args, stdout=out)
+    except CommandError as error:
+        return error.returncode, f"{out.getvalue()}{error}"
+    return 0, out.getvalue()
+
+
+def _head(chain: str) -> dict[str, object]:
+    head = AuditChainHead.objects.get(chain=chain)
+    return {"seq": head.seq, "hash": head.last_hash}
+
+
+@pytest.mark.slow
+def test_restore_records_itself_keeps_the_old_head_as_an_anchor_and_accounts_for_the_wind_back(
+        clinic_records, prescriber, tmp_path, now, settings):
+    key = configured_key()
+    chain = chain_for(prescriber.organisation_id)
+    path = _backup(tmp_path, now)
+    restored_head = _head(chain)
+    _register_one_more(prescriber, now)
+    verify_audit_chains.call()
+    head_before = _head(chain)
+    output = StringIO()
+
+    call_command("restore", path, force=True, stdout=output)
+
+    user = getpass.getuser()
+    [safety_copy] = AuditEvent.objects.filter(action="exports.database_backup")
+    [restored] = AuditEvent.objects.filter(action="backups.restored")
+    assert (restored.chain, restored.seq, restored.actor_label) == (
+        chain, restored_head["seq"] + 2, f"{user} (manage.py restore)")
+    assert restored.data == {"file": "clinic.tar.gz", "backup_created_at": now.isoformat(), "os_user": user,
+                             "patients": 3, "rows": sum(archive.read_manifest(path).row_counts.values()),
+                             "head_before": head_before, "head_restored": restored_head}
+    assert safety_copy.data["file"].startswith("before-restore-clinic-")
+    assert (safety_copy.data["patients"], safety_copy.data["before_restore"], safety_copy.seq) == (
+        4, True, restored_head["seq"] + 1)
+    anchors = anchor_lines.read(settings.AUDIT_ANCHOR_FILE, key=key)
+    assert [(anchor.kind, anchor.seq, anchor.hash) for anchor in anchors] == [
+        ("nightly", head_before["seq"] - 1, anchors[0].hash),
+        ("before_restore", head_before["seq"], head_before["hash"]),
+        ("restore", restored_head["seq"], restored_head["hash"])]
+    assert (anchors[2].file, anchors[2].backup_created_at) == ("clinic.tar.gz", now)
+    assert f"Recorded the restore in 1 organisation audit chain; the heads before and after it are anchored in " \
+           f"{settings.AUDIT_ANCHOR_FILE}." in output.getvalue()
+    exit_code, out = _verify("--anchors", str(settings.AUDIT_ANCHOR_FILE))
+    assert exit_code == 0, out
+    assert (f"chain {chain}: 1 anchor held; 2 wound back by the restore of clinic.tar.gz at "
+            f"{anchors[2].at.isoformat()}") in out
+
+
+@pytest.mark.slow
+def test_after_a_restore_a_tail_cut_off_later_is_still_a_break(clinic_records, prescriber, tmp_path, now, settings):
+    chain = chain_for(prescriber.organisation_id)
+    path = _backup(tmp_path, now)
+    call_command("restore", path, force=True, stdout=StringIO())
+    _register_one_more(prescriber, now)
+    verify_audit_chains.call()
+    kept = _head(chain)
+    AuditEventFactory(actor=prescriber, now=now)
+    verify_audit_chains.call()
+    with tamper.triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditeventpatient WHERE event_id IN "
+                       "(SELECT id FROM audit_auditevent WHERE chain = %s AND seq > %s)", [chain, kept["seq"]])
+        cursor.execute("DELETE FROM audit_auditevent WHERE chain = %s AND seq > %s", [chain, kept["seq"]])
+        cursor.execute("UPDATE audit_auditchainhead SET seq = %s, last_hash = %s WHERE chain = %s",
+                       [kept["seq"], kept["hash"], chain])
+
+    exit_code, out = _verify("--anchors", str(settings.AUDIT_ANCHOR_FILE))
+
+    assert exit_code == 1
+    assert f"BROKEN at seq {kept['seq'] + 1}: rows after seq {kept['seq']} were removed and the head wound back" in out
