@@ -39,13 +39,13 @@ def free_port() -> int:
 
 def production_environment(folder: Path, port: int) -> dict[str, str]:
     """The settings of the README's step 3, for a clinic on this machine, and nothing else: the test
-    process's own settings (config.settings_test, its database) must not leak into the server."""
+    process's own settings (config.settings_test, its database, DEMO_MODE) must not leak into the
+    server or into setup_clinic."""
     return {
         "PATH": os.environ["PATH"],
         # gunicorn keeps its control socket under HOME: one per server, not one for every test run.
         "HOME": str(folder),
         "LANG": "C.UTF-8",
-        "DEMO_MODE": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "AUDIT_KEY": secrets.token_hex(32),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -60,6 +60,13 @@ def production_environment(folder: Path, port: int) -> dict[str, str]:
         # Static files, documents and audit anchors in the test's folder, not the checkout's var/.
         "VAR_DIR": str(folder / "var"),
     }
+
+
+def readme_settings() -> set[str]:
+    """The variables README step 3 puts in the clinic's settings file."""
+    readme = (REPO / "README.md").read_text()
+    settings_file = re.search(r"cat > clinic\.env <<EOF\n(.*?)\n\s*EOF\n", readme, re.S)[1]
+    return {line.split("=", 1)[0].strip() for line in settings_file.splitlines()}
 
 
 def serve_commands(environment: dict[str, str]) -> str:

@@ -15,7 +15,7 @@ from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from clinic.accounts.models import Role
-from clinic.accounts.tests.served_clinic import REPO, ServedClinic, json_rows, served_clinic
+from clinic.accounts.tests.served_clinic import REPO, ServedClinic, json_rows, readme_settings, served_clinic
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -25,6 +25,10 @@ NURSE_PASSWORD = "copper kettle morning 17"
 PHONE = {"width": 390, "height": 844}
 # What plain http costs `check --deploy`, and nothing else: HSTS, the https redirect, secure cookies.
 PLAIN_HTTP_WARNINGS = {"security.W004", "security.W008", "security.W012", "security.W016"}
+# The server's settings beyond README step 3's file: the shell's basics, plain http, a free port and
+# the test's folder. Step 3's TRUSTED_PROXY_HOPS=1 is left out: no proxy stands in front of the
+# test server.
+BEYOND_STEP_3 = {"PATH", "HOME", "LANG", "HTTPS", "PORT", "VAR_DIR"}
 
 
 @pytest.fixture
@@ -116,7 +120,8 @@ def link_in_mail(clinic: ServedClinic, address: str) -> str:
 
 
 def test_a_real_clinic_from_an_empty_database_to_its_first_nurse_signing_in(clinic, page, browser, shoot):
-    # README step 4: what the serve target started, and with which settings.
+    # README steps 3 and 4: the settings file, and what the serve target started with it.
+    assert readme_settings() == set(clinic.environment) - BEYOND_STEP_3 | {"TRUSTED_PROXY_HOPS"}
     assert clinic.deploy_warnings() == PLAIN_HTTP_WARNINGS
     assert [any("run_worker" in line for line in clinic.running()),
             any("gunicorn config.wsgi" in line for line in clinic.running())] == [True, True]
