@@ -143,6 +143,7 @@ def test_a_failure_past_the_limit_reads_and_counts_without_touching_the_chain(db
     assert "accounts_anonymousrequesttally" in sql
 
 
+@pytest.mark.slow
 def test_a_wrong_code_is_audited_even_after_a_flood_of_wrong_passwords_at_the_account(db, nurse, one_instant):
     device = AuthenticatorFactory(user=nurse)
     for n in range(actions.AUDITED_FAILURES + 5):
@@ -188,6 +189,7 @@ def test_two_hundred_reset_requests_for_one_email_send_one_mail_write_one_event_
     assert f"Try again in {max(1, minutes_left)} minute" in page
 
 
+@pytest.mark.slow
 def test_reset_requests_for_many_emails_mail_and_audit_up_to_the_limit_then_once(client, main_site, one_instant):
     staff = [StaffUserFactory(username=f"colleague{n}", organisation=main_site.organisation) for n in range(25)]
 
@@ -212,6 +214,7 @@ def test_a_repeated_reset_request_gets_the_same_page_as_an_unknown_email(client,
         {"email": nurse.email, "matched": True}, {"email": "stranger@example.com", "matched": False}]
 
 
+@pytest.mark.slow
 def test_reset_requests_from_another_address_are_not_refused(nurse, now):
     verdicts = [actions.record_password_reset_requested(email=f"x{n}@example.com", users=[], address=FLOOD, now=now)
                 for n in range(5 * LIMIT + 1)]
