@@ -75,6 +75,7 @@ def test_every_default_in_the_guide_is_the_clinics_default():
     environment = {key: value for key, value in os.environ.items()
                    if key not in settings_table() and not key.startswith("DJANGO")}
     environment |= {"SECRET_KEY": "a-secret-only-for-this-test-0123456789-abcdefghijklmnop",
+                    "AUDIT_KEY": "an-audit-key-only-for-this-test-0123456789-abcdefghij",
                     "DATABASE_URL": "postgres://nobody@127.0.0.1:5432/nothing"}
     script = (
         "import json, django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup()\n"
@@ -211,7 +212,7 @@ class ScratchClinic:
 
         assert refused == [(statement, expected) for statement, expected in lines if expected.startswith("ERROR:")]
         assert counts == [(statement, expected) for statement, expected in lines if not expected.startswith("ERROR:")]
-        assert (len(refused), len(counts)) == (12, 5)
+        assert (len(refused), len(counts)) == (14, 5)
 
     def manage(self, *args: str, role: str, **environment: str) -> str:
         url = (f"postgres://{self.role(role)}:{self.passwords[role]}@{self.server['HOST'] or '127.0.0.1'}:"
