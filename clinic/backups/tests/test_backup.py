@@ -409,3 +409,16 @@ def test_after_a_restore_a_tail_cut_off_later_is_still_a_break(clinic_records, p
 
     assert exit_code == 1
     assert f"BROKEN at seq {kept['seq'] + 1}: rows after seq {kept['seq']} were removed and the head wound back" in out
+
+
+def test_restore_refuses_to_start_when_it_cannot_anchor_the_heads_it_would_replace(clinic_records, prescriber,
+                                                                                    tmp_path, now, settings):
+    path = _backup(tmp_path, now)
+    _register_one_more(prescriber, now)
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "not-a-folder" / "audit-anchors.log"
+    (tmp_path / "not-a-folder").write_text("a file where the folder should be")
+
+    with pytest.raises(CommandError, match=r"Cannot write the anchor file .*Nothing was restored"):
+        call_command("restore", path, force=True, stdout=StringIO())
+
+    assert Patient.objects.count() == 4

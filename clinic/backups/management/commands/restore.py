@@ -67,20 +67,26 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         finally:
             connections.close_all()
+        self._report(report, seconds=time.monotonic() - started, verbosity=options.get("verbosity", 1))
+        self._account_for(report, archive_name=path.name, heads_before=heads_before, safety_copy=safety_copy,
+                          anchor_file=anchor_file)
+
+    def _account_for(self, report: archive.RestoreReport, *, archive_name: str,
+                     heads_before: dict[str, tuple[int, str]], safety_copy: actions.SafetyCopy | None,
+                     anchor_file: Path) -> None:
+        """Anchor the heads the restore brought back, then note it in every organisation's chain."""
         restored_at = timezone.now()
         heads_restored = _heads()
         _anchor(anchor_file, {chain: heads_restored.get(chain, (0, GENESIS_HASH))
                               for chain in sorted(set(heads_before) | set(heads_restored))},
-                kind=anchor_lines.Kind.RESTORE, at=restored_at, file=path.name,
-                backup_created_at=manifest.created_at)
-        migrated = self._migrate_an_older_backup()
-        chains = actions.record_restore(now=restored_at, os_user=_os_user(), backup_file=path.name,
-                                        backup_created_at=manifest.created_at, row_counts=report.row_counts,
+                kind=anchor_lines.Kind.RESTORE, at=restored_at, file=archive_name,
+                backup_created_at=report.manifest.created_at)
+        if self._migrate_an_older_backup():
+            self.stdout.write("The backup was from an older version: it was migrated to this one.")
+        chains = actions.record_restore(now=restored_at, os_user=_os_user(), backup_file=archive_name,
+                                        backup_created_at=report.manifest.created_at, row_counts=report.row_counts,
                                         heads_before=heads_before, heads_restored=heads_restored,
                                         safety_copy=safety_copy)
-        self._report(report, seconds=time.monotonic() - started, verbosity=options.get("verbosity", 1))
-        if migrated:
-            self.stdout.write("The backup was from an older version: it was migrated to this one.")
         self.stdout.write(f"Recorded the restore in {chains} organisation audit chain{'s' if chains != 1 else ''}; "
                           f"the heads before and after it are anchored in {anchor_file}.")
         self.stdout.write(f"Check the audit trail with `manage.py verify_audit_chain --anchors {anchor_file}`, "
@@ -142,10 +148,16 @@ def _anchor(path: Path, heads: dict[str, tuple[int, str]], *, kind: anchor_lines
             backup_created_at: str | None = None) -> None:
     key = configured_key()
     created = dt.datetime.fromisoformat(backup_created_at) if backup_created_at else None
-    anchor_lines.append(path, [
-        anchor_lines.line(kind=kind, chain=chain, seq=seq, hash=last_hash, at=at, key=key, file=file,
-                          backup_created_at=created)
-        for chain, (seq, last_hash) in sorted(heads.items())])
+    try:
+        anchor_lines.append(path, [
+            anchor_lines.line(kind=kind, chain=chain, seq=seq, hash=last_hash, at=at, key=key, file=file,
+                              backup_created_at=created)
+            for chain, (seq, last_hash) in sorted(heads.items())])
+    except OSError as error:
+        done = ("The database was restored, but its new heads are not anchored"
+                if kind == anchor_lines.Kind.RESTORE else "Nothing was restored")
+        raise CommandError(f"Cannot write the anchor file {path} ({error}). {done}: let this user write "
+                           "it (AUDIT_ANCHOR_FILE), then run the restore again.") from error
 
 
 def _os_user() -> str:
