@@ -49,15 +49,17 @@ def test_settings_schedule_the_nightly_audit_chain_check_and_the_purge_of_stored
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_runs_the_enqueued_chain_check(organisation, director, now, settings):
+def test_worker_runs_the_enqueued_chain_check(organisation, director, now, settings, tmp_path):
     from clinic.audit.actions import record_event
 
     settings.PERIODIC_TASKS = {}  # only the job enqueued below; the loop's own clock plays no part
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.log"
     record_event(actor=director, now=now, action="patients.list_viewed")
     periodic.enqueue_due(jobs=[CHAIN_CHECK], now=at_local(3, 0), time_zone=ZONE)
 
     call_command("run_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     result = DBTaskResult.objects.get(task_path=CHAIN_CHECK.task_path)
-    assert (result.status, result.return_value["intact"]) == ("SUCCESSFUL", True)
+    assert (result.status, result.return_value["intact"], result.return_value["anchored"]) == ("SUCCESSFUL", True, 1)
     assert AuditEvent.objects.filter(action="audit.chain_verified", actor_kind="system").exists()
+    assert '"kind":"nightly","mac":' in settings.AUDIT_ANCHOR_FILE.read_text()
