@@ -46,6 +46,8 @@ class AuditEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["chain", "seq"], name="audit_seq_unique_in_chain"),
         ]
+        # A user's events of one action in one site day: the poll and refusal de-duplication.
+        indexes = [models.Index(fields=["actor", "action", "occurred_at"], name="audit_actor_action_time_idx")]
         ordering = ["-occurred_at", "-id"]
 
     def __str__(self) -> str:
