@@ -63,7 +63,7 @@ def record_event(
         ip=_as_stored_ip(request.ip),
         key_id=key.fingerprint,
     )
-    head = _locked_head(event.chain)
+    head = locked_chain_head(event.chain)
     event.seq = head.seq + 1
     event.prev_hash = head.last_hash
     event.hash = event_hash(
@@ -104,7 +104,7 @@ def record_view(
         raise ValueError("A live page's poll belongs to one site: pass its site_id.")
     with transaction.atomic(savepoint=False):
         # Under the chain head's lock, two polls arriving together cannot both write.
-        _locked_head(chain_for(actor.organisation_id))
+        locked_chain_head(chain_for(actor.organisation_id))
         patient_ids = _still_to_name_today(actor=actor, now=now, action=action, site_id=site_id,
                                            patient_ids={_patient_id(patient) for patient in patients})
         if patient_ids is None:
@@ -157,7 +157,7 @@ def record_chain_check(*, report: ChainReport, now: datetime) -> AuditEvent:
     )
 
 
-def _locked_head(chain: str) -> AuditChainHead:
+def locked_chain_head(chain: str) -> AuditChainHead:
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
         chain=chain, defaults={"seq": 0, "last_hash": GENESIS_HASH}
     )

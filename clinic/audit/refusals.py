@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from clinic.audit.actions import _locked_head, record_event
+from clinic.audit.actions import locked_chain_head, record_event
 from clinic.audit.chain import chain_for
 from clinic.audit.models import AuditEvent
 from clinic.audit.queries import REFUSED_ACTION
@@ -68,7 +68,7 @@ def record_refusal(*, actor: Any, now: datetime, refusal: Refusal, site_id: int 
         return None
     with transaction.atomic():
         # Under the chain head's lock, two refusals arriving together cannot both write.
-        _locked_head(chain)
+        locked_chain_head(chain)
         if recorded.exists():
             return None
         return record_event(actor=actor, now=now, action=REFUSED_ACTION, site_id=site_id,

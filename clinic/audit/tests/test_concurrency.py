@@ -36,10 +36,10 @@ def arm_chain_race(locked, monkeypatch) -> Callable[[], None]:
     def arm() -> None:
         gate = race.Gate(race.writers())
         if locked:
-            race.meet_at_lock(monkeypatch, actions, "_locked_head", gate)
+            race.meet_at_lock(monkeypatch, actions, "locked_chain_head", gate)
         else:
-            race.drop_lock(monkeypatch, actions, "_locked_head", _unlocked_head)
-            race.meet_after(monkeypatch, actions, "_locked_head", gate)
+            race.drop_lock(monkeypatch, actions, "locked_chain_head", _unlocked_head)
+            race.meet_after(monkeypatch, actions, "locked_chain_head", gate)
 
     return arm
 

@@ -186,8 +186,8 @@ def test_a_failure_to_record_leaves_the_refusal_and_logs_an_error(signed_in, out
 
 def test_the_same_refusal_again_that_day_takes_no_lock_and_writes_nothing(outsider, other_site, now, monkeypatch):
     taken = []
-    lock = refusals._locked_head
-    monkeypatch.setattr(refusals, "_locked_head", lambda chain: taken.append(chain) or lock(chain))
+    lock = refusals.locked_chain_head
+    monkeypatch.setattr(refusals, "locked_chain_head", lambda chain: taken.append(chain) or lock(chain))
     record = dict(actor=outsider, refusal=_refusal(), site_id=other_site.pk, time_zone=other_site.time_zone)
 
     first = record_refusal(now=now, **record)
@@ -203,14 +203,14 @@ def test_a_refusal_recorded_while_waiting_for_the_lock_is_not_written_twice(outs
                                                                             monkeypatch):
     """Another request records the same refusal between this one's first look and its lock."""
     record = dict(actor=outsider, refusal=_refusal(), site_id=other_site.pk, time_zone=other_site.time_zone)
-    lock = refusals._locked_head
+    lock = refusals.locked_chain_head
 
     def the_other_request_wins(chain):
-        monkeypatch.setattr(refusals, "_locked_head", lock)
+        monkeypatch.setattr(refusals, "locked_chain_head", lock)
         record_refusal(now=now, **record)
         return lock(chain)
 
-    monkeypatch.setattr(refusals, "_locked_head", the_other_request_wins)
+    monkeypatch.setattr(refusals, "locked_chain_head", the_other_request_wins)
 
     assert record_refusal(now=now, **record) is None
     assert len(_refusals(outsider)) == 1
@@ -290,10 +290,10 @@ def test_the_same_refusal_arriving_at_once_from_many_requests_writes_one_event(t
     writers = race.writers()
     gate = race.Gate(writers)
     if locked:
-        race.meet_at_lock(monkeypatch, refusals, "_locked_head", gate)
+        race.meet_at_lock(monkeypatch, refusals, "locked_chain_head", gate)
     else:
         # Without the lock, every request has looked again and found nothing before any writes.
-        race.drop_lock(monkeypatch, refusals, "_locked_head", lambda chain: None)
+        race.drop_lock(monkeypatch, refusals, "locked_chain_head", lambda chain: None)
         race.meet_before(monkeypatch, refusals, "record_event", gate)
 
     written, errors = race.run(lambda: record_refusal(now=now, **record), writers=writers)
