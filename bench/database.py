@@ -36,9 +36,11 @@ def set_up_django(*, name: str) -> str:
 
 
 def _fresh_postgres_database(url: str, *, name: str) -> str:
+    """A fresh database beside the one DATABASE_URL names, called after it: .../clinic gives
+    clinic_bench_<name>, so several people sharing a server each benchmark in their own."""
     import psycopg
 
-    database = f"clinic_bench_{name}"
+    database = f"{url.rsplit('/', 1)[1].split('?')[0] or 'clinic'}_bench_{name}"
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {database}")
         connection.execute(f"CREATE DATABASE {database}")
