@@ -1,10 +1,11 @@
 """Sign-in events, second factors, passwords and staff account changes, each with its audit event."""
 
+import datetime as dt
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -53,11 +54,15 @@ def record_login(*, user: StaffUser, now: datetime, second_factor: str, address:
     record_event(actor=user, now=now, action="accounts.login", data={"second_factor": second_factor})
 
 
-# Failed sign-ins audited one by one against one account while the lockout remembers them
-# (lockout.remembered), from any number of addresses. Past this, one event says so and later wrong
-# passwords are counted by the lockout alone, so guesses spread over many addresses cannot fill the
-# audit trail. One address is held to its own hourly limit (clinic/accounts/anonymous.py).
+# Wrong passwords audited one by one against one account in a clock hour (UTC), from any number of
+# addresses. Past this, one event says so and later ones that hour are counted by the lockout alone,
+# so guesses spread over many addresses cannot fill the audit trail. Lock events and wrong
+# second-factor codes are never capped: the lockout bounds them. One address is held to its own
+# hourly limit (clinic/accounts/anonymous.py).
 AUDITED_FAILURES = 20
+LOGIN_FAILED = "accounts.login_failed"
+LOCKED_OUT = "accounts.locked_out"
+FAILURES_UNAUDITED = "accounts.login_failures_unaudited"
 
 
 class SignInStep:
@@ -78,50 +83,69 @@ def record_login_failed(*, typed_username: str, address: str | None, step: str, 
     the step, and the client's address (the event's ip). Tries refused during a lock are not
     counted and not audited one by one: the lock's event stands for them.
 
-    A wrong password comes from someone not signed in, so it is held to the address's hourly limit,
-    and for a name no account has, de-duplicated per name and hour (clinic/accounts/anonymous.py):
-    the repeats stay in the lockout's tally, whose count the name's lock event carries. Past
-    AUDITED_FAILURES wrong passwords remembered against one account, one
-    `accounts.login_failures_unaudited` event says so, and further ones write none. A wrong
-    second-factor code comes from someone who knew the password: it is always audited (the lockout
-    bounds it to AXES_FAILURE_LIMIT per address and cool-off), whatever the flood before it.
+    Always written, whatever came before: the lock of an account, and a wrong second-factor code
+    (from someone who knew the password). The lockout bounds both: at most AXES_FAILURE_LIMIT
+    codes and one lock per address and cool-off, and a cool-off doubles with each failure after it.
+
+    A wrong password that does not lock an account comes from someone not signed in, so it is held
+    to the address's hourly limit, and for a name no account has, de-duplicated per name and hour
+    (clinic/accounts/anonymous.py): the repeats stay in the lockout's tally, whose count the name's
+    lock event carries (a name no account has is locked under the same limit). Past
+    AUDITED_FAILURES wrong passwords written against one account in the clock hour, one
+    `accounts.login_failures_unaudited` event says so, and further ones that hour write none.
     """
-    username = canonical_username(typed_username)
+    username = lockout.counted_username(typed_username)
     user = StaffUser.objects.filter(username=username).first()
     data = {"step": step, "username_typed": typed_username[:150], "failures_from_address": failures}
-    action = "accounts.locked_out" if locked else "accounts.login_failed"
+    action = LOCKED_OUT if locked else LOGIN_FAILED
     if locked:
         data["cooloff_minutes"] = round(lockout.pair_cooloff(failures).total_seconds() / 60)
-    if step == SignInStep.PASSWORD:
+    always_written = step == SignInStep.SECOND_FACTOR or (locked and user is not None)
+    if not always_written:
         written = _wrong_password_event(username=username, user=user, address=address, action=action,
                                         data=data, now=now)
         if written is None:
             return None
         action, data = written
     return record_event(actor=None, now=now, action=action, actor_kind=ActorKind.SYSTEM,
-                        actor_label=username[:150] or "(blank)", subject=user,
+                        actor_label=username or "(blank)", subject=user,
                         organisation_id=user.organisation_id if user else None, data=data)
 
 
 def _wrong_password_event(*, username: str, user: StaffUser | None, address: str | None, action: str,
                           data: dict, now: datetime) -> tuple[str, dict] | None:
-    """The action and data a wrong password writes under the account's cap and the address's limit,
-    or None when it is counted only. Read and counted before any chain is locked, so a failure
-    that writes nothing never waits for one."""
-    account_failures = lockout.account_failures(username=username, now=now)
-    beyond = account_failures - AUDITED_FAILURES
-    if beyond > 1:
-        return None
-    if beyond == 1:
-        action = "accounts.login_failures_unaudited"
-        data = {**data, "account_failures": account_failures, "audited_up_to": AUDITED_FAILURES}
+    """The action and data a wrong password writes under the account's hourly cap and the address's
+    limit, or None when it is counted only. Read and counted before any chain is locked, so a
+    failure that writes nothing never waits for one."""
+    if user is not None:
+        audited, said_so = _wrong_passwords_audited_this_hour(user=user, now=now)
+        if audited >= AUDITED_FAILURES:
+            if said_so:
+                return None
+            hour_end = anonymous.hour_start_of(now) + dt.timedelta(hours=1)
+            action = FAILURES_UNAUDITED
+            data = {**data, "account_failures": lockout.account_failures(username=username, now=now),
+                    "audited_up_to": AUDITED_FAILURES, "counted_only_until": hour_end.isoformat()}
     admission = anonymous.admit(address=address, now=now, action=action,
-                                key=None if user is not None or beyond == 1 else username)
+                                key=None if user is not None else username)
     if not admission.writes:
         return None
     if admission.verdict == anonymous.Verdict.LIMIT:
         return anonymous.UNAUDITED_ACTION, {**data, **admission.unaudited_data(action=action)}
     return action, data
+
+
+def _wrong_passwords_audited_this_hour(*, user: StaffUser, now: datetime) -> tuple[int, bool]:
+    """How many wrong passwords were written against the account in the clock hour of `now`, and
+    whether the event saying the rest are counted only was."""
+    hour_start = anonymous.hour_start_of(now)
+    counted = AuditEvent.objects.filter(
+        occurred_at__gte=hour_start, occurred_at__lt=hour_start + dt.timedelta(hours=1),
+        object_type=StaffUser._meta.label, object_id=str(user.pk),
+        action__in=[LOGIN_FAILED, FAILURES_UNAUDITED],
+    ).aggregate(audited=Count("pk", filter=Q(action=LOGIN_FAILED, data__step=SignInStep.PASSWORD)),
+                said_so=Count("pk", filter=Q(action=FAILURES_UNAUDITED)))
+    return counted["audited"], counted["said_so"] > 0
 
 
 @transaction.atomic

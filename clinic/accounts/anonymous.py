@@ -3,7 +3,8 @@ address and clock hour, so that they cannot flood the audit trail or hold up its
 
 Each such request may write an audit event, and every event waits for its chain's head lock, which
 each audited page view of the organisation also takes (clinic.audit.actions.record_event). So, per
-client address (as the lockout reads it, behind TRUSTED_PROXY_HOPS) and clock hour (UTC):
+client address (as the lockout counts it: behind TRUSTED_PROXY_HOPS, an IPv6 client by its /64
+network, lockout.counted_address) and clock hour (UTC):
 
 - Limit: the first ANONYMOUS_AUDIT_EVENTS_PER_HOUR events (20) are written. The next request that
   would write one writes instead `accounts.anonymous_requests_unaudited`, saying that further ones
@@ -30,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 
+from clinic.accounts import lockout
 from clinic.accounts.models import AnonymousRequestTally
 
 UNAUDITED_ACTION = "accounts.anonymous_requests_unaudited"
@@ -57,7 +59,7 @@ class Admission:
 
     def unaudited_data(self, *, action: str) -> dict[str, Any]:
         """What the limit's event holds: the address, the limit, until when the rest are counted only."""
-        return {"address": self.address or None, "limit_per_hour": events_per_hour(),
+        return {"address": lockout.shown_address(self.address or None), "limit_per_hour": events_per_hour(),
                 "requests_this_hour": self.requests_this_hour, "first_unaudited_action": action,
                 "counted_only_until": (self.hour_start + dt.timedelta(hours=1)).isoformat()}
 

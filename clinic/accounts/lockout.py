@@ -4,20 +4,28 @@ Locking the pair, not the account: five wrong passwords typed by a stranger lock
 address out of that account, never the account's owner at theirs. The address is the client's as
 the nearest trusted reverse proxy saw it (TRUSTED_PROXY_HOPS, the same reading the audit trail
 uses), so the clients behind a proxy are not all one address, and with no trusted proxy a forged
-X-Forwarded-For header changes nothing.
+X-Forwarded-For header changes nothing. An IPv6 client counts by its /64 network, the block one
+home or office line is given, since anyone with one such line can pick any address in it; an IPv4
+address counts as itself, also when written as IPv4-mapped IPv6 (::ffff:192.0.2.7).
 
 Slowing down: the cool-off grows with each failure from the same address once the limit is
 reached. The AXES_FAILURE_LIMIT-th failure (5) locks the pair for AXES_COOLOFF_MINUTES (15); each
 failure after that lock has passed locks it again for twice as long (30, 60, 120 minutes, ...) up
-to AXES_COOLOFF_MAX_HOURS (24). One address guessing at one account gets 5 tries, then one try
-each time a doubled wait ends: 12 tries in its first 31 hours, then one a day. Because the count
-belongs to the pair, a stranger lengthens only their own lock: the design cannot be turned against
-the real user at another address. (A colleague sharing the stranger's address, behind one clinic
-network address, shares the lock; the medical director's unlock lifts it.)
+to AXES_COOLOFF_MAX_HOURS (24). One address guessing at one account as fast as it is let gets 5
+tries, then one try each time a doubled wait ends: 12 tries in its first 32 hours (the twelfth at
+31 h 45 min), then one a day. Because the count belongs to the pair, a stranger lengthens only
+their own lock: the design cannot be turned against the real user at another address. (A colleague
+sharing the stranger's address, behind one clinic network address, shares the lock; the medical
+director's unlock lifts it.)
 
-A pair's count is forgotten AXES_COOLOFF_MINUTES after its last failure while below the limit, and
-a day after the longest cool-off once it has reached it; a completed sign-in from that address, or
-the medical director's unlock, forgets it at once.
+A pair's count is forgotten a day (REMEMBERED_BELOW_LIMIT) after its last failure while below the
+limit, so guesses paced to stay under it still add up to a lock: four every 15 minutes meet the
+lock within the first half hour, and the doubling from there. Once the count has reached the limit
+it is forgotten a day after the longest cool-off (two days after the last failure). Pausing until
+the count is forgotten buys five fresh tries and the short cool-offs again, and no pacing gets
+much more than four tries a day from one address at one account (four and a one-day pause, or
+ten in 7 h 45 min and a two-day pause). A completed sign-in from that address, or the medical
+director's unlock, forgets the count at once.
 
 Wrong passwords and wrong second-factor codes count alike, so a stolen password does not buy
 unlimited guesses at the code. The count is cleared only when both steps succeed
@@ -25,6 +33,7 @@ unlimited guesses at the code. The count is cleared only when both steps succeed
 """
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,13 +46,15 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clinic.accounts.models import canonical_username
+from clinic.accounts.models import USERNAME_MAX_LENGTH, canonical_username
 from clinic.audit.middleware import client_address as audited_client_address
 
 # Where the lockout helpers leave the account a request is about, for the second step, whose form
 # carries a code and no username.
 REQUEST_USERNAME = "sign_in_username"
+REMEMBERED_BELOW_LIMIT = dt.timedelta(days=1)
 FORGET_AFTER_LONGEST = dt.timedelta(days=1)
+IPV6_NETWORK_BITS = 64
 
 
 # --- The numbers ------------------------------------------------------------------------------
@@ -72,7 +83,7 @@ def pair_cooloff(failures: int) -> dt.timedelta:
 
 def _forgetting(*, now: dt.datetime) -> Q:
     """The failure counts that are forgotten by now (see the module's docstring)."""
-    below_limit_until = now - base_cooloff()
+    below_limit_until = now - REMEMBERED_BELOW_LIMIT
     reached_limit_until = now - longest_cooloff() - FORGET_AFTER_LONGEST
     return Q(attempt_time__lte=below_limit_until) & (
         Q(failures_since_start__lt=settings.AXES_FAILURE_LIMIT) | Q(attempt_time__lte=reached_limit_until))
@@ -84,7 +95,7 @@ def remembered(*, now: dt.datetime) -> QuerySet[AccessAttempt]:
 
 @dataclass(frozen=True)
 class PairState:
-    """One address's failures against one account."""
+    """One address's failures against one account (the address as shown: shown_address)."""
 
     address: str | None
     failures: int
@@ -113,7 +124,7 @@ def pair_states(*, usernames: list[str], now: dt.datetime) -> dict[str, list[Pai
     states: dict[str, list[PairState]] = {}
     for row in rows:
         states.setdefault(row["username"], []).append(
-            PairState(address=row["ip_address"], failures=row["failures"], last_failure_at=row["last"]))
+            PairState(address=shown_address(row["ip_address"]), failures=row["failures"], last_failure_at=row["last"]))
     return states
 
 
@@ -125,13 +136,13 @@ def pair_state(*, username: str, address: str | None, now: dt.datetime) -> PairS
     kept = [(failures, at) for failures, at in rows if not _forgotten(failures, at, now=now)]
     if not kept:
         return None
-    return PairState(address=address, failures=sum(failures for failures, _ in kept),
+    return PairState(address=shown_address(address), failures=sum(failures for failures, _ in kept),
                      last_failure_at=max(at for _, at in kept))
 
 
 def _forgotten(failures: int, at: dt.datetime, *, now: dt.datetime) -> bool:
     if failures < settings.AXES_FAILURE_LIMIT:
-        return at <= now - base_cooloff()
+        return at <= now - REMEMBERED_BELOW_LIMIT
     return at <= now - longest_cooloff() - FORGET_AFTER_LONGEST
 
 
@@ -145,17 +156,47 @@ def account_failures(*, username: str, now: dt.datetime) -> int:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """AXES_CLIENT_IP_CALLABLE: the client as the nearest trusted proxy saw it."""
-    return audited_client_address(request, hops=settings.TRUSTED_PROXY_HOPS)
+    """AXES_CLIENT_IP_CALLABLE: the client as the nearest trusted proxy saw it, as counted (see
+    counted_address). Also what the anonymous-request limits count by (clinic/accounts/anonymous.py)."""
+    return counted_address(audited_client_address(request, hops=settings.TRUSTED_PROXY_HOPS))
+
+
+def counted_address(address: str | None) -> str | None:
+    """The client an address is counted as: an IPv4 address as itself (also when written
+    IPv4-mapped, ::ffff:192.0.2.7), an IPv6 address as the first address of its /64 network
+    (2001:db8:1:2::), which the database's address columns take; anything that is not an
+    address unchanged. shown_address says which /64 it stands for."""
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    if isinstance(parsed, ipaddress.IPv4Address):
+        return str(parsed)
+    host_bits = 128 - IPV6_NETWORK_BITS
+    return str(ipaddress.IPv6Address(int(parsed) >> host_bits << host_bits))
+
+
+def shown_address(counted: str | None) -> str | None:
+    """A counted address as staff and the audit trail see it: an IPv6 one as the network it stands
+    for (2001:db8:1:2::/64)."""
+    return f"{counted}/{IPV6_NETWORK_BITS}" if counted and ":" in counted else counted
+
+
+def counted_username(typed: str) -> str:
+    """The account a typed username counts against: canonical, so "Director" and "director" are one.
+    Folding can lengthen what was typed (one ligature becomes 18 letters), so the name is cut to the
+    longest a username may be, which fits the lockout's and the audit trail's columns."""
+    return canonical_username(typed)[:USERNAME_MAX_LENGTH]
 
 
 def username_of(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """AXES_USERNAME_CALLABLE: the account a request is about, canonical, so "Director" and
-    "director" count as one."""
+    """AXES_USERNAME_CALLABLE: the account a request is about (counted_username)."""
     typed = (credentials or {}).get("username")
     if typed is None:
         typed = getattr(request, REQUEST_USERNAME, None) or request.POST.get("username", "")
-    return canonical_username(str(typed))
+    return counted_username(str(typed))
 
 
 def cooloff(request: HttpRequest | None) -> dt.timedelta:
@@ -179,13 +220,13 @@ class LockoutHandler(AxesDatabaseHandler):
         super().user_login_failed(sender, credentials, request, **kwargs)
 
     def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
-        """The failures that lock this request's account at its address now: all of them while the
-        cool-off they earned has not passed since the last, else none. One query, where axes' own
-        would ask for the cool-off and the count separately."""
+        """The remembered failures from this request's address at its account, or none once a count
+        that reached the limit has served its cool-off (the lock ends the moment the lockout page
+        said it would). One query, where axes' own would ask for the cool-off and the count apart."""
         now = request.axes_attempt_time
         state = pair_state(username=username_of(request, credentials), address=request.axes_ip_address,
                            now=now)
-        if state is None or state.last_failure_at < now - state.cooloff:
+        if state is None or (state.locked_until is not None and not state.is_locked(now=now)):
             return 0
         return state.failures
 
@@ -253,12 +294,12 @@ def request_address(request: HttpRequest) -> str | None:
 
 def clear(*, username: str, address: str | None) -> None:
     """Forget the failures against an account from one address (a completed sign-in from it)."""
-    AccessAttempt.objects.filter(username=canonical_username(username), ip_address=address).delete()
+    AccessAttempt.objects.filter(username=counted_username(username), ip_address=address).delete()
 
 
 def unlock(*, username: str) -> int:
     """Forget the failures against an account from every address; return how many addresses."""
-    attempts = AccessAttempt.objects.filter(username=canonical_username(username))
+    attempts = AccessAttempt.objects.filter(username=counted_username(username))
     addresses = attempts.values("ip_address").distinct().count()
     attempts.delete()
     return addresses

@@ -144,18 +144,60 @@ def test_a_failure_past_the_limit_reads_and_counts_without_touching_the_chain(db
 
 
 @pytest.mark.slow
-def test_a_wrong_code_is_audited_even_after_a_flood_of_wrong_passwords_at_the_account(db, nurse, one_instant):
+def test_wrong_codes_and_their_lock_are_audited_even_after_a_flood_of_wrong_passwords_at_the_account(
+        db, nurse, one_instant):
     device = AuthenticatorFactory(user=nurse)
     for n in range(actions.AUDITED_FAILURES + 5):
         _sign_in(Client(), "nurse", "not the password", f"198.51.100.{n + 1}")
+    written = AuditEvent.objects.count()
     thief = Client()
     _sign_in(thief, "nurse", PASSWORD, FLOOD)
 
-    thief.post(reverse("accounts:verify"), {"code": wrong_code(device)}, REMOTE_ADDR=FLOOD)
+    responses = [thief.post(reverse("accounts:verify"), {"code": wrong_code(device)}, REMOTE_ADDR=FLOOD)
+                 for _ in range(5)]
 
-    event = AuditEvent.objects.filter(action="accounts.login_failed").latest("seq")
-    assert (event.data["step"], event.ip, event.object_id) == ("second_factor", FLOOD, str(nurse.pk))
+    assert [r.status_code for r in responses] == [200, 200, 200, 200, 429]
+    events = list(AuditEvent.objects.order_by("id")[written:])
+    assert [e.action for e in events] == ["accounts.login_failed"] * 4 + ["accounts.locked_out"]
+    assert {(e.data["step"], e.ip, e.object_id) for e in events} == {("second_factor", FLOOD, str(nurse.pk))}
     assert AuditEvent.objects.filter(action="accounts.login_failures_unaudited").count() == 1
+
+
+def test_the_lock_of_an_account_is_audited_after_the_address_has_spent_its_hours_events(db, nurse, one_instant):
+    for n in range(LIMIT + 1):
+        _sign_in(Client(), f"guess{n}", "not the password", FLOOD)
+    written = AuditEvent.objects.count()
+
+    responses = [_sign_in(Client(), "nurse", "not the password", FLOOD) for _ in range(5)]
+
+    assert [r.status_code for r in responses] == [200, 200, 200, 200, 429]
+    [lock] = AuditEvent.objects.order_by("id")[written:]
+    assert (lock.action, lock.object_id, lock.ip, lock.data["failures_from_address"]) == (
+        "accounts.locked_out", str(nurse.pk), FLOOD, 5)
+
+
+def test_forty_addresses_in_one_ipv6_64_share_one_hourly_limit(db, one_instant):
+    addresses = [f"2001:db8:0:9::{n + 1:x}" for n in range(40)]
+
+    for n, address in enumerate(addresses):
+        _sign_in(Client(), f"guess{n}", "not the password", address)
+
+    assert _actions() == ["accounts.login_failed"] * LIMIT + [UNAUDITED]
+    last = AuditEvent.objects.get(action=UNAUDITED)
+    assert (last.ip, last.data["address"], last.data["requests_this_hour"]) == (
+        addresses[LIMIT], "2001:db8:0:9::/64", LIMIT + 1)
+    assert AnonymousRequestTally.objects.get(action="").address == "2001:db8:0:9::"
+    assert AnonymousRequestTally.objects.get(action="").requests == 40
+
+
+@override_settings(ANONYMOUS_AUDIT_EVENTS_PER_HOUR=2)
+def test_reset_requests_from_one_ipv6_64_share_one_refusal(client, nurse, one_instant):
+    statuses = [_ask_reset(client, f"x{n}@example.com", f"2001:db8:0:9::{n + 1:x}").status_code for n in range(12)]
+    elsewhere = _ask_reset(client, nurse.email, "2001:db8:0:a::1")
+
+    assert statuses == [302] * 10 + [429] * 2
+    assert elsewhere.status_code == 302
+    assert len(mail.outbox) == 1
 
 
 def test_the_first_request_of_an_address_hour_deletes_counts_older_than_a_week(db, now):

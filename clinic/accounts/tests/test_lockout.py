@@ -13,6 +13,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from clinic.accounts import actions, lockout
+from clinic.accounts.forms import LoginForm
+from clinic.accounts.models import StaffUser, canonical_username
 from clinic.accounts.tests.factories import PASSWORD, AuthenticatorFactory, StaffUserFactory
 from clinic.accounts.tests.otp import code_now, wrong_code
 from clinic.audit.models import AuditEvent
@@ -128,9 +130,19 @@ def test_a_stranger_lengthens_only_their_own_lock(client, nurse):
     assert _reaches_second_step(_sign_in(client, "nurse", PASSWORD, address=HOME))
 
 
-def test_a_count_below_the_limit_is_forgotten_after_15_quiet_minutes(client, nurse):
+def test_a_count_below_the_limit_is_remembered_for_a_day(client, nurse):
     _fail_passwords(client, "nurse", LIMIT - 1)
-    _wait(15)
+    _wait(24 * 60 - 1)
+
+    fifth = _fail_passwords(client, "nurse", 1)[0]
+
+    assert fifth.status_code == 429
+    assert AccessAttempt.objects.get().failures_since_start == LIMIT
+
+
+def test_a_count_below_the_limit_is_forgotten_a_day_after_its_last_failure(client, nurse):
+    _fail_passwords(client, "nurse", LIMIT - 1)
+    _wait(24 * 60)
 
     responses = _fail_passwords(client, "nurse", LIMIT - 1)
 
@@ -146,6 +158,78 @@ def test_capitals_and_look_alike_forms_count_as_one_account(client, nurse):
 
     assert fifth.status_code == 429
     assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [("nurse", 5)]
+
+
+# --- Paced guessing: the figures of lockout.py's docstring -----------------------------------------
+
+
+@pytest.fixture
+def guesses(monkeypatch, sign_in_clock, nurse):
+    """The minutes from the start at which a password typed for the nurse was checked."""
+    start = sign_in_clock.now
+    checked = []
+    check_password = StaffUser.check_password
+
+    def checking(user, raw_password):
+        checked.append(round((sign_in_clock.now - start).total_seconds() / 60))
+        return check_password(user, raw_password)
+
+    monkeypatch.setattr(StaffUser, "check_password", checking)
+    return checked
+
+
+def _guess_as_let(client, sign_in_clock, tries):
+    """Wrong passwords at the nurse's account from one address, each as soon as the lockout page
+    the one before got says to try again."""
+    wait = 0
+    for _ in range(tries):
+        sign_in_clock.advance(minutes=wait)
+        response = _sign_in(client, "nurse", "not the password", STRANGER)
+        wait = int(re.search(r"Try again in (\d+) minute", response.content.decode())[1]) \
+            if response.status_code == 429 else 0
+
+
+FIRST_TEN = [0] * LIMIT + [15, 45, 105, 225, 465]  # minutes: the tenth try at 7 h 45 min
+
+
+def test_guessing_as_fast_as_let_gets_12_tries_in_32_hours_then_one_a_day(client, sign_in_clock, guesses):
+    _guess_as_let(client, sign_in_clock, 15)
+
+    assert guesses == [*FIRST_TEN, 945, 1905, 3345, 4785, 6225]
+    assert len([minute for minute in guesses if minute < 32 * 60]) == 12
+    assert [minute - 1905 for minute in guesses[11:]] == [0, 1440, 2880, 4320]
+
+
+def test_four_guesses_every_15_minutes_still_lock_and_get_9_tries_in_6_hours(client, sign_in_clock, guesses):
+    statuses = []
+    for _ in range(6 * 4):
+        statuses += [_sign_in(client, "nurse", "not the password", STRANGER).status_code for _ in range(4)]
+        sign_in_clock.advance(minutes=15)
+
+    assert guesses == [0, 0, 0, 0, 15, 30, 60, 120, 240]
+    assert (statuses.count(200), statuses.count(429)) == (4, 92)
+
+
+def test_four_tries_and_a_days_pause_make_four_a_day(client, sign_in_clock, guesses):
+    statuses = []
+    for _ in range(3):
+        statuses += [_sign_in(client, "nurse", "not the password", STRANGER).status_code for _ in range(4)]
+        sign_in_clock.advance(days=1)
+
+    assert guesses == [0] * 4 + [1440] * 4 + [2880] * 4
+    assert statuses == [200] * 12
+
+
+def test_ten_tries_and_a_two_days_pause_make_ten_every_55_hours_45_minutes(client, sign_in_clock, guesses):
+    _guess_as_let(client, sign_in_clock, 10)
+    sign_in_clock.advance(days=2, minutes=-1)
+    a_minute_before = lockout.pair_state(username="nurse", address=STRANGER, now=sign_in_clock.now)
+    sign_in_clock.advance(minutes=1)
+
+    _guess_as_let(client, sign_in_clock, 10)
+
+    assert a_minute_before.failures == 10
+    assert guesses == FIRST_TEN + [minute + 55 * 60 + 45 for minute in FIRST_TEN]
 
 
 def test_lock_is_per_account(client, nurse, prescriber):
@@ -207,6 +291,44 @@ def test_without_a_trusted_proxy_a_forged_forwarded_header_does_not_escape_the_l
                        HTTP_X_FORWARDED_FOR=f"192.0.2.{n}") for n in range(LIMIT)]
 
     assert [r.status_code for r in forged] == [200, 200, 200, 200, 429]
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [STRANGER]
+
+
+@pytest.mark.parametrize(("address", "counted"), [
+    ("203.0.113.9", "203.0.113.9"),
+    ("::ffff:203.0.113.9", "203.0.113.9"),
+    ("2001:db8:0:7:1234:5678:9abc:def0", "2001:db8:0:7::"),
+    ("2001:DB8:0:7::1", "2001:db8:0:7::"),
+    ("2001:db8::", "2001:db8::"),
+    ("fe80::1%eth0", "fe80::"),
+    ("not an address", "not an address"),
+    (None, None),
+])
+def test_an_ipv6_client_counts_by_its_64_and_an_ipv4_one_as_itself(address, counted):
+    assert lockout.counted_address(address) == counted
+
+
+def test_forty_addresses_in_one_ipv6_64_count_as_one_client(client, nurse, signed_in, director):
+    AuthenticatorFactory(user=nurse)
+    addresses = [f"2001:db8:0:7::{n + 1:x}" for n in range(40)]
+
+    statuses = [_sign_in(client, "nurse", "not the password", address).status_code for address in addresses]
+    next_network = _sign_in(Client(), "nurse", PASSWORD, address="2001:db8:0:8::1")
+    page = signed_in(director).get(reverse("accounts:staff_edit", args=[nurse.pk])).content.decode()
+
+    assert statuses == [200] * (LIMIT - 1) + [429] * (40 - LIMIT + 1)
+    assert list(AccessAttempt.objects.values_list("ip_address", "failures_since_start")) == [("2001:db8:0:7::", 5)]
+    assert _reaches_second_step(next_network)
+    assert re.search(r"<td>2001:db8:0:7::/64</td><td>5</td>.*?Locked until", page, re.S)
+    # The audit trail keeps each client's own address.
+    assert list(AuditEvent.objects.order_by("seq").values_list("ip", flat=True)) == addresses[:LIMIT]
+
+
+def test_an_ipv4_address_written_as_ipv6_is_the_same_client(client, nurse):
+    statuses = [_sign_in(client, "nurse", "not the password", address).status_code
+                for address in [STRANGER, f"::ffff:{STRANGER}"] * 3]
+
+    assert statuses == [200] * (LIMIT - 1) + [429] * 2
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [STRANGER]
 
 
@@ -306,15 +428,63 @@ def test_a_form_sent_without_a_password_counts_and_audits_nothing(client, nurse)
     assert not AuditEvent.objects.exists()
 
 
-def test_a_flood_from_many_addresses_is_audited_up_to_the_cap_then_once(client, director):
-    for n in range(60):
-        _sign_in(client, "director", "not the password", address=f"198.51.100.{n + 1}")
+def _flood(client, *, addresses, first=1):
+    for n in range(first, first + addresses):
+        _sign_in(client, "director", "not the password", address=f"198.51.100.{n}")
+
+
+def test_a_flood_from_many_addresses_is_audited_up_to_the_hours_cap_then_once(client, director, sign_in_clock):
+    _flood(client, addresses=60)
 
     actions_written = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
     assert actions_written == ["accounts.login_failed"] * actions.AUDITED_FAILURES + [
         "accounts.login_failures_unaudited"]
     last = AuditEvent.objects.get(action="accounts.login_failures_unaudited")
-    assert (last.data["account_failures"], last.data["audited_up_to"]) == (21, 20)
+    assert (last.data["account_failures"], last.data["audited_up_to"], last.data["counted_only_until"]) == (
+        21, 20, "2026-11-24T15:00:00+00:00")
+
+
+def test_the_cap_on_wrong_passwords_lasts_to_the_end_of_the_clock_hour(client, director, sign_in_clock):
+    _flood(client, addresses=21)  # at 14:30 UTC
+    sign_in_clock.advance(minutes=16)
+    _flood(client, addresses=21, first=22)
+    written_by_14_59 = AuditEvent.objects.count()
+    sign_in_clock.advance(minutes=14)
+
+    _sign_in(client, "director", "not the password", address="198.51.100.43")  # 15:00
+
+    assert written_by_14_59 == actions.AUDITED_FAILURES + 1
+    latest = AuditEvent.objects.latest("seq")
+    assert (latest.action, latest.ip, latest.occurred_at) == (
+        "accounts.login_failed", "198.51.100.43", dt.datetime(2026, 11, 24, 15, tzinfo=dt.UTC))
+
+
+def test_the_lock_of_an_account_is_audited_whatever_flood_came_before(client, nurse, sign_in_clock):
+    for n in range(actions.AUDITED_FAILURES + 1):
+        _sign_in(client, "nurse", "not the password", address=f"198.51.100.{n + 1}")
+    written = AuditEvent.objects.count()
+
+    responses = _fail_passwords(client, "nurse", LIMIT, address="192.0.2.77")
+
+    assert [r.status_code for r in responses] == [200] * (LIMIT - 1) + [429]
+    [lock] = AuditEvent.objects.order_by("id")[written:]
+    assert (lock.action, lock.ip, lock.object_id, lock.data["failures_from_address"]) == (
+        "accounts.locked_out", "192.0.2.77", str(nurse.pk), LIMIT)
+
+
+def test_a_name_that_folds_beyond_150_characters_gets_the_wrong_password_answer(client, db):
+    typed = "\ufdfa" * 150  # each folds to 18 characters
+
+    responses = _fail_passwords(client, typed, LIMIT, address=STRANGER)
+
+    assert responses[0].status_code == 200
+    assert responses[0].context["form"].non_field_errors() == [LoginForm.error_messages["invalid_login"]]
+    assert responses[-1].status_code == 429
+    [attempt] = AccessAttempt.objects.all()
+    assert (attempt.username, attempt.failures_since_start) == (canonical_username(typed)[:150], LIMIT)
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.action for e in events] == ["accounts.login_failed", "accounts.locked_out"]
+    assert {(e.actor_label, e.data["username_typed"]) for e in events} == {(attempt.username, typed)}
 
 
 @pytest.mark.slow
