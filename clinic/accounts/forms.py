@@ -3,10 +3,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
-from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from clinic.accounts import actions
-from clinic.accounts.models import Role, StaffUser, canonical_username
+from clinic.accounts.models import USERNAME_MAX_LENGTH, Role, StaffUser, UsernameValidator, canonical_username
 from clinic.accounts.tokens import live_token_count
 from clinic.sites.models import Site
 
@@ -112,11 +111,9 @@ class CanonicalUsernameField(forms.CharField):
 
 class InviteForm(StaffDetailsForm):
     username = CanonicalUsernameField(
-        max_length=150, validators=[UnicodeUsernameValidator()],
-        error_messages={"invalid": "Use letters, digits and @ . + - _ only, with no spaces, for "
-                                   "example dana.whitfield."},
-        help_text="What they type to sign in: letters, digits and @ . + - _ only. Capitals do not "
-                  "matter: Dana and dana are the same username.",
+        max_length=USERNAME_MAX_LENGTH, validators=[UsernameValidator()],
+        help_text="What they type to sign in: letters a to z, digits and @ . + - _ only. Capitals do "
+                  "not matter: Dana and dana are the same username.",
         widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
     )
     field_order = ["username", "first_name", "last_name", "email", "role", "credentials", "sites"]

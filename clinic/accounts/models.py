@@ -1,15 +1,19 @@
 """Staff users with a role and the sites they work at; API tokens."""
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import Exact
 from django.utils.crypto import salted_hmac
+from django.utils.deconstruct import deconstructible
 
 from clinic.sites.models import Organisation, Site
 
@@ -29,14 +33,62 @@ CLINICAL_ROLES = frozenset({Role.DIRECTOR, Role.PRESCRIBER, Role.NURSE})
 TURKISH_I = str.maketrans({"\u0130": "I", "\u0131": "i"})
 
 
-def canonical_username(typed: str) -> str:
-    """The username as stored and compared: compatibility forms folded (full-width letters, ligatures),
-    case folded ("Director", "DIRECTOR" and "ｄｉｒｅｃｔｏｒ" are "director"), invisible format
-    characters such as a zero-width space removed, and surrounding spaces trimmed. What is left is
-    then checked against the allowed characters like any other username."""
+USERNAME_MAX_LENGTH = 150
+# What a username is made of once folded: ASCII only, so that lower() folds every capital it can
+# hold alike on SQLite (which folds A-Z only) and on PostgreSQL, and the database's uniqueness of
+# lower(username) is exact on both.
+USERNAME_PATTERN = re.compile(r"[\w.@+-]+", re.ASCII)
+USERNAME_EXAMPLE = "dana.whitfield"
+
+
+def fold_username(typed: str) -> str:
+    """Compatibility forms folded (full-width letters, ligatures) and case folded: "Director",
+    "DIRECTOR" and "ｄｉｒｅｃｔｏｒ" are "director"."""
     text = unicodedata.normalize("NFKC", typed).translate(TURKISH_I)
-    text = unicodedata.normalize("NFKC", text.casefold())
-    return "".join(char for char in text if unicodedata.category(char) != "Cf").strip()
+    return unicodedata.normalize("NFKC", text.casefold())
+
+
+def canonical_username(typed: str) -> str:
+    """The username as stored and compared: folded (fold_username), invisible format characters such
+    as a zero-width space removed, and surrounding spaces trimmed. What is left is then checked
+    against the allowed characters like any other username (UsernameValidator)."""
+    return "".join(char for char in fold_username(typed) if unicodedata.category(char) != "Cf").strip()
+
+
+def username_rule(typed: str) -> str:
+    """What to type instead of a refused username, with the name without its accents as the example
+    when that is a username ("éve": eve), else a made-up one."""
+    plain = "".join(char for char in unicodedata.normalize("NFKD", canonical_username(typed))
+                    if not unicodedata.combining(char))
+    example = plain if USERNAME_PATTERN.fullmatch(plain) else USERNAME_EXAMPLE
+    return (f"Use only the letters a to z (no accents), digits and @ . + - _, with no spaces, for "
+            f"example {example}.")
+
+
+@deconstructible
+class UsernameValidator:
+    """A username is letters a to z, digits and @ . + - _ once folded (fold_username), so
+    full-width "ＤＡＮＡ" passes as "dana" while "éve", a space or a zero-width space is refused."""
+
+    code = "invalid"
+
+    def __call__(self, value: Any) -> None:
+        if not USERNAME_PATTERN.fullmatch(fold_username(str(value))):
+            raise ValidationError(username_rule(str(value)), code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UsernameValidator)
+
+
+class OctetLength(models.Func):
+    """A text's length in bytes (UTF-8), equal to its length in characters when it is all ASCII."""
+
+    function = "OCTET_LENGTH"
+    output_field = models.IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))",
+                           **extra_context)
 
 
 class StaffUserManager(UserManager):
@@ -48,6 +100,13 @@ class StaffUserManager(UserManager):
 
 
 class StaffUser(AbstractUser):
+    username_validator = UsernameValidator()
+    username = models.CharField(
+        "username", max_length=USERNAME_MAX_LENGTH, unique=True, validators=[username_validator],
+        help_text="What they type to sign in: letters a to z, digits and @ . + - _ only. Capitals do "
+                  "not matter: Dana and dana are the same username.",
+        error_messages={"unique": "A user with that username already exists."},
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True,
                                      related_name="staff")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.FRONT_DESK)
@@ -66,6 +125,9 @@ class StaffUser(AbstractUser):
             # Usernames are stored canonical (save() below); this also holds at the database for a
             # row written by any other path.
             models.UniqueConstraint(Lower("username"), name="accounts_username_unique_ignoring_case"),
+            # ...which is exact on both engines because a username is ASCII (USERNAME_PATTERN).
+            models.CheckConstraint(condition=Exact(OctetLength("username"), Length("username")),
+                                   name="accounts_username_ascii"),
         ]
 
     @classmethod

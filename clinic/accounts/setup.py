@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -24,7 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from clinic.accounts.actions import UsernameTaken
-from clinic.accounts.models import Role, StaffUser, canonical_username
+from clinic.accounts.models import Role, StaffUser, UsernameValidator, canonical_username, username_rule
 from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind
 from clinic.rules.errors import DomainError
@@ -161,10 +160,9 @@ def _time_zone_problem(time_zone: str) -> DomainError | None:
 
 def _username_problem(username: str) -> DomainError | None:
     try:
-        UnicodeUsernameValidator()(username)
+        UsernameValidator()(username)
     except ValidationError:
-        return BadUsername(f"{username!r} cannot be a username. Use letters, digits and @ . + - _ "
-                           "only, with no spaces, for example dana.whitfield.")
+        return BadUsername(f"{username!r} cannot be a username. {username_rule(username)}")
     taken = StaffUser.objects.filter(username__iexact=username).values_list("username", flat=True).first()
     if taken is not None:
         return UsernameTaken(f"The username {taken!r} already exists (capitals and look-alike letters "
