@@ -5,12 +5,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts import anonymous, lockout
-from clinic.accounts.models import Role, StaffUser, canonical_username
+from clinic.accounts.models import AnonymousRequestTally, Role, StaffUser, canonical_username
 from clinic.accounts.tokens import revoke_all_tokens
 from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind, AuditEvent
@@ -63,6 +63,8 @@ AUDITED_FAILURES = 20
 LOGIN_FAILED = "accounts.login_failed"
 LOCKED_OUT = "accounts.locked_out"
 FAILURES_UNAUDITED = "accounts.login_failures_unaudited"
+# The tally row counting one account's wrong passwords in an hour (AnonymousRequestTally).
+WRONG_PASSWORDS_AT_ACCOUNT = "accounts.wrong_passwords_at_account"
 
 
 class SignInStep:
@@ -91,7 +93,7 @@ def record_login_failed(*, typed_username: str, address: str | None, step: str, 
     to the address's hourly limit, and for a name no account has, de-duplicated per name and hour
     (clinic/accounts/anonymous.py): the repeats stay in the lockout's tally, whose count the name's
     lock event carries (a name no account has is locked under the same limit). Past
-    AUDITED_FAILURES wrong passwords written against one account in the clock hour, one
+    AUDITED_FAILURES wrong passwords against one account in the clock hour, from any addresses, one
     `accounts.login_failures_unaudited` event says so, and further ones that hour write none.
     """
     username = lockout.counted_username(typed_username)
@@ -118,14 +120,14 @@ def _wrong_password_event(*, username: str, user: StaffUser | None, address: str
     limit, or None when it is counted only. Read and counted before any chain is locked, so a
     failure that writes nothing never waits for one."""
     if user is not None:
-        audited, said_so = _wrong_passwords_audited_this_hour(user=user, now=now)
-        if audited >= AUDITED_FAILURES:
-            if said_so:
-                return None
-            hour_end = anonymous.hour_start_of(now) + dt.timedelta(hours=1)
+        this_hour = _count_wrong_password_at_account(username=username, now=now)
+        if this_hour > AUDITED_FAILURES + 1:
+            return None
+        if this_hour == AUDITED_FAILURES + 1:
             action = FAILURES_UNAUDITED
             data = {**data, "account_failures": lockout.account_failures(username=username, now=now),
-                    "audited_up_to": AUDITED_FAILURES, "counted_only_until": hour_end.isoformat()}
+                    "audited_up_to": AUDITED_FAILURES,
+                    "counted_only_until": (anonymous.hour_start_of(now) + dt.timedelta(hours=1)).isoformat()}
     admission = anonymous.admit(address=address, now=now, action=action,
                                 key=None if user is not None else username)
     if not admission.writes:
@@ -135,17 +137,21 @@ def _wrong_password_event(*, username: str, user: StaffUser | None, address: str
     return action, data
 
 
-def _wrong_passwords_audited_this_hour(*, user: StaffUser, now: datetime) -> tuple[int, bool]:
-    """How many wrong passwords were written against the account in the clock hour of `now`, and
-    whether the event saying the rest are counted only was."""
-    hour_start = anonymous.hour_start_of(now)
-    counted = AuditEvent.objects.filter(
-        occurred_at__gte=hour_start, occurred_at__lt=hour_start + dt.timedelta(hours=1),
-        object_type=StaffUser._meta.label, object_id=str(user.pk),
-        action__in=[LOGIN_FAILED, FAILURES_UNAUDITED],
-    ).aggregate(audited=Count("pk", filter=Q(action=LOGIN_FAILED, data__step=SignInStep.PASSWORD)),
-                said_so=Count("pk", filter=Q(action=FAILURES_UNAUDITED)))
-    return counted["audited"], counted["said_so"] > 0
+@transaction.atomic
+def _count_wrong_password_at_account(*, username: str, now: datetime) -> int:
+    """Count one wrong password against an existing account, from any address, in the clock hour
+    of `now` (UTC); return the count, this one included. The account's row is locked only for this
+    short transaction, so two at once cannot both take the last place."""
+    row = _locked_account_row(username=username, hour_start=anonymous.hour_start_of(now))
+    row.requests += 1
+    row.save(update_fields=["requests"])
+    return row.requests
+
+
+def _locked_account_row(*, username: str, hour_start: datetime) -> AnonymousRequestTally:
+    row, _ = AnonymousRequestTally.objects.select_for_update().get_or_create(
+        address="", hour_start=hour_start, action=WRONG_PASSWORDS_AT_ACCOUNT, key=username)
+    return row
 
 
 @transaction.atomic

@@ -19,13 +19,13 @@ sharing the stranger's address, behind one clinic network address, shares the lo
 director's unlock lifts it.)
 
 A pair's count is forgotten a day (REMEMBERED_BELOW_LIMIT) after its last failure while below the
-limit, so guesses paced to stay under it still add up to a lock: four every 15 minutes meet the
-lock within the first half hour, and the doubling from there. Once the count has reached the limit
-it is forgotten a day after the longest cool-off (two days after the last failure). Pausing until
-the count is forgotten buys five fresh tries and the short cool-offs again, and no pacing gets
-much more than four tries a day from one address at one account (four and a one-day pause, or
-ten in 7 h 45 min and a two-day pause). A completed sign-in from that address, or the medical
-director's unlock, forgets the count at once.
+limit, so guesses paced to stay under it still add up to a lock and the doubling: four every 15
+minutes get 9 tries in six hours, not 96. Once the count has reached the limit it is forgotten a
+day after the longest cool-off (two days after the last failure). Pausing until the count is
+forgotten buys five fresh tries and the short cool-offs again, and no pacing gets much more than
+four tries a day from one address at one account: four and a day's pause make four a day; ten (the
+tenth at 7 h 45 min) and the two days' pause, ten every 55 h 45 min. A completed sign-in from that
+address, or the medical director's unlock, forgets the count at once.
 
 Wrong passwords and wrong second-factor codes count alike, so a stolen password does not buy
 unlimited guesses at the code. The count is cleared only when both steps succeed

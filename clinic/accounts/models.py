@@ -220,7 +220,10 @@ class AnonymousRequestTally(models.Model):
 
     The address's own row has an empty action and key and counts every such request and event; a
     row per action and key (the username typed for a name no account has, or the email a password
-    reset was asked for) counts the repeats that wrote no event of their own."""
+    reset was asked for) counts the repeats that wrote no event of their own. Rows with no address
+    and the action `accounts.wrong_passwords_at_account` count the wrong passwords against one
+    existing account (the key: its username) from every address in the hour, which caps how many of
+    them are audited (clinic.accounts.actions.record_login_failed)."""
 
     address = models.CharField(max_length=45, blank=True, help_text="Empty when the address is unknown.")
     hour_start = models.DateTimeField()

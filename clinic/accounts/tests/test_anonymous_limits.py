@@ -296,7 +296,8 @@ def test_requests_arriving_together_take_the_last_place_once(transactional_db, m
     if locked:
         assert errors == []
         assert sorted(event.action for event in results if event) == [UNAUDITED, "accounts.login_failed"]
-        assert _actions() == ["accounts.login_failed"] * LIMIT + [UNAUDITED]
+        # Decided in order, written in whatever order the writers then reach the chain.
+        assert sorted(_actions()) == sorted(["accounts.login_failed"] * LIMIT + [UNAUDITED])
         assert AnonymousRequestTally.objects.get(address=FLOOD, action="").requests == LIMIT - 1 + writers
     elif connection.vendor == "postgresql":
         assert (errors, written) == ([], LIMIT - 1 + writers)

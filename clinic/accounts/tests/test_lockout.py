@@ -8,16 +8,18 @@ import pytest
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
+from django.db import OperationalError, connection
 from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from clinic.accounts import actions, lockout
 from clinic.accounts.forms import LoginForm
-from clinic.accounts.models import StaffUser, canonical_username
+from clinic.accounts.models import AnonymousRequestTally, StaffUser, canonical_username
 from clinic.accounts.tests.factories import PASSWORD, AuthenticatorFactory, StaffUserFactory
 from clinic.accounts.tests.otp import code_now, wrong_code
 from clinic.audit.models import AuditEvent
+from tests import race
 
 LIMIT = 5
 HOME = "10.0.0.1"       # where the account's owner signs in
@@ -457,6 +459,47 @@ def test_the_cap_on_wrong_passwords_lasts_to_the_end_of_the_clock_hour(client, d
     latest = AuditEvent.objects.latest("seq")
     assert (latest.action, latest.ip, latest.occurred_at) == (
         "accounts.login_failed", "198.51.100.43", dt.datetime(2026, 11, 24, 15, tzinfo=dt.UTC))
+
+
+def _unlocked_account_row(*, username, hour_start):
+    row, _ = AnonymousRequestTally.objects.get_or_create(
+        address="", hour_start=hour_start, action=actions.WRONG_PASSWORDS_AT_ACCOUNT, key=username)
+    return row
+
+
+@pytest.mark.slow
+@race.VARIANTS
+def test_wrong_passwords_arriving_together_take_the_accounts_last_place_once(
+        transactional_db, monkeypatch, nurse, now, locked):
+    def wrong_password(address):
+        return actions.record_login_failed(typed_username="nurse", address=address,
+                                           step=actions.SignInStep.PASSWORD, failures=1, locked=False, now=now)
+
+    for n in range(actions.AUDITED_FAILURES - 1):
+        wrong_password(f"198.51.100.{n + 1}")
+    writers = race.writers()
+    gate = race.Gate(writers)
+    if locked:
+        race.meet_at_lock(monkeypatch, actions, "_locked_account_row", gate)
+    else:
+        race.drop_lock(monkeypatch, actions, "_locked_account_row", _unlocked_account_row)
+        race.meet_after(monkeypatch, actions, "_locked_account_row", gate)
+    addresses = iter(f"192.0.2.{n + 1}" for n in range(writers))
+
+    results, errors = race.run(lambda: wrong_password(next(addresses)), writers=writers)
+
+    written = sorted(AuditEvent.objects.values_list("action", flat=True))
+    if locked:
+        assert errors == []
+        assert sorted(event.action for event in results if event) == [
+            "accounts.login_failed", "accounts.login_failures_unaudited"]
+        assert written == ["accounts.login_failed"] * actions.AUDITED_FAILURES + [
+            "accounts.login_failures_unaudited"]
+    elif connection.vendor == "postgresql":
+        # Every writer read the same count, so every one wrote, and the cap said nothing.
+        assert (errors, written) == ([], ["accounts.login_failed"] * (actions.AUDITED_FAILURES - 1 + writers))
+    else:
+        assert {type(error) for error in errors} == {OperationalError}
 
 
 def test_the_lock_of_an_account_is_audited_whatever_flood_came_before(client, nurse, sign_in_clock):
