@@ -181,7 +181,11 @@ def counted_address(address: str | None) -> str | None:
 def shown_address(counted: str | None) -> str | None:
     """A counted address as staff and the audit trail see it: an IPv6 one as the network it stands
     for (2001:db8:1:2::/64)."""
-    return f"{counted}/{IPV6_NETWORK_BITS}" if counted and ":" in counted else counted
+    try:
+        is_ipv6 = isinstance(ipaddress.ip_address(counted or ""), ipaddress.IPv6Address)
+    except ValueError:
+        is_ipv6 = False
+    return f"{counted}/{IPV6_NETWORK_BITS}" if is_ipv6 else counted
 
 
 def counted_username(typed: str) -> str:

@@ -310,6 +310,14 @@ def test_an_ipv6_client_counts_by_its_64_and_an_ipv4_one_as_itself(address, coun
     assert lockout.counted_address(address) == counted
 
 
+@pytest.mark.parametrize(("counted", "shown"), [
+    ("2001:db8:0:7::", "2001:db8:0:7::/64"), ("203.0.113.9", "203.0.113.9"), ("odd:value", "odd:value"),
+    (None, None),
+])
+def test_a_counted_ipv6_client_is_shown_as_its_network(counted, shown):
+    assert lockout.shown_address(counted) == shown
+
+
 def test_forty_addresses_in_one_ipv6_64_count_as_one_client(client, nurse, signed_in, director):
     AuthenticatorFactory(user=nurse)
     addresses = [f"2001:db8:0:7::{n + 1:x}" for n in range(40)]
