@@ -254,6 +254,9 @@ def _result(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "patients": PATIENTS, "measure_s": MEASURE_S, "warmup_requests_per_client": load.WARMUP_REQUESTS,
         "variants": {name: variant.what for name, variant in VARIANTS.items()},
         "orders": ORDERS,
+        "other_cpu_percent_limit": OTHER_CPU_PERCENT_LIMIT, "attempts_at_most": ATTEMPTS,
+        "runs_over_other_cpu_limit": sum(outcome["cpu_other_percent"] > OTHER_CPU_PERCENT_LIMIT
+                                         for outcomes in runs.values() for outcome in outcomes),
         "median_and_spread": summary,
         "runs": runs,
         "lock_cost_throughput": round(cost, 4),
@@ -288,7 +291,8 @@ def _line(outcome: dict[str, Any]) -> str:
             f"hold {outcome.get('head_hold_ms_mean')} ms (held {outcome.get('head_held_share')}), "
             f"CPU {outcome['cpu_busy_percent']:.0f} % "
             f"(server {outcome['cpu_s']['server']:.0f} s, postgres {outcome['cpu_s']['postgres']:.0f} s, "
-            f"clients {outcome['cpu_s']['clients']:.0f} s, other {outcome['cpu_s']['other']:.0f} s = "
+            f"clients {outcome['cpu_s']['clients']:.0f} s, measuring {outcome['cpu_s']['measuring']:.1f} s, "
+            f"other {outcome['cpu_s']['other']:.0f} s = "
             f"{outcome['cpu_other_percent']:.0f} %)")
 
 

@@ -4,7 +4,9 @@ CLIENT_PROCESSES processes of threads share CLIENTS clients, so the clients' own
 beside the server on a small machine. Every client warms up, then all start together on a barrier
 and open charts for a fixed time; each request's latency is kept. Meanwhile the server's workers',
 the database backends' and the whole machine's CPU time are read from /proc, and PostgreSQL's
-backends waiting on a lock are counted every SAMPLE_S.
+backends waiting on a lock are counted every SAMPLE_S. The benchmark's own process and the sampler's
+database backend are counted apart ("measuring"), so that what is left ("other") is work that is not
+the benchmark's: another program on the machine, or PostgreSQL's background processes.
 """
 
 import multiprocessing
@@ -23,7 +25,7 @@ import requests
 CLIENTS = 32
 CLIENT_PROCESSES = 2
 WARMUP_REQUESTS = 10
-SAMPLE_S = 0.05
+SAMPLE_S = 0.2
 START_TIMEOUT_S = 300
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 BACKENDS = """SELECT pid FROM pg_stat_activity
@@ -73,6 +75,7 @@ def drive(*, base_url: str, clients: list[dict[str, Any]], measure_s: float, ser
     before_measuring = snapshot()
     url = os.environ["DATABASE_URL"]
     before = _cpu_ticks(server_pid=server_pid, url=url)
+    own_before = _own_cpu_s()
     sampler = _LockSampler(url)
     sampler.start()
     go.wait(timeout=START_TIMEOUT_S)
@@ -80,15 +83,16 @@ def drive(*, base_url: str, clients: list[dict[str, Any]], measure_s: float, ser
     parts = [results.get(timeout=measure_s + START_TIMEOUT_S) for _ in processes]
     until = time.time()
     sampler.stop()
+    own_s = _own_cpu_s() - own_before
     after = _cpu_ticks(server_pid=server_pid, url=url)
     for process in processes:
         process.join(timeout=30)
-    return {**_figures(parts, sampler=sampler, before=before, after=after),
+    return {**_figures(parts, sampler=sampler, before=before, after=after, measuring_s=own_s),
             "snapshot": before_measuring, "window": (since, until)}
 
 
 def _figures(parts: list[dict[str, Any]], *, sampler: "_LockSampler", before: dict[str, Any],
-             after: dict[str, Any]) -> dict[str, Any]:
+             after: dict[str, Any], measuring_s: float) -> dict[str, Any]:
     latencies_ms = sorted(latency for part in parts for latency in part["latencies_ms"])
     if len(latencies_ms) < 2:
         examples = sorted({example for part in parts for example in part["error_examples"]})
@@ -98,6 +102,8 @@ def _figures(parts: list[dict[str, Any]], *, sampler: "_LockSampler", before: di
     cuts = statistics.quantiles(latencies_ms, n=100, method="inclusive")
     cpu_s = {part: _delta_s(before[part], after[part]) for part in ("server", "postgres")}
     cpu_s["clients"] = sum(part["cpu_s"] for part in parts)
+    # The sampler's backend ended with the sampler, so it is not among the backends read after.
+    cpu_s["measuring"] = measuring_s + sampler.backend_ticks / TICKS_PER_S
     busy_s = (after["machine_busy"] - before["machine_busy"]) / TICKS_PER_S
     cpu_s["other"] = max(busy_s - sum(cpu_s.values()), 0.0)
     capacity_s = elapsed_s * (os.cpu_count() or 1)
@@ -202,16 +208,20 @@ class _LockSampler(threading.Thread):
         self.waiting: list[int] = []
         self.active: list[int] = []
         self.holders: list[tuple[str, int]] = []
+        self.backend_ticks = 0
         self._stopped = threading.Event()
 
     def run(self) -> None:
         with psycopg.connect(self.url, autocommit=True) as connection:
+            pid = connection.execute("SELECT pg_backend_pid()").fetchone()[0]
+            started = _stat(pid).get("ticks", 0)
             while not self._stopped.wait(SAMPLE_S):
                 waiting, active, holders = connection.execute(SAMPLE).fetchone()
                 self.waiting.append(waiting)
                 self.active.append(active)
                 self.holders += [(state, int(age_ms)) for state, age_ms in
                                  (holder.rsplit(" ", 1) for holder in holders)]
+            self.backend_ticks = _stat(pid).get("ticks", 0) - started
 
     def stop(self) -> None:
         self._stopped.set()
@@ -226,6 +236,11 @@ def _cpu_ticks(*, server_pid: int, url: str) -> dict[str, Any]:
     return {"server": {pid: _stat(pid).get("ticks", 0) for pid in [server_pid, *workers]},
             "postgres": {pid: _stat(pid).get("ticks", 0) for pid in backends},
             "machine_busy": _machine_busy_ticks()}
+
+
+def _own_cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _delta_s(before: dict[int, int], after: dict[int, int]) -> float:
