@@ -163,6 +163,7 @@ def test_wrong_codes_and_their_lock_are_audited_even_after_a_flood_of_wrong_pass
     assert AuditEvent.objects.filter(action="accounts.login_failures_unaudited").count() == 1
 
 
+@pytest.mark.slow
 def test_the_lock_of_an_account_is_audited_after_the_address_has_spent_its_hours_events(db, nurse, one_instant):
     for n in range(LIMIT + 1):
         _sign_in(Client(), f"guess{n}", "not the password", FLOOD)
@@ -176,6 +177,7 @@ def test_the_lock_of_an_account_is_audited_after_the_address_has_spent_its_hours
         "accounts.locked_out", str(nurse.pk), FLOOD, 5)
 
 
+@pytest.mark.slow
 def test_forty_addresses_in_one_ipv6_64_share_one_hourly_limit(db, one_instant):
     addresses = [f"2001:db8:0:9::{n + 1:x}" for n in range(40)]
 

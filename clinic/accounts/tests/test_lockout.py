@@ -194,6 +194,7 @@ def _guess_as_let(client, sign_in_clock, tries):
 FIRST_TEN = [0] * LIMIT + [15, 45, 105, 225, 465]  # minutes: the tenth try at 7 h 45 min
 
 
+@pytest.mark.slow
 def test_guessing_as_fast_as_let_gets_12_tries_in_32_hours_then_one_a_day(client, sign_in_clock, guesses):
     _guess_as_let(client, sign_in_clock, 15)
 
@@ -202,6 +203,7 @@ def test_guessing_as_fast_as_let_gets_12_tries_in_32_hours_then_one_a_day(client
     assert [minute - 1905 for minute in guesses[11:]] == [0, 1440, 2880, 4320]
 
 
+@pytest.mark.slow
 def test_four_guesses_every_15_minutes_still_lock_and_get_9_tries_in_6_hours(client, sign_in_clock, guesses):
     statuses = []
     for _ in range(6 * 4):
@@ -443,6 +445,7 @@ def _flood(client, *, addresses, first=1):
         _sign_in(client, "director", "not the password", address=f"198.51.100.{n}")
 
 
+@pytest.mark.slow
 def test_a_flood_from_many_addresses_is_audited_up_to_the_hours_cap_then_once(client, director, sign_in_clock):
     _flood(client, addresses=60)
 
@@ -454,6 +457,7 @@ def test_a_flood_from_many_addresses_is_audited_up_to_the_hours_cap_then_once(cl
         21, 20, "2026-11-24T15:00:00+00:00")
 
 
+@pytest.mark.slow
 def test_the_cap_on_wrong_passwords_lasts_to_the_end_of_the_clock_hour(client, director, sign_in_clock):
     _flood(client, addresses=21)  # at 14:30 UTC
     sign_in_clock.advance(minutes=16)
@@ -510,6 +514,7 @@ def test_wrong_passwords_arriving_together_take_the_accounts_last_place_once(
         assert {type(error) for error in errors} == {OperationalError}
 
 
+@pytest.mark.slow
 def test_the_lock_of_an_account_is_audited_whatever_flood_came_before(client, nurse, sign_in_clock):
     for n in range(actions.AUDITED_FAILURES + 1):
         _sign_in(client, "nurse", "not the password", address=f"198.51.100.{n + 1}")
