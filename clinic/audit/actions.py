@@ -128,8 +128,12 @@ def _still_to_name_today(*, actor: Any, now: datetime, action: str, site_id: int
 
 
 def _site_day(*, site_id: int, now: datetime) -> tuple[datetime, datetime]:
-    """From the site's midnight to its next, which is 23 or 25 hours later across a clock change."""
-    zone = zoneinfo.ZoneInfo(Site.objects.values_list("time_zone", flat=True).get(pk=site_id))
+    return zone_day(now=now, time_zone=Site.objects.values_list("time_zone", flat=True).get(pk=site_id))
+
+
+def zone_day(*, now: datetime, time_zone: str) -> tuple[datetime, datetime]:
+    """From midnight to midnight in the zone, which is 23 or 25 hours across a clock change."""
+    zone = zoneinfo.ZoneInfo(time_zone)
     day = now.astimezone(zone).date()
     return (datetime.combine(day, time.min, tzinfo=zone),
             datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone))

@@ -7,14 +7,13 @@ sequential ids therefore leaves one event per id tried, and the same refusal aga
 nothing, so repeats cannot fill the trail.
 """
 
-import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
-from clinic.audit.actions import locked_chain_head, record_event
+from clinic.audit.actions import locked_chain_head, record_event, zone_day
 from clinic.audit.chain import chain_for
 from clinic.audit.models import AuditEvent
 from clinic.audit.queries import REFUSED_ACTION
@@ -58,7 +57,7 @@ def record_refusal(*, actor: Any, now: datetime, refusal: Refusal, site_id: int 
     Runs in its own transaction: the refused work wrote nothing, but the refusal is kept.
     """
     chain = chain_for(actor.organisation_id)
-    day_start, day_end = _day(now=now, time_zone=time_zone)
+    day_start, day_end = zone_day(now=now, time_zone=time_zone)
     recorded = AuditEvent.objects.filter(
         chain=chain, actor_id=actor.pk, action=REFUSED_ACTION, occurred_at__gte=day_start,
         occurred_at__lt=day_end, data__counted_as=refusal.counted_as)
@@ -94,11 +93,3 @@ def _stored(refusal: Refusal) -> dict[str, Any]:
         "asked": {name: value[:ARGUMENT_CHARS] for name, value in refusal.arguments.items()},
         "counted_as": refusal.counted_as,
     }
-
-
-def _day(*, now: datetime, time_zone: str) -> tuple[datetime, datetime]:
-    """From midnight to midnight in the zone, which is 23 or 25 hours across a clock change."""
-    zone = zoneinfo.ZoneInfo(time_zone)
-    day = now.astimezone(zone).date()
-    return (datetime.combine(day, time.min, tzinfo=zone),
-            datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone))
