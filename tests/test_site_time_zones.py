@@ -210,8 +210,8 @@ def test_history_shows_the_site_s_time_and_names_the_zone_only_when_it_is_not_th
     at_kiritimati = _history_times(working_at(signed_in, director, kiritimati), patient)
     at_pago_pago = _history_times(working_at(signed_in, director, pago_pago), patient)
 
-    assert at_kiritimati == [("2026-11-25T00:30:00+14:00", "", "2026-11-25 00:30")]
-    assert at_pago_pago == [("2026-11-25T00:30:00+14:00", "Pacific/Kiritimati", "2026-11-25 00:30 UTC+14")]
+    assert at_kiritimati == [("2026-11-25T00:30:00+14:00", "", "25 Nov 2026 00:30")]
+    assert at_pago_pago == [("2026-11-25T00:30:00+14:00", "Pacific/Kiritimati", "25 Nov 2026 00:30 UTC+14")]
 
 
 def test_changing_a_site_s_zone_changes_the_times_shown(signed_in, director, kiritimati, pago_pago):
@@ -225,8 +225,8 @@ def test_changing_a_site_s_zone_changes_the_times_shown(signed_in, director, kir
     after = shown_times(client.get(reverse("patients:intake", args=[patient.pk])).content.decode())
     history = _history_times(client, patient)
 
-    assert before == [("2026-11-25T00:30:00+14:00", "Pacific/Kiritimati", "2026-11-25 00:30 UTC+14")]
-    assert after == [("2026-11-23T23:30:00-11:00", "", "2026-11-23 23:30")]
+    assert before == [("2026-11-25T00:30:00+14:00", "Pacific/Kiritimati", "25 Nov 2026 00:30 UTC+14")]
+    assert after == [("2026-11-23T23:30:00-11:00", "", "23 Nov 2026 23:30")]
     assert history == after
 
 
@@ -240,8 +240,8 @@ def test_the_hour_the_clocks_repeat_is_told_apart(signed_in, director, new_york)
 
     page = _history_times(working_at(signed_in, director, new_york), patient)
 
-    assert page == [("2026-11-01T01:30:00-05:00", "America/New_York", "2026-11-01 01:30 EST"),
-                    ("2026-11-01T01:30:00-04:00", "America/New_York", "2026-11-01 01:30 EDT")]
+    assert page == [("2026-11-01T01:30:00-05:00", "America/New_York", "1 Nov 2026 01:30 EST"),
+                    ("2026-11-01T01:30:00-04:00", "America/New_York", "1 Nov 2026 01:30 EDT")]
 
 
 def test_the_audit_trail_shows_each_event_at_its_site_s_time(signed_in, director, kiritimati, pago_pago):

@@ -30,7 +30,7 @@ def test_token_list_shows_name_prefix_use_and_revocation(signed_in, nurse, now):
     assert [t.name for t in response.context["tokens"]] == ["Live one", "Old one"]
     page = response.content.decode()
     assert f"{live.prefix}…" in page
-    assert "Revoked 2026-11-24" in page
+    assert "Revoked 24 Nov 2026" in page
 
 
 def test_token_name_is_required(signed_in, nurse):

@@ -13,7 +13,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def site_time(value: dt.datetime | None, zone_name: str = "", fmt: str = "Y-m-d H:i") -> SafeString | str:
+def site_time(value: dt.datetime | None, zone_name: str = "", fmt: str = "j M Y H:i") -> SafeString | str:
     """`value` in the zone `zone_name` (the zone the page runs in when empty), as a <time> element.
 
     The page runs in the zone of the site the user works at; a time of another site's zone carries
