@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from stdnum import luhn
@@ -100,6 +101,11 @@ class Patient(models.Model):
                                        default=ReferralSource.SELF)
     referring_clinician = models.ForeignKey(ReferringClinician, on_delete=models.PROTECT,
                                             null=True, blank=True, related_name="patients")
+    # "No known drug allergies", as asked and recorded: who said so and when. Empty means not yet
+    # recorded, never "none"; adding an allergy clears it.
+    nkda_recorded_at = models.DateTimeField("no known drug allergies recorded at", null=True, blank=True)
+    nkda_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="+")
     # "family, given" folded by clinic.patients.names.person_key: what the duplicate check compares.
     # Kept in step by the actions.
     name_key = models.CharField(max_length=402, db_index=True, editable=False)
