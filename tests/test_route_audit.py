@@ -81,7 +81,7 @@ CASES = [
     Case("patients:edit", "patients.updated", "post", role="front_desk", data=PATIENT_FIELDS),
     Case("patients:intake", "patients.intake_viewed"),
     Case("patients:safety_history", "patients.safety_history_form_viewed"),
-    Case("patients:safety_history", "patients.safety_history_saved", "post", data={"pregnant": "no"}),
+    Case("patients:safety_history", "patients.safety_history_saved", "post", data={"pregnancy": "none"}),
     Case("patients:intake_add", "patients.medication_form_viewed"),
     Case("patients:intake_add", "patients.medication_added", "post", data=MEDICATION),
     Case("patients:intake_edit", "patients.medication_form_viewed"),

@@ -19,7 +19,7 @@ from clinic.patients.models import (
 )
 from clinic.patients.models.records import DocumentKind
 from clinic.patients.models.registry import NPI_DIGITS_MESSAGE
-from clinic.rules import icd10
+from clinic.rules import icd10, safety_history
 from clinic.rules.birth_date import ImplausibleBirthDate, check_birth_date
 from clinic.rules.physiological_ranges import RANGES
 from clinic.rules.safety_history import SAFETY_LABELS
@@ -195,25 +195,55 @@ INTAKE_FORMS: dict[str, type[forms.ModelForm]] = {
     "result": ResultForm,
 }
 
-YES_NO_UNKNOWN = (("", "Not asked"), ("yes", "Yes"), ("no", "No"))
-
-
 class SafetyHistoryForm(forms.Form):
+    """The safety history by topic (clinic.rules.safety_history.SAFETY_GROUPS): one set of boxes per
+    group, each question a box ticked for Yes, and "None of these". What an answered or a blank group
+    means is clinic.rules.safety_history.group_answers's rule."""
+
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, before: dict[str, bool | None] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, label in SAFETY_LABELS.items():
-            self.fields[name] = forms.ChoiceField(label=label, choices=YES_NO_UNKNOWN, required=False,
-                                                  widget=forms.RadioSelect)
+        self.before = before or {}
+        for key, title, questions in safety_history.SAFETY_GROUPS:
+            choices = [(name, SAFETY_LABELS[name]) for name in questions]
+            self.fields[key] = forms.MultipleChoiceField(
+                label=title, required=False, widget=forms.CheckboxSelectMultiple,
+                choices=[*choices, (safety_history.NONE_OF_THESE, "None of these")])
+        self.order_fields([key for key, _, _ in safety_history.SAFETY_GROUPS] + ["notes"])
 
     @staticmethod
-    def initial_from(answers: dict[str, bool | None], notes: str) -> dict[str, str]:
-        initial = {name: "" if value is None else ("yes" if value else "no") for name, value in answers.items()}
-        return {**initial, "notes": notes}
+    def initial_from(answers: dict[str, bool | None], notes: str) -> dict[str, Any]:
+        """The boxes that show what is recorded: each Yes ticked, and "None of these" for a group
+        answered No throughout."""
+        initial: dict[str, Any] = {"notes": notes}
+        for key, _, questions in safety_history.SAFETY_GROUPS:
+            values = [answers.get(name) for name in questions]
+            if all(value is False for value in values):
+                initial[key] = [safety_history.NONE_OF_THESE]
+            else:
+                initial[key] = [name for name in questions if answers.get(name) is True]
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        ticked = {key: set(data.get(key) or ()) for key, _, _ in safety_history.SAFETY_GROUPS}
+        try:
+            self.cleaned_answers = safety_history.group_answers(ticked=ticked, before=self.before)
+        except safety_history.SafetyAnswersConflict as error:
+            self.add_error(error.field, error.message)
+        return data
 
     def answers(self) -> dict[str, bool | None]:
-        return {name: {"yes": True, "no": False}.get(self.cleaned_data[name]) for name in SAFETY_LABELS}
+        return self.cleaned_answers
+
+    def groups(self) -> list[dict[str, Any]]:
+        """Each group's field with the questions recorded in it as not asked, for the page."""
+        rows = []
+        for key, _, questions in safety_history.SAFETY_GROUPS:
+            not_asked = [SAFETY_LABELS[name] for name in questions if self.before.get(name) is None]
+            rows.append({"field": self[key], "not_asked": not_asked if len(not_asked) < len(questions) else []})
+        return rows
 
 
 class DocumentForm(forms.Form):

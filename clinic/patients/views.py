@@ -16,6 +16,7 @@ from clinic.accounts.access import clinical_staff_only, get_visible_or_404
 from clinic.audit.actions import record_event
 from clinic.patients import actions, forms, queries
 from clinic.patients.models import Document, OtherDiagnosis, Patient
+from clinic.patients.revisions import revision_rows
 from clinic.rules.errors import DomainError
 from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.sites.queries import site_today
@@ -202,8 +203,9 @@ def safety_history(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_visible_or_404(Patient.objects.select_related("safety_history"), user=request.user,
                                  pk=patient_id)
     history = getattr(patient, "safety_history", None)
-    initial = forms.SafetyHistoryForm.initial_from(history.answers(), history.notes) if history else {}
-    form = forms.SafetyHistoryForm(request.POST or None, initial=initial)
+    before = history.answers() if history else {}
+    initial = forms.SafetyHistoryForm.initial_from(before, history.notes) if history else {}
+    form = forms.SafetyHistoryForm(request.POST or None, initial=initial, before=before)
     if request.method == "POST" and form.is_valid():
         actions.save_safety_history(actor=request.user, now=timezone.now(), patient=patient,
                                     answers=form.answers(), notes=form.cleaned_data["notes"])
@@ -257,7 +259,8 @@ def history(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_visible_or_404(Patient.objects.select_related("site"), user=request.user, pk=patient_id)
     page = Paginator(queries.revisions(patient=patient), 100).get_page(request.GET.get("page"))
     _audit_view(request, "patients.history_viewed", patient)
-    return render(request, "patients/history.html", {"patient": patient, "page": page, "tab": "history"})
+    return render(request, "patients/history.html", {"patient": patient, "page": page, "tab": "history",
+                                                     "rows": revision_rows(page.object_list)})
 
 
 @login_required

@@ -6,6 +6,8 @@ The patients app stores one column per question, the forms and the API ask them 
 screening reads them by name: this table is their one definition.
 """
 
+from clinic.rules.errors import DomainError
+
 # (name, label, the §3 rule the answer feeds)
 SAFETY_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("psychosis_current", "Current psychosis", "HS_PSYCHOSIS_ACTIVE"),
@@ -39,3 +41,53 @@ SAFETY_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("dissociative_disorder", "Primary dissociative disorder", "CA_DISSOCIATIVE"),
 )
 SAFETY_LABELS = {name: label for name, label, _ in SAFETY_ITEMS}
+
+# The questions by topic, as the intake asks them (product choice: grouped so that one answer,
+# "none of these", covers a topic; every question belongs to exactly one group).
+# (key, title, question names)
+SAFETY_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("mental_health", "Psychosis, mood and dissociation", (
+        "psychosis_current", "psychotic_features_this_episode", "psychosis_past", "mania_current",
+        "hypomania_current", "bipolar_disorder", "dissociative_disorder")),
+    ("heart_vessels", "Heart, blood pressure and blood vessels", (
+        "cardiovascular_unstable", "hypertension_uncontrolled", "hypertension_controlled", "aneurysm",
+        "arteriovenous_malformation", "intracerebral_haemorrhage_past")),
+    ("pregnancy", "Pregnancy and breastfeeding", ("pregnant", "could_become_pregnant", "breastfeeding")),
+    ("substances", "Ketamine and other substances", (
+        "ketamine_hypersensitivity", "substance_use_disorder_current", "ketamine_non_medical_current",
+        "substance_use_disorder_past", "ketamine_misuse_past")),
+    ("liver_bladder", "Liver and bladder", (
+        "hepatic_impairment_severe", "liver_disease", "urinary_symptoms_current", "cystitis_past")),
+    ("brain", "Brain, eyes and nerves", (
+        "raised_intracranial_or_intraocular_pressure", "epilepsy_recent_seizure", "neurocognitive_disorder",
+        "traumatic_brain_injury_symptomatic")),
+)
+NONE_OF_THESE = "none"
+
+
+class SafetyAnswersConflict(DomainError):
+    code = "SAFETY_ANSWERS_CONFLICT"
+
+
+def group_answers(*, ticked: dict[str, set[str]], before: dict[str, bool | None]) -> dict[str, bool | None]:
+    """Every question's answer from what was ticked in each group (`ticked`: group key → the names
+    ticked there, NONE_OF_THESE included) and the answers recorded before.
+
+    A ticked question is Yes. A group with anything ticked, "none of these" included, is answered
+    whole: its unticked questions are No. In a group with nothing ticked, a question recorded as No
+    stays No and every other one is not asked (None): unticking a Yes never turns it into a No.
+    "None of these" beside a ticked question is refused, naming both."""
+    answers: dict[str, bool | None] = {}
+    for key, title, names in SAFETY_GROUPS:
+        chosen = ticked.get(key, set())
+        questions = chosen - {NONE_OF_THESE}
+        if NONE_OF_THESE in chosen and questions:
+            listed = ", ".join(SAFETY_LABELS[name] for name in names if name in questions)
+            raise SafetyAnswersConflict(f"{title}: “None of these” is ticked together with {listed}. "
+                                        "Untick one or the other.", field=key)
+        for name in names:
+            if chosen:
+                answers[name] = name in questions
+            else:
+                answers[name] = False if before.get(name) is False else None
+    return answers

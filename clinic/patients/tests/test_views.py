@@ -261,15 +261,51 @@ def test_changing_a_medicine_keeps_the_old_value_in_history(signed_in, nurse, ma
     assert AuditEvent.objects.filter(action="patients.medication_changed").count() == 1
 
 
-def test_safety_history_stores_yes_no_and_not_asked(signed_in, prescriber, main_site):
+def test_safety_history_by_topic_stores_yes_no_and_not_asked(signed_in, prescriber, main_site):
     patient = PatientFactory(site=main_site)
 
     signed_in(prescriber).post(reverse("patients:safety_history", args=[patient.pk]),
-                               {"psychosis_current": "no", "hypertension_controlled": "yes", "notes": "On amlodipine"})
+                               {"mental_health": ["none"], "heart_vessels": ["hypertension_controlled"],
+                                "notes": "On amlodipine"})
 
     history = patient.__class__.objects.get(pk=patient.pk).safety_history
-    assert (history.psychosis_current, history.hypertension_controlled, history.pregnant) == (False, True, None)
+    assert (history.psychosis_current, history.hypertension_controlled, history.aneurysm, history.pregnant) == (
+        False, True, False, None)
     assert history.notes == "On amlodipine"
+
+
+def test_safety_history_form_shows_what_is_recorded_and_saving_it_unchanged_changes_nothing(
+        signed_in, prescriber, main_site, now):
+    patient = PatientFactory(site=main_site)
+    actions.save_safety_history(actor=prescriber, now=now, patient=patient,
+                                answers={"pregnant": True, "aneurysm": False, "cystitis_past": False})
+    client = signed_in(prescriber)
+    form = client.get(reverse("patients:safety_history", args=[patient.pk])).context["form"]
+
+    client.post(reverse("patients:safety_history", args=[patient.pk]),
+                {**{key: form[key].value() for key in ("mental_health", "heart_vessels", "pregnancy",
+                                                        "substances", "liver_bladder", "brain")}, "notes": ""})
+
+    assert form["pregnancy"].value() == ["pregnant"]
+    history = SafetyHistory.objects.get(patient=patient)
+    assert (history.pregnant, history.could_become_pregnant, history.aneurysm, history.cystitis_past,
+            history.liver_disease) == (True, False, False, False, None)
+    page = client.get(reverse("patients:safety_history", args=[patient.pk])).content.decode()
+    assert "Not asked yet: Poorly controlled cardiovascular disease" in page
+
+
+def test_none_of_these_beside_a_tick_is_refused_and_keeps_what_was_ticked(signed_in, prescriber, main_site):
+    patient = PatientFactory(site=main_site)
+
+    response = signed_in(prescriber).post(reverse("patients:safety_history", args=[patient.pk]),
+                                          {"pregnancy": ["none", "breastfeeding"], "brain": ["none"]})
+
+    assert not SafetyHistory.objects.filter(patient=patient).exists()
+    assert response.context["form"]["pregnancy"].errors == [
+        "Pregnancy and breastfeeding: “None of these” is ticked together with Breastfeeding. Untick one or the other."]
+    assert response.context["form"]["brain"].value() == ["none"]
+    page = response.content.decode()
+    assert "data-error-summary" in page and 'href="#id_pregnancy_0"' in page
 
 
 def test_document_upload_and_download_are_audited(signed_in, nurse, main_site, settings, tmp_path):
@@ -355,7 +391,7 @@ def test_forms_keep_drafts_under_a_name_per_record_and_a_save_confirms_it(signed
     client = signed_in(nurse)
 
     form_page = client.get(reverse("patients:safety_history", args=[patient.pk])).content.decode()
-    client.post(reverse("patients:safety_history", args=[patient.pk]), {"pregnant": "no"})
+    client.post(reverse("patients:safety_history", args=[patient.pk]), {"pregnancy": ["none"]})
     next_page = client.get(reverse("patients:intake", args=[patient.pk])).content.decode()
 
     assert f'data-keep-draft="safety-{patient.pk}"' in form_page

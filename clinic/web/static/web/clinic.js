@@ -1,13 +1,24 @@
 // Page behaviour shared by every page. No inline scripts anywhere: the CSP forbids them.
 //
 // Drafts. A form marked data-keep-draft="NAME" is copied to this tab's sessionStorage as it is
-// typed. NAME is unique per record, e.g. data-keep-draft="vitals-{{ infusion.pk }}"; a form
-// without a NAME keeps no draft. The copy is dropped only when the server confirms the save: the view
+// typed, under the signed-in user and NAME. NAME is unique per form and record, e.g.
+// data-keep-draft="vitals-{{ infusion.pk }}", and ends in "-new" for a form that creates a record; a
+// form without a NAME keeps no draft. The copy is dropped when the server confirms the save: the view
 // calls clinic.web.drafts.confirm_saved(request, NAME) and the next page carries
 // <body data-saved-forms="NAME …"> (an htmx partial answering a save may carry
-// data-saved-forms="NAME" on any element instead). A submit that meets the idle timeout is never
-// confirmed, so after signing in again the form comes back with what was typed. Signing out on
-// purpose drops every draft, so the next person at a shared tablet finds none.
+// data-saved-forms="NAME" on any element instead). A draft comes back only to the same form, for the
+// same record and the same user, with a note offering to discard it. A form for a new record comes back
+// only when it was sent and no answer came (a submit that met the idle timeout), never from an entry
+// abandoned earlier, so a new registration never starts pre-filled. Cancel (a link in the form's
+// .actions) discards the draft, and signing out drops every draft, so the next person at a shared
+// tablet finds none.
+//
+// Error summaries. A form answered with errors starts with a summary (web/_form_errors.html,
+// data-error-summary) listing each error with a link to its field; the summary takes the focus, so
+// a screen reader reads it and a keyboard user is one Tab from the first field to fix.
+//
+// Exclusive choices. In a <fieldset data-exclusive-group>, ticking the box valued "none" ("None of
+// these") unticks the others, and ticking another unticks it; the server still refuses both ticked.
 //
 // Polls. A request htmx makes on its own (hx-trigger="every 30s", "load", or an event a script
 // fired) carries the X-Clinic-Poll header, which the server does not count as activity, so a
@@ -23,8 +34,10 @@
   const POLL_HEADER = "X-Clinic-Poll";
   const NOT_KEPT = new Set(["password", "file", "hidden", "submit", "button", "reset", "image"]);
 
-  const draftKey = (name) => "draft:" + name;
+  const user = () => document.body.dataset.user || "";
+  const draftKey = (name) => "draft:" + user() + ":" + name;
   const formDraftKey = (form) => draftKey(form.dataset.keepDraft);
+  const isNewRecord = (form) => form.dataset.keepDraft.endsWith("-new");
   const keptFields = (form) => Array.from(form.elements).filter((el) => el.name && !NOT_KEPT.has(el.type));
   const isChoice = (el) => el.type === "checkbox" || el.type === "radio";
 
@@ -61,9 +74,14 @@
     return differed;
   }
 
-  function save(form) {
-    try { sessionStorage.setItem(formDraftKey(form), JSON.stringify(read(form))); }
-    catch (error) { /* storage full or switched off: the form still works, without a draft */ }
+  function save(form, sent) {
+    try {
+      sessionStorage.setItem(formDraftKey(form), JSON.stringify({ values: read(form), sent: Boolean(sent) }));
+    } catch (error) { /* storage full or switched off: the form still works, without a draft */ }
+  }
+
+  function discard(form) {
+    sessionStorage.removeItem(formDraftKey(form));
   }
 
   function offerDiscard(form) {
@@ -88,9 +106,21 @@
     if (form.dataset.draftBound || !form.dataset.keepDraft) return;
     form.dataset.draftBound = "1";
     const raw = sessionStorage.getItem(formDraftKey(form));
-    if (raw && write(form, JSON.parse(raw))) offerDiscard(form);
-    form.addEventListener("input", () => save(form));
-    form.addEventListener("change", () => save(form));
+    const draft = raw ? JSON.parse(raw) : null;
+    if (form.querySelector("[data-error-summary]")) {
+      // The server answered the submit with this form: what it shows is what was typed.
+      save(form, false);
+    } else if (draft && (draft.sent || !isNewRecord(form))) {
+      if (write(form, draft.values || {})) offerDiscard(form);
+    } else if (draft) {
+      discard(form);
+    }
+    form.addEventListener("input", () => save(form, false));
+    form.addEventListener("change", () => save(form, false));
+    form.addEventListener("submit", () => save(form, true));
+    for (const link of form.querySelectorAll(".actions a")) {
+      link.addEventListener("click", () => discard(form));
+    }
   }
 
   function dropSavedDrafts(root) {
@@ -118,6 +148,21 @@
     const forms = Array.from(root.querySelectorAll("form[data-keep-draft]"));
     if (root.matches("form[data-keep-draft]")) forms.push(root);
     forms.forEach(keepDraft);
+    const summary = root.querySelector("[data-error-summary]") || (root.matches("[data-error-summary]") ? root : null);
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "start" });
+    }
+  }
+
+  function exclusiveChoice(box) {
+    const group = box.closest("fieldset[data-exclusive-group]");
+    if (!group || !box.checked) return;
+    for (const other of group.querySelectorAll("input[type=checkbox]")) {
+      if (other !== box && (box.value === "none" || other.value === "none")) other.checked = false;
+    }
+    // Let the draft see the boxes just unticked.
+    if (box.form) box.form.dispatchEvent(new Event("input"));
   }
 
   document.addEventListener("DOMContentLoaded", () => start(document.body));
@@ -136,6 +181,9 @@
     const question = event.target.dataset && event.target.dataset.confirm;
     if (question && !window.confirm(question)) { event.preventDefault(); return; }
     if (event.target.matches("form.signout")) dropAllDrafts();
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("fieldset[data-exclusive-group] input[type=checkbox]")) exclusiveChoice(event.target);
   });
   document.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-copy]");
