@@ -118,6 +118,12 @@ class InviteForm(StaffDetailsForm):
     )
     field_order = ["username", "first_name", "last_name", "email", "role", "credentials", "sites"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new colleague starts with the least access; more is a choice made on purpose.
+        self.fields["role"].choices = list(reversed(Role.choices))
+        self.fields["role"].initial = Role.FRONT_DESK
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="What the token is for",

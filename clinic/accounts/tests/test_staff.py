@@ -102,6 +102,14 @@ def test_invite_offers_only_the_directors_own_sites(signed_in, director, main_si
     assert not StaffUser.objects.filter(username="ray").exists()
 
 
+def test_invite_form_starts_on_the_least_privileged_role(signed_in, director):
+    page = signed_in(director).get(reverse("accounts:staff_invite")).content.decode()
+
+    options = re.findall(r'<option value="(\w+)"( selected)?>', page[page.index('name="role"'):])
+    assert [value for value, _ in options[:4]] == ["front_desk", "nurse", "prescriber", "director"]
+    assert [value for value, selected in options[:4] if selected] == ["front_desk"]
+
+
 def test_action_refuses_a_site_of_another_organisation(director, now):
     foreign = SiteFactory(name="Faraway")
 
