@@ -74,3 +74,12 @@ def _first_code_in(group: str, code_set: ModuleType) -> str:
     while children := code_set.get_children(code):
         code = children[0]
     return code
+
+
+def billable_codes(prefix: str) -> list[tuple[str, str]]:
+    """The billable codes (the code set's leaves) at and under a code, with their descriptions, in the
+    code set's order: what a picker offers for one indication's prefix."""
+    code_set = _code_set()
+    prefix = normalise(prefix)
+    codes = [prefix, *code_set.get_descendants(prefix)]
+    return [(code, code_set.get_description(code)) for code in codes if code_set.is_leaf(code)]

@@ -7,6 +7,9 @@ to be checked against the current code set.
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from clinic.rules import icd10
+from clinic.rules.errors import DomainError
+
 SOURCE = "clinical-reference §2.1 (ICD-10-CM tabular list; verify against the current code set)"
 
 # code, label, accepted ICD-10-CM code prefixes
@@ -33,3 +36,59 @@ PRIMARY_SCALES: Mapping[str, str] = MappingProxyType({
     "FIBROMYALGIA": "fiqr",
     "MIGRAINE_CHRONIC": "midas",
 })
+
+# Words people search an indication by that its codes' descriptions do not hold.
+SEARCH_WORDS: Mapping[str, str] = MappingProxyType({
+    "TRD_UNIPOLAR": "depression MDD TRD",
+    "TRD_BIPOLAR": "bipolar depression",
+    "ANXIETY": "anxiety GAD panic social",
+    "PTSD": "PTSD trauma",
+    "OCD": "OCD",
+    "FIBROMYALGIA": "fibromyalgia pain",
+    "MIGRAINE_CHRONIC": "chronic migraine headache",
+})
+LABELS: Mapping[str, str] = MappingProxyType({code: label for code, label, _ in INDICATION_TABLE})
+
+
+class IndicationCodeMismatch(DomainError):
+    code = "ICD10_CODE_MISMATCH"
+    field = "icd10_code"
+
+
+class IndicationNotChosen(DomainError):
+    code = "INDICATION_REQUIRED"
+    field = "code"
+
+
+def indication_of_code(icd10_code: str) -> str | None:
+    """The indication whose prefixes hold the code, or None; the prefixes are disjoint, so at most one
+    does."""
+    return next((code for code, prefixes in ICD10_PREFIXES.items() if icd10_code.startswith(prefixes)), None)
+
+
+def check_code_for_indication(*, indication: str | None, icd10_code: str) -> str:
+    """The indication the code belongs to: the one given, or the code's own when none is given. Refuses a
+    code of another indication, or of none of the seven."""
+    own = indication_of_code(icd10_code)
+    if indication is None:
+        if own is None:
+            raise IndicationNotChosen(
+                f"{icd10_code} is not a code of the seven indications this clinic treats. Choose the indication, "
+                f"then one of its codes (for example F33.2 for recurrent major depression).")
+        return own
+    if own != indication:
+        prefixes = ICD10_PREFIXES[indication]
+        also = f" It is a code for {LABELS[own].lower()}: did you mean that indication?" if own else ""
+        raise IndicationCodeMismatch(
+            f"{icd10_code} is not a code for {LABELS[indication].lower()}. Use a code starting "
+            f"{', '.join(prefixes)} (ICD-10-CM).{also}")
+    return indication
+
+
+def picker_options() -> list[tuple[str, str, str]]:
+    """Every billable ICD-10-CM code of the seven indications: (code, description, indication), in the
+    table's order. Reads the code set (slow on first use)."""
+    return [(code, description, indication)
+            for indication, prefixes in ICD10_PREFIXES.items()
+            for prefix in prefixes
+            for code, description in icd10.billable_codes(prefix)]
