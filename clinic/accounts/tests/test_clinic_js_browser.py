@@ -1,5 +1,6 @@
-"""clinic.js in a real browser: drafts survive an idle timeout, timers' requests are polls, and
-irreversible buttons ask first."""
+"""clinic.js in a real browser: drafts survive an idle timeout and come back to their own form, record
+and user only, timers' requests are polls, irreversible buttons ask first, and a form answered with
+errors opens on its error summary."""
 
 import time
 
@@ -8,8 +9,9 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from clinic.accounts.middleware import LAST_ACTIVITY_KEY
 from clinic.accounts.models import ApiToken
-from clinic.accounts.tests.factories import PASSWORD
+from clinic.accounts.tests.factories import PASSWORD, StaffUserFactory
 from clinic.accounts.tokens import issue_token
+from clinic.patients.tests.factories import PatientFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,3 +105,92 @@ def test_revoking_a_token_asks_first(page, live_server, password_only, director,
 
     assert kept is None
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+
+
+def _sign_in_as(page, username):
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_a_new_registration_never_starts_with_an_entry_abandoned_earlier(page, live_server, password_only,
+                                                                          director, main_site):
+    page.goto(f"{live_server.url}/login/?next=/patients/new/")
+    _sign_in(page)
+    page.wait_for_url("**/patients/new/")
+    page.fill("#id_given_name", "Abandoned")
+    page.goto(f"{live_server.url}/patients/")
+    page.goto(f"{live_server.url}/patients/new/")
+
+    assert page.input_value("#id_given_name") == ""
+    assert page.locator(".draft-note").count() == 0
+
+
+def test_a_registration_sent_into_the_idle_timeout_comes_back_after_signing_in(page, live_server, password_only,
+                                                                               director, main_site):
+    page.goto(f"{live_server.url}/login/?next=/patients/new/")
+    _sign_in(page)
+    page.wait_for_url("**/patients/new/")
+    page.fill("#id_given_name", "Marisol")
+    _idle_for_16_minutes(page)
+
+    page.click("form[data-keep-draft] button[type=submit]")
+    page.wait_for_url("**/login/?*reason=idle")
+    _sign_in(page)
+    page.wait_for_url("**/patients/new/")
+
+    assert page.input_value("#id_given_name") == "Marisol"
+    assert "What you typed earlier" in page.text_content(".draft-note")
+
+
+def test_a_draft_comes_back_to_the_user_who_typed_it_only(page, live_server, password_only, director, main_site):
+    StaffUserFactory(username="director2", role="director", organisation=main_site.organisation, sites=[main_site])
+    patient = PatientFactory(site=main_site, address="1 Old Road")
+    edit_path = f"/patients/{patient.pk}/edit/"
+    page.goto(f"{live_server.url}/login/?next={edit_path}")
+    _sign_in(page)
+    page.wait_for_url(f"**{edit_path}")
+    page.fill("#id_address", "12 Harbour Lane")
+    _idle_for_16_minutes(page)
+    page.click("form[data-keep-draft] button[type=submit]")
+    page.wait_for_url("**/login/?*reason=idle")
+
+    _sign_in_as(page, "director2")
+    page.wait_for_url(f"**{edit_path}")
+
+    assert page.input_value("#id_address") == "1 Old Road"
+    assert page.locator(".draft-note").count() == 0
+
+
+def test_cancel_discards_the_draft(page, live_server, password_only, director, main_site):
+    patient = PatientFactory(site=main_site, address="1 Old Road")
+    edit_path = f"/patients/{patient.pk}/edit/"
+    page.goto(f"{live_server.url}/login/?next={edit_path}")
+    _sign_in(page)
+    page.wait_for_url(f"**{edit_path}")
+    page.fill("#id_address", "12 Harbour Lane")
+    page.click("form[data-keep-draft] .actions a")
+    page.wait_for_url(f"**/patients/{patient.pk}/")
+    page.goto(live_server.url + edit_path)
+
+    assert page.input_value("#id_address") == "1 Old Road"
+    assert page.evaluate("Object.keys(sessionStorage).filter((k) => k.startsWith('draft:'))") == []
+
+
+def test_a_form_answered_with_errors_opens_on_its_error_summary(page, live_server, password_only, director,
+                                                                main_site):
+    page.goto(f"{live_server.url}/login/?next=/patients/new/")
+    _sign_in(page)
+    page.wait_for_url("**/patients/new/")
+    page.fill("#id_given_name", "Marisol")
+    page.click("form[data-keep-draft] button[type=submit]")
+    page.wait_for_selector("[data-error-summary]")
+
+    focused = page.evaluate("document.activeElement.dataset.errorSummary !== undefined")
+    summary = page.text_content("[data-error-summary]")
+    page.keyboard.press("Tab")
+
+    assert focused
+    assert "Family name" in summary and "Birth date" in summary
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_family_name"
+    assert page.input_value("#id_given_name") == "Marisol"
