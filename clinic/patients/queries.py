@@ -5,12 +5,13 @@ import re
 import unicodedata
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
-from clinic.patients import names
+from clinic.patients import names, search_keys
 from clinic.patients.models import (
     BodyMeasurement,
     Document,
+    FamilyNameVariant,
     Indication,
     OtherDiagnosis,
     Patient,
@@ -41,10 +42,14 @@ def parse_birth_date(text: str) -> dt.date | None:
 
 
 def search_patients(*, user: Any, query: str = "") -> QuerySet[Patient]:
-    """Patients of the user's sites matching a name, an MRN or a birth date, by name.
+    """Patients of the user's sites matching a name, an MRN, a birth date or a phone number; exact and
+    partial matches by name first, then those found by forgiving one typo in a surname.
 
     Each word of the query is folded as names are (clinic.patients.names), so "munoz" finds Muñoz
-    and "o'brien" finds O’Brien."""
+    and "o'brien" finds O’Brien. One word of at least search_keys.TYPO_MIN_LETTERS letters may be a
+    surname word with one typo ("quenbi", "qenby", "quennby", "qeunby" find Quenby) when the other
+    words match. A query of digits and phone punctuation also matches the patient's own phone by its
+    digits ("(555) 014-2" finds 555-0142)."""
     patients = Patient.objects.visible_to(user).select_related("site")
     query = query.strip()
     if not query:
@@ -52,10 +57,45 @@ def search_patients(*, user: Any, query: str = "") -> QuerySet[Patient]:
     birth_date = parse_birth_date(unicodedata.normalize("NFKC", query))
     if birth_date is not None:
         return patients.filter(birth_date=birth_date)
+    words = names.name_key(query).split()
+    found = Q(mrn__iexact=query) | _all_words_in_search_text(words)
+    if digits := search_keys.phone_query_digits(query):
+        found |= Q(phone_digits__contains=digits)
+    typo = Q()
+    for index, word in enumerate(words):
+        if search_keys.typo_matchable(word):
+            others = _all_words_in_search_text(words[:index] + words[index + 1:])
+            typo |= others & Q(pk__in=_surnames_one_typo_from(word))
+    return (patients.filter(found | typo)
+            .annotate(found_by_typo=Case(When(found, then=Value(False)), default=Value(True)))
+            .order_by("found_by_typo", *Patient._meta.ordering))
+
+
+def _all_words_in_search_text(words: list[str]) -> Q:
     condition = Q()
-    for word in names.name_key(query).split():
+    for word in words:
         condition &= Q(search_text__contains=word)
-    return patients.filter(condition | Q(mrn__iexact=query))
+    return condition
+
+
+def _surnames_one_typo_from(word: str) -> QuerySet[FamilyNameVariant]:
+    """The ids of patients with a surname word one typo from the word: one letter replaced, added or
+    left out, or two neighbours swapped (the tests are those of clinic.patients.search_keys)."""
+    less_one = search_keys.one_letter_less(word)
+    # A letter left out of the query: the stored word less one letter is the query.
+    one_typo = Q(text=word)
+    # A letter added in the query: the query less one letter is the stored word.
+    one_typo |= Q(deleted_position=None, text__in=sorted({variant.text for variant in less_one}))
+    for variant in less_one:
+        position = variant.deleted_position
+        # A letter replaced at the same place, or two neighbours swapped: the same letter left out one
+        # place over.
+        one_typo |= Q(text=variant.text) & (
+            Q(deleted_position=position)
+            | Q(deleted_position__in=(position - 1, position + 1), deleted_letter=variant.deleted_letter))
+    # Every test is an equality on text: the IN lets the text index find the few candidate rows first.
+    candidates = Q(text__in=sorted({word} | {variant.text for variant in less_one}))
+    return FamilyNameVariant.objects.filter(candidates & one_typo).values("patient_id")
 
 
 def chart(*, user: Any, patient_id: Any) -> Patient | None:

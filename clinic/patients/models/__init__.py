@@ -9,10 +9,16 @@ from clinic.patients.models.intake import (
     TreatmentTrial,
 )
 from clinic.patients.models.records import Document, RecordRevision, Result
-from clinic.patients.models.registry import MrnSequence, Patient, PatientQuerySet, ReferringClinician
+from clinic.patients.models.registry import (
+    FamilyNameVariant,
+    MrnSequence,
+    Patient,
+    PatientQuerySet,
+    ReferringClinician,
+)
 
 __all__ = [
-    "Allergy", "BodyMeasurement", "Document", "Indication", "IndicationCode", "Medication",
+    "Allergy", "BodyMeasurement", "Document", "FamilyNameVariant", "Indication", "IndicationCode", "Medication",
     "MrnSequence", "OtherDiagnosis", "Patient", "PatientQuerySet", "RecordRevision", "ReferringClinician", "Result",
     "SafetyHistory", "TreatmentTrial",
 ]

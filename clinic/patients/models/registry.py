@@ -112,6 +112,9 @@ class Patient(models.Model):
     # The folded family, given and preferred names and the lower-case MRN (names.search_text): what
     # patient search matches words against. Kept in step by the actions.
     search_text = models.CharField(max_length=640, db_index=True, editable=False)
+    # The digits of the patient's own phone without a +1 country code (search_keys.phone_digits): what a
+    # search typed as a phone number matches, whatever the formatting. Kept in step by the actions.
+    phone_digits = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -134,6 +137,23 @@ class Patient(models.Model):
     def display_name(self) -> str:
         given = self.preferred_name or self.given_name
         return f"{given} {self.family_name}"
+
+
+class FamilyNameVariant(models.Model):
+    """One word of a patient's folded surname, whole or less one letter (clinic.patients.search_keys):
+    what search looks a typed word up in to forgive one typo. Kept in step by the actions."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="family_name_variants")
+    text = models.CharField(max_length=200)
+    # Where the letter left out stood and what it was; None and "" for the whole word.
+    deleted_position = models.PositiveSmallIntegerField(null=True)
+    deleted_letter = models.CharField(max_length=1, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["text"], name="family_name_variant_text_idx")]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class MrnSequence(models.Model):
