@@ -97,6 +97,7 @@ CASES = [
     Case("patients:document_upload", "patients.document_uploaded", "post",
          data={"kind": "outside_records", "title": "Discharge summary", "document_date": "2026-10-01"}),
     Case("patients:document", "patients.document_viewed"),
+    Case("patients:record_nkda", "patients.nkda_recorded", "post"),
     Case("patients:history", "patients.history_viewed"),
     Case("audit:patient", "audit.patient_trail_viewed", role="director"),
 ]
@@ -217,6 +218,56 @@ def test_referrer_directory_is_per_organisation(signed_in, front_desk, outsider,
 
 
 CLINICAL_CASES = [case for case in CASES if case.role == "nurse"]
+# Every page about one patient: the GET routes that render HTML (a document download is the file itself).
+PATIENT_PAGES = [case for case in CASES if case.method == "get" and case.url_name not in {"patients:document",
+                                                                                           "audit:patient"}]
+FRONT_DESK_PAGES = [case for case in PATIENT_PAGES if case.role == "front_desk"]
+
+
+def banner_of(response) -> str:
+    page = response.content.decode()
+    start = page.find('<section class="banner"')
+    assert start >= 0, f"no patient banner on {response.request['PATH_INFO']}"
+    return page[start:page.index("</section>", start)]
+
+
+def test_the_banner_walk_covers_every_patient_page():
+    pages = {case.url_name for case in PATIENT_PAGES}
+
+    assert pages == {"patients:chart", "patients:edit", "patients:intake", "patients:safety_history",
+                     "patients:intake_add", "patients:intake_edit", "patients:document_upload", "patients:history"}
+
+
+@pytest.mark.parametrize("case", PATIENT_PAGES, ids=lambda case: f"{case.url_name}-{case.kind}")
+def test_every_patient_page_carries_the_banner_with_age_and_allergy_status(case, request, signed_in,
+                                                                          chart_with_records, clock, now):
+    """Design §5 pages for people: name, MRN, age and allergy status on every patient page, for
+    clinical staff (the director for the audit pages)."""
+    patient, arguments = chart_with_records
+    clock(now)
+    user = request.getfixturevalue("director" if case.role == "director" else "nurse")
+
+    banner = banner_of(signed_in(user).get(url_for(case, arguments)))
+
+    assert f"{patient.family_name}, {patient.given_name}" in banner
+    assert patient.mrn in banner
+    assert '<span class="nowrap">46 y</span> · <span class="nowrap">born 9 Apr 1980</span>' in banner
+    assert '<span class="flag caution">Allergies not yet recorded</span>' in banner
+    assert 'data-code="HS_INTAKE_INCOMPLETE"' in banner
+
+
+@pytest.mark.parametrize("case", FRONT_DESK_PAGES, ids=lambda case: case.url_name)
+def test_front_desk_sees_the_administrative_banner_alone(case, signed_in, front_desk, chart_with_records,
+                                                         clock, now):
+    patient, arguments = chart_with_records
+    clock(now)
+
+    banner = banner_of(signed_in(front_desk).get(url_for(case, arguments)))
+
+    assert (f"{patient.family_name}, {patient.given_name}" in banner, patient.mrn in banner,
+            "46 y" in banner, "Female" in banner, "Main" in banner) == (True,) * 5
+    assert [text for text in ("Allergies", "Hard stops", "Cautions", "For information", "flag")
+            if text in banner] == []
 
 
 @pytest.mark.parametrize("case", CLINICAL_CASES, ids=lambda case: f"{case.method}-{case.url_name}-{case.action}")

@@ -7,12 +7,11 @@ from typing import Any
 from django.db import models, transaction
 
 from clinic.audit.actions import record_event
-from clinic.patients import names, search_keys
+from clinic.patients import names
 from clinic.patients.models import (
     Allergy,
     BodyMeasurement,
     Document,
-    FamilyNameVariant,
     Indication,
     Medication,
     MrnSequence,
@@ -95,7 +94,6 @@ def register_patient(*, actor: Any, now: datetime, site: Site, confirm_duplicate
     _fill_name_keys(patient)
     patient.full_clean()
     patient.save()
-    _fill_family_name_variants(patient)
     record_revision(patient=patient, record=patient, actor=actor, now=now, change="create",
                     changes={name: [None, _plain(value)] for name, value in fields.items()})
     record_event(actor=actor, now=now, action="patients.registered", subject=patient,
@@ -118,8 +116,6 @@ def update_patient(*, actor: Any, now: datetime, patient: Patient, **fields: Any
     patient.updated_at = now
     patient.full_clean()
     patient.save()
-    if "family_name" in changes:
-        _fill_family_name_variants(patient)
     record_revision(patient=patient, record=patient, actor=actor, now=now, change="update",
                     changes=changes)
     record_event(actor=actor, now=now, action="patients.updated", subject=patient,
@@ -154,21 +150,10 @@ def _next_mrn(*, organisation_id: int) -> str:
 
 
 def _fill_name_keys(patient: Patient) -> None:
-    """Set the folded names the duplicate check and search compare from the names as stored, and the
-    phone's digits that search compares."""
+    """Set the folded names the duplicate check and search compare from the names as stored."""
     patient.name_key = names.person_key(given_name=patient.given_name, family_name=patient.family_name)
     patient.search_text = names.search_text(given_name=patient.given_name, family_name=patient.family_name,
                                             preferred_name=patient.preferred_name, mrn=patient.mrn)
-    patient.phone_digits = search_keys.phone_digits(patient.phone)
-
-
-def _fill_family_name_variants(patient: Patient) -> None:
-    """Replace the saved patient's surname variants, which search looks typos up in."""
-    FamilyNameVariant.objects.filter(patient=patient).delete()
-    FamilyNameVariant.objects.bulk_create(
-        FamilyNameVariant(patient=patient, text=variant.text, deleted_position=variant.deleted_position,
-                          deleted_letter=variant.deleted_letter)
-        for variant in search_keys.surname_variants(patient.family_name))
 
 
 def _plain(value: Any) -> Any:
@@ -459,3 +444,27 @@ def save_referring_clinician(*, actor: Any, now: datetime, referrer: ReferringCl
     record_event(actor=actor, now=now, action="patients.referring_clinician_saved", subject=referrer,
                  changed_fields=changes.keys())
     return referrer
+
+
+class AllergiesRecorded(DomainError):
+    code = "ALLERGIES_RECORDED"
+
+
+@transaction.atomic
+def record_no_known_drug_allergies(*, actor: Any, now: datetime, patient: Patient) -> Patient:
+    """Record that the patient, asked, has no known drug allergies: who recorded it and when. Asked
+    again later, the newer answer replaces the older; both stay in the revision history."""
+    # Lock the row so an allergy added at this moment cannot slip in after the check.
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    substances = list(Allergy.objects.filter(patient=patient).values_list("substance", flat=True))
+    if substances:
+        raise AllergiesRecorded(
+            f"Allergies are recorded for this patient: {', '.join(substances)}. Remove any entered in error "
+            "first; while an allergy is listed, the record cannot say 'no known drug allergies'.")
+    changes = apply_changes(patient, {"nkda_recorded_at": now, "nkda_recorded_by": actor})
+    patient.updated_at = now
+    patient.save(update_fields=["nkda_recorded_at", "nkda_recorded_by", "updated_at"])
+    record_revision(patient=patient, record=patient, actor=actor, now=now, change="update", changes=changes)
+    record_event(actor=actor, now=now, action="patients.nkda_recorded", subject=patient,
+                 site_id=patient.site_id, changed_fields=changes.keys())
+    return patient

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:patient_id>/intake/<slug:kind>/<int:item_id>/", views.intake_item, name="intake_edit"),
     path("<int:patient_id>/intake/<slug:kind>/<int:item_id>/remove/", views.intake_item_remove,
          name="intake_remove"),
+    path("<int:patient_id>/intake/allergy/none-known/", views.record_nkda, name="record_nkda"),
     path("<int:patient_id>/documents/new/", views.document_upload, name="document_upload"),
     path("<int:patient_id>/documents/<int:document_id>/", views.document_download, name="document"),
     path("<int:patient_id>/history/", views.history, name="history"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from clinic.accounts.access import clinical_staff_only, get_visible_or_404
 from clinic.audit.actions import record_event
-from clinic.patients import actions, forms, queries
+from clinic.patients import actions, forms, queries, vitals_range
 from clinic.patients.models import Document, OtherDiagnosis, Patient
 from clinic.patients.revisions import revision_rows
 from clinic.rules.errors import DomainError
@@ -89,21 +89,16 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     if patient is None:
         raise Http404("No such patient.")
     _audit_view(request, "patients.chart_viewed", patient)
-    clinical = ({"latest": queries.latest_measurements(patient), "safety_flags": _safety_flags(patient)}
-                if request.user.sees_clinical_data else {})
+    clinical = {}
+    if request.user.sees_clinical_data:
+        latest = queries.latest_measurements(patient)
+        clinical = {"latest": latest, "vitals": vitals_range.latest_vitals(latest)}
     return render(request, "patients/chart.html", {"patient": patient, "tab": "summary", **clinical})
-
-
-def _safety_flags(patient: Patient) -> list[str]:
-    history = getattr(patient, "safety_history", None)
-    if history is None:
-        return []
-    return [label for name, label in SAFETY_LABELS.items() if getattr(history, name)]
 
 
 @login_required
 def edit(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
+    patient = get_visible_or_404(Patient.objects.select_related("site"), user=request.user, pk=patient_id)
     form = forms.PatientForm(request.POST or None, instance=patient, user=request.user, now=timezone.now())
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,7 +215,7 @@ def safety_history(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @clinical_staff_only
 def document_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
+    patient = get_visible_or_404(Patient.objects.select_related("site"), user=request.user, pk=patient_id)
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -286,3 +281,17 @@ def referrer_edit(request: HttpRequest, referrer_id: int | None = None) -> HttpR
     return render(request, "patients/referrer_edit.html",
                   {"form": form, "referrer": referrer, "draft": f"referrer-{referrer_id or 'new'}"})
 
+
+@login_required
+@clinical_staff_only
+@require_POST
+def record_nkda(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Record "no known drug allergies" as the patient's answer, from the intake's allergy section."""
+    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
+    try:
+        actions.record_no_known_drug_allergies(actor=request.user, now=timezone.now(), patient=patient)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Recorded: no known drug allergies.")
+    return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + "#allergy")

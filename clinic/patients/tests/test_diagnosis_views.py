@@ -136,8 +136,8 @@ def test_front_desk_may_not_add_one(signed_in, front_desk, patient):
 
 # Session, user, second factor, the user's sites, the patient, one query for each of the eight lists
 # (indications, other diagnoses, medicines, allergies, measurements, prior treatments, results,
-# documents) and the audit write's four.
-PATIENT_PAGE_QUERIES = 17
+# documents), the audit write's four and the banner's two reads of the diagnoses for screening.
+PATIENT_PAGE_QUERIES = 19
 
 
 @pytest.mark.parametrize("url_name", ["patients:intake", "patients:chart"])

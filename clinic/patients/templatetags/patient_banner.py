@@ -1,0 +1,20 @@
+"""`{% patient_banner patient %}`: the patient banner every patient page carries (patients/_header.html)."""
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from clinic.patients import banner
+from clinic.patients.models import Patient
+
+register = template.Library()
+
+
+@register.inclusion_tag("patients/_banner.html", takes_context=True)
+def patient_banner(context: template.Context, patient: Patient) -> dict[str, Any]:
+    user = context["user"]
+    # The page's edge reads the clock, as its view does: the banner is part of every patient page,
+    # whichever view renders it.
+    now = timezone.now()  # noqa: TID251
+    return {"banner": banner.banner_for(patient=patient, user=user, now=now), "patient": patient, "user": user}
