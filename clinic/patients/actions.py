@@ -7,11 +7,12 @@ from typing import Any
 from django.db import models, transaction
 
 from clinic.audit.actions import record_event
-from clinic.patients import names
+from clinic.patients import names, search_keys
 from clinic.patients.models import (
     Allergy,
     BodyMeasurement,
     Document,
+    FamilyNameVariant,
     Indication,
     Medication,
     MrnSequence,
@@ -94,6 +95,7 @@ def register_patient(*, actor: Any, now: datetime, site: Site, confirm_duplicate
     _fill_name_keys(patient)
     patient.full_clean()
     patient.save()
+    _fill_family_name_variants(patient)
     record_revision(patient=patient, record=patient, actor=actor, now=now, change="create",
                     changes={name: [None, _plain(value)] for name, value in fields.items()})
     record_event(actor=actor, now=now, action="patients.registered", subject=patient,
@@ -116,6 +118,8 @@ def update_patient(*, actor: Any, now: datetime, patient: Patient, **fields: Any
     patient.updated_at = now
     patient.full_clean()
     patient.save()
+    if "family_name" in changes:
+        _fill_family_name_variants(patient)
     record_revision(patient=patient, record=patient, actor=actor, now=now, change="update",
                     changes=changes)
     record_event(actor=actor, now=now, action="patients.updated", subject=patient,
@@ -150,10 +154,21 @@ def _next_mrn(*, organisation_id: int) -> str:
 
 
 def _fill_name_keys(patient: Patient) -> None:
-    """Set the folded names the duplicate check and search compare from the names as stored."""
+    """Set the folded names the duplicate check and search compare from the names as stored, and the
+    phone's digits that search compares."""
     patient.name_key = names.person_key(given_name=patient.given_name, family_name=patient.family_name)
     patient.search_text = names.search_text(given_name=patient.given_name, family_name=patient.family_name,
                                             preferred_name=patient.preferred_name, mrn=patient.mrn)
+    patient.phone_digits = search_keys.phone_digits(patient.phone)
+
+
+def _fill_family_name_variants(patient: Patient) -> None:
+    """Replace the saved patient's surname variants, which search looks typos up in."""
+    FamilyNameVariant.objects.filter(patient=patient).delete()
+    FamilyNameVariant.objects.bulk_create(
+        FamilyNameVariant(patient=patient, text=variant.text, deleted_position=variant.deleted_position,
+                          deleted_letter=variant.deleted_letter)
+        for variant in search_keys.surname_variants(patient.family_name))
 
 
 def _plain(value: Any) -> Any:
