@@ -34,10 +34,12 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @director_only
 def patient_trail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
-    page = Paginator(queries.patient_trail(user=request.user, patient=patient), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    rows = queries.event_rows(user=request.user, events=page.object_list)
+    patient = get_visible_or_404(Patient.objects.select_related("site"), user=request.user, pk=patient_id)
+    # Pages count rows, so a day's run of list views never splits across two pages.
+    runs = queries.patient_trail_runs(user=request.user, patient=patient, zone=timezone.get_current_timezone())
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queries.trail_rows(user=request.user, runs=page.object_list)
     actions.record_view(actor=request.user, now=timezone.now(), action="audit.patient_trail_viewed",
                         patients=[patient], site_id=patient.site_id, data={"page": page.number})
-    return render(request, "audit/patient.html", {"patient": patient, "page": page, "rows": rows})
+    return render(request, "audit/patient.html", {"patient": patient, "page": page, "rows": rows,
+                                                  "event_count": sum(len(run) for run in runs)})

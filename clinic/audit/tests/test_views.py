@@ -53,7 +53,7 @@ def test_search_lists_events_newest_first_with_patients_by_name_and_mrn(
     assert rows[1].patients == [abbott, baker]
     html = response.content.decode()
     assert "Abbott, Ann</a> <span class=\"muted\">M000101</span>" in html
-    assert "changed: email, phone" in html and "patients.Patient #" in html
+    assert "Changed: Email, Phone" in html and "patients.Patient #" in html
 
 
 def test_search_filters_by_patient_name_or_mrn(signed_in, director, nurse, abbott, baker, now):
@@ -173,7 +173,7 @@ def test_patient_page_lists_every_event_naming_the_patient_newest_first(
     response = signed_in(director).get(reverse("audit:patient", args=[abbott.pk]))
 
     rows = response.context["rows"]
-    assert [(row.event.actor_label, row.event.action) for row in rows] == [
+    assert [(row.newest.event.actor_label, row.newest.event.action) for row in rows] == [
         ("prescriber", "patients.updated"), ("nurse", "patients.list_viewed")]
     assert "1 other patient" in response.content.decode()
 
@@ -204,7 +204,8 @@ def test_patient_page_query_count_is_the_same_for_10_and_300_events(
     url = reverse("audit:patient", args=[abbott.pk])
     AuditEventFactory.create_batch(10, actor=nurse, now=now, patients=[abbott])
     client.get(url)
-    with django_assert_max_num_queries(20) as small:
+    # The patient banner's reads of the intake are part of the fixed cost.
+    with django_assert_max_num_queries(30) as small:
         client.get(url)
     AuditEventFactory.create_batch(290, actor=nurse, now=now, patients=[abbott])
 
