@@ -1,6 +1,7 @@
 """Every write to the patient record, each with its audit event and revision history."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -24,10 +25,9 @@ from clinic.patients.models import (
     SafetyHistory,
     TreatmentTrial,
 )
-from clinic.rules import icd10
+from clinic.rules import icd10, indications, plausibility, trial_fields
 from clinic.rules.birth_date import check_birth_date
 from clinic.rules.errors import DomainError
-from clinic.rules.indications import ICD10_PREFIXES
 from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.sites.models import Site
 from clinic.sites.queries import site_today
@@ -200,28 +200,34 @@ def intake_kind_of(item: models.Model) -> str:
 
 
 def add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
-                    values: dict[str, Any] | None = None, **fields: Any) -> models.Model:
+                    values: dict[str, Any] | None = None, confirmed: Iterable[str] = (),
+                    **fields: Any) -> models.Model:
     """Add one indication, other diagnosis, medicine, allergy, measurement, prior treatment or result.
 
     Pass the entry's fields in `values` when one of them is itself named `kind` (prior treatments
-    and results), which would clash with this function's own `kind`."""
+    and results), which would clash with this function's own `kind`. `confirmed` holds the codes of
+    the warnings the user confirmed (plausibility.CONFIRMABLE), e.g. a weight that is right although
+    far from the last one."""
     fields = {**(values or {}), **fields}
     _check_code_before_writing(kind, fields)
-    return _add_intake_item(actor=actor, now=now, patient=patient, kind=kind, fields=fields)
+    return _add_intake_item(actor=actor, now=now, patient=patient, kind=kind, fields=fields,
+                            confirmed=frozenset(confirmed))
 
 
 def _check_code_before_writing(kind: str, fields: dict[str, Any]) -> None:
     """Check a diagnosis code before the write transaction opens: the first check in a process
     loads the code set (about 1.5 s), which must not hold the database's write lock."""
-    if kind == "other_diagnosis" and fields.get("icd10_code") is not None:
+    if kind in {"other_diagnosis", "indication"} and fields.get("icd10_code") is not None:
         icd10.describe(fields["icd10_code"])
 
 
 @transaction.atomic
 def _add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
-                     fields: dict[str, Any]) -> models.Model:
+                     fields: dict[str, Any], confirmed: frozenset[str]) -> models.Model:
     if kind == "other_diagnosis":
         fields = _coded_diagnosis(fields, recorded_code=None)
+    if kind == "indication":
+        fields = _indication_fields(patient, fields)
     model = INTAKE_MODELS[kind]
     item = model(patient=patient, **fields)
     if kind in RECORDED_FIELDS:
@@ -229,37 +235,117 @@ def _add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
         setattr(item, by_field, actor)
         setattr(item, at_field, now)
     _validate_intake_item(kind, item, now=now)
+    overridden = _confirmed_changes(kind, item, confirmed=confirmed, changed=fields.keys())
     item.full_clean()
     item.save()
-    record_revision(patient=patient, record=item, actor=actor, now=now, change="create",
-                    changes={name: [None, _plain(value)] for name, value in fields.items()})
-    record_event(actor=actor, now=now, action=f"patients.{kind}_added", subject=item,
-                 site_id=patient.site_id, changed_fields=fields.keys())
+    changes = {name: [None, _plain(value)] for name, value in fields.items()}
+    if kind == "allergy":
+        changes.update(_clear_no_known_drug_allergies(patient, now=now))
+    _record_intake_change(actor=actor, now=now, item=item, action=f"patients.{kind}_added", change="create",
+                          changes=changes, overridden=overridden)
     return item
 
 
-def change_intake_item(*, actor: Any, now: datetime, item: models.Model, **fields: Any) -> models.Model:
+def _record_intake_change(*, actor: Any, now: datetime, item: models.Model, action: str, change: str,
+                          changes: dict[str, list[Any]], overridden: list[str]) -> None:
+    """The revision and the audit event of one intake write, each naming the warnings overridden."""
+    data = {"confirmed": overridden} if overridden else None
+    if overridden:
+        changes = {**changes, "confirmed": [None, overridden]}
+    record_revision(patient=item.patient, record=item, actor=actor, now=now, change=change, changes=changes)
+    record_event(actor=actor, now=now, action=action, subject=item, site_id=item.patient.site_id,
+                 changed_fields=[name for name in changes if name != "confirmed"], data=data)
+
+
+def _clear_no_known_drug_allergies(patient: Patient, *, now: datetime) -> dict[str, list[Any]]:
+    """An allergy recorded ends an earlier "no known drug allergies": the record must never say both."""
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    changes = apply_changes(patient, {"nkda_recorded_at": None, "nkda_recorded_by": None})
+    if changes:
+        patient.updated_at = now
+        patient.save(update_fields=["nkda_recorded_at", "nkda_recorded_by", "updated_at"])
+    return changes
+
+
+def change_intake_item(*, actor: Any, now: datetime, item: models.Model, confirmed: Iterable[str] = (),
+                       **fields: Any) -> models.Model:
     _check_code_before_writing(intake_kind_of(item), fields)
-    return _change_intake_item(actor=actor, now=now, item=item, fields=fields)
+    return _change_intake_item(actor=actor, now=now, item=item, fields=fields, confirmed=frozenset(confirmed))
 
 
 @transaction.atomic
-def _change_intake_item(*, actor: Any, now: datetime, item: models.Model, fields: dict[str, Any]) -> models.Model:
+def _change_intake_item(*, actor: Any, now: datetime, item: models.Model, fields: dict[str, Any],
+                        confirmed: frozenset[str]) -> models.Model:
     kind = intake_kind_of(item)
     item = type(item).objects.select_for_update().get(pk=item.pk)
     if kind == "other_diagnosis":
         fields = _coded_diagnosis(fields, recorded_code=item.icd10_code)
+    if kind == "indication" and "icd10_code" in fields:
+        fields = {**fields, "code": fields.get("code") or item.code}
     changes = apply_changes(item, fields)
     if not changes:
         return item
     _validate_intake_item(kind, item, now=now)
+    overridden = _confirmed_changes(kind, item, confirmed=confirmed, changed=changes.keys())
     item.full_clean()
     item.save()
-    record_revision(patient=item.patient, record=item, actor=actor, now=now, change="update",
-                    changes=changes)
-    record_event(actor=actor, now=now, action=f"patients.{kind}_changed", subject=item,
-                 site_id=item.patient.site_id, changed_fields=changes.keys())
+    _record_intake_change(actor=actor, now=now, item=item, action=f"patients.{kind}_changed", change="update",
+                          changes=changes, overridden=overridden)
     return item
+
+
+def _indication_fields(patient: Patient, fields: dict[str, Any]) -> dict[str, Any]:
+    """A new indication's fields: the indication taken from its code when not chosen, and primary when
+    the patient has no primary indication yet."""
+    fields = {**fields, "icd10_code": icd10.normalise(fields.get("icd10_code") or "")}
+    fields["code"] = indications.check_code_for_indication(indication=fields.get("code") or None,
+                                                            icd10_code=fields["icd10_code"])
+    if not fields.get("is_primary") and not patient.indications.filter(is_primary=True).exists():
+        fields["is_primary"] = True
+    return fields
+
+
+def _confirmed_changes(kind: str, item: models.Model, *, confirmed: frozenset[str],
+                       changed: Iterable[str]) -> list[str]:
+    """The codes of the change warnings the user confirmed for this measurement; refuses an unconfirmed
+    one (a weight or height far from the last), asking for the confirmation."""
+    if kind != "measurement":
+        return []
+    changed = set(changed)
+    overridden = []
+    for measure, check in (("weight_kg", _check_weight), ("height_cm", _check_height)):
+        if measure not in changed or getattr(item, measure) is None:
+            continue
+        try:
+            check(item)
+        except plausibility.ChangeToConfirm as warning:
+            if warning.code not in confirmed:
+                raise
+            overridden.append(warning.code)
+    return overridden
+
+
+def _last_measured(item: BodyMeasurement, measure: str) -> plausibility.Earlier | None:
+    """The patient's latest other measurement of this measure on or before the new one's date."""
+    earlier = (BodyMeasurement.objects.filter(patient_id=item.patient_id, measured_on__lte=item.measured_on,
+                                              **{f"{measure}__isnull": False})
+               .exclude(pk=item.pk).order_by("-measured_on", "-id").values_list(measure, "measured_on").first())
+    return plausibility.Earlier(value=earlier[0], measured_on=earlier[1]) if earlier else None
+
+
+def _check_weight(item: BodyMeasurement) -> None:
+    plausibility.check_weight_change(weight_kg=item.weight_kg, last=_last_measured(item, "weight_kg"))
+
+
+def _check_height(item: BodyMeasurement) -> None:
+    birth_date = item.patient.birth_date
+    adult = (item.measured_on.year - birth_date.year
+             - ((item.measured_on.month, item.measured_on.day) < (birth_date.month, birth_date.day))) >= ADULT_AGE
+    plausibility.check_height_change(height_cm=item.height_cm, last=_last_measured(item, "height_cm"), adult=adult)
+
+
+# An adult's height no longer grows: younger patients' heights are not compared.
+ADULT_AGE = 18
 
 
 @transaction.atomic
@@ -275,16 +361,31 @@ def remove_intake_item(*, actor: Any, now: datetime, item: models.Model) -> None
     item.delete()
 
 
+# The history dates of each kind of entry, and the words a refusal names each by.
+HISTORY_DATES = {
+    "indication": {"noted_on": "date noted"},
+    "medication": {"started_on": "start date", "stopped_on": "stop date"},
+    "measurement": {"measured_on": "measurement date"},
+    "treatment_trial": {"started_on": "start date", "stopped_on": "stop date"},
+    "result": {"taken_on": "date taken"},
+}
+
+
 def _validate_intake_item(kind: str, item: models.Model, *, now: datetime) -> None:
     if kind == "other_diagnosis":
         _validate_diagnosis_dates(item, today=site_today(site=item.patient.site, now=now))
+    today = site_today(site=item.patient.site, now=now) if kind in HISTORY_DATES else None
+    for name, label in HISTORY_DATES.get(kind, {}).items():
+        plausibility.check_history_date(getattr(item, name), today=today, birth_date=item.patient.birth_date,
+                                        field=name, label=label)
     if kind == "indication":
-        prefixes = ICD10_PREFIXES[item.code]
-        item.icd10_code = item.icd10_code.strip().upper()
-        if not item.icd10_code.startswith(prefixes):
-            raise IcdCodeMismatch(
-                f"{item.icd10_code} is not a code for {item.get_code_display().lower()}. "
-                f"Use a code starting {', '.join(prefixes)} (ICD-10-CM).", field="icd10_code")
+        item.icd10_code = icd10.normalise(item.icd10_code)
+        indications.check_code_for_indication(indication=item.code, icd10_code=item.icd10_code)
+    if kind == "treatment_trial":
+        trial_fields.check_fields_for_kind(kind=item.kind, fields={name: getattr(item, name)
+                                                                   for name in trial_fields.FIELD_LABELS})
+    if kind == "measurement":
+        plausibility.check_blood_pressure(systolic_mmhg=item.systolic_mmhg, diastolic_mmhg=item.diastolic_mmhg)
     if kind == "measurement" and all(
         getattr(item, name) is None
         for name in ("weight_kg", "height_cm", "systolic_mmhg", "diastolic_mmhg", "heart_rate_bpm")
@@ -335,12 +436,8 @@ def _validate_diagnosis_dates(diagnosis: OtherDiagnosis, *, today: date) -> None
                                   f"({birth_date.isoformat()}). Check the day and the year.", field=name)
 
 
-class IcdCodeMismatch(DomainError):
-    code = "ICD10_CODE_MISMATCH"
-
-
-class DateInFuture(DomainError):
-    code = "DATE_IN_FUTURE"
+IcdCodeMismatch = indications.IndicationCodeMismatch
+DateInFuture = plausibility.DateInFuture
 
 
 class CurrentDiagnosisResolved(DomainError):
