@@ -32,6 +32,7 @@ SENTENCES: dict[str, str] = {
     "patients.edit_form_viewed": "Opened the registration details to change them",
     "patients.registered": "Registered the patient",
     "patients.updated": "Changed the registration details",
+    "patients.nkda_recorded": "Recorded no known drug allergies",
     "patients.safety_history_form_viewed": "Opened the safety history to answer it",
     "patients.safety_history_saved": "Changed the safety history",
     "patients.document_form_viewed": "Opened the form to upload a document",
