@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from clinic.accounts.access import clinical_staff_only, get_visible_or_404
@@ -23,6 +24,8 @@ from clinic.sites.queries import site_today
 from clinic.web.drafts import confirm_saved
 
 PAGE_SIZE = 50
+# The part of the patient list that search as one types replaces (patients/list.html).
+LIST_RESULTS_ID = "patient-results"
 INTAKE_TITLES = {"indication": "indication", "other_diagnosis": "other diagnosis", "medication": "medicine",
                  "allergy": "allergy", "measurement": "measurement", "treatment_trial": "prior treatment",
                  "result": "result"}
@@ -44,9 +47,16 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.search_patients(user=request.user, query=query), PAGE_SIZE).get_page(
         request.GET.get("page"))
     patients = list(page.object_list)
+    # Results typed into the search box show patients as the page does: one event for each answer.
     record_event(actor=request.user, now=timezone.now(), action="patients.list_viewed",
                  patients=patients, data={"query": query, "page": page.number})
-    return render(request, "patients/list.html", {"page": page, "patients": patients, "query": query})
+    results_only = (request.headers.get("HX-Target") == LIST_RESULTS_ID
+                    and not request.headers.get("HX-History-Restore-Request"))
+    response = render(request, "patients/_list_results.html" if results_only else "patients/list.html",
+                      {"page": page, "patients": patients, "query": query, "results_id": LIST_RESULTS_ID})
+    # The page and its results alone share a URL: a cache must never answer one with the other.
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 @login_required
