@@ -208,3 +208,71 @@ def test_the_check_sees_a_serious_violation(page):
     found = blocking_violations(page)
 
     assert [problem.split(" ")[0] for problem in found] == ["button-name", "image-alt"]
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2.2 contrast ratio of two CSS rgb() colours."""
+    def luminance(css: str) -> float:
+        channels = [int(part) / 255 for part in css[css.index("(") + 1:css.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_focus_ring_and_field_borders_stand_out_3_to_1(page, live_server, password_only, nurse, records):
+    sign_in(page, live_server.url, nurse.username)
+    page.goto(f"{live_server.url}/patients/{records['patient_id']}/edit/")
+    page.focus("#id_given_name")
+
+    colours = page.evaluate("""() => {
+        const field = document.querySelector("#id_given_name");
+        const style = getComputedStyle(field);
+        const card = getComputedStyle(field.closest(".card"));
+        return {ring: style.outlineColor, ringWidth: style.outlineWidth, border: style.borderTopColor,
+                field: style.backgroundColor, card: card.backgroundColor,
+                page: getComputedStyle(document.body).backgroundColor};
+    }""")
+
+    assert colours["ringWidth"] == "3px"
+    assert min(contrast(colours["ring"], colours["card"]), contrast(colours["ring"], colours["page"])) >= 3
+    assert min(contrast(colours["border"], colours["field"]), contrast(colours["border"], colours["card"])) >= 3
+
+
+def test_the_skip_link_is_the_first_tab_stop_and_lands_in_main(page, live_server, password_only, nurse, records):
+    sign_in(page, live_server.url, nurse.username)
+    page.goto(f"{live_server.url}/patients/{records['patient_id']}/intake/")
+
+    page.keyboard.press("Tab")
+    first = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+
+    assert first == "Skip to main content"
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_table_wider_than_the_screen_is_reached_by_keyboard(page, live_server, password_only, nurse):
+    sign_in(page, live_server.url, nurse.username)
+    page.set_viewport_size(PHONE)
+    page.evaluate("""() => {
+        const section = document.createElement("section");
+        section.innerHTML = '<h2>Readings</h2><div class="table-wrap" id="wide"><table><tbody><tr>'
+            + '<td><div>wide</div></td></tr></tbody></table></div>';
+        section.querySelector("div div").style.width = "1200px";  // the CSP refuses style attributes
+        document.querySelector("main").prepend(section);
+        window.dispatchEvent(new Event("resize"));
+    }""")
+
+    wide = page.evaluate("""() => { const wrap = document.querySelector("#wide");
+        return [wrap.tabIndex, wrap.getAttribute("role"), wrap.getAttribute("aria-label")]; }""")
+    narrow = page.evaluate("""() => [...document.querySelectorAll(".table-wrap:not(#wide)")]
+        .filter((wrap) => wrap.scrollWidth <= wrap.clientWidth).map((wrap) => wrap.getAttribute("tabindex"))""")
+    page.focus("#wide")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+
+    assert wide == [0, "region", "Readings"]
+    assert set(narrow) <= {None}
+    # The arrow keys scroll the focused table; Chrome animates it, so wait for the move.
+    page.wait_for_function("document.querySelector('#wide').scrollLeft > 0", timeout=3000)

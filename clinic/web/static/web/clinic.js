@@ -17,6 +17,9 @@
 // data-error-summary) listing each error with a link to its field; the summary takes the focus, so
 // a screen reader reads it and a keyboard user is one Tab from the first field to fix.
 //
+// Tables. A table wider than its .table-wrap scrolls inside it; while it does, the wrapper takes the
+// keyboard focus (arrow keys scroll it) and is named after the table's caption or the heading above.
+//
 // Exclusive choices. In a <fieldset data-exclusive-group>, ticking the box valued "none" ("None of
 // these") unticks the others, and ticking another unticks it; the server still refuses both ticked.
 //
@@ -155,6 +158,29 @@
     }
   }
 
+  function tableName(wrap) {
+    const table = wrap.querySelector("table");
+    const caption = table && table.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    const section = wrap.closest("section, form, main");
+    const heading = section && section.querySelector("h1, h2, h3");
+    return heading ? heading.textContent.trim() : "Table";
+  }
+
+  function reachTables(root) {
+    for (const wrap of root.querySelectorAll(".table-wrap")) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", tableName(wrap));
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    }
+  }
+
   function exclusiveChoice(box) {
     const group = box.closest("fieldset[data-exclusive-group]");
     if (!group || !box.checked) return;
@@ -165,7 +191,9 @@
     if (box.form) box.form.dispatchEvent(new Event("input"));
   }
 
-  document.addEventListener("DOMContentLoaded", () => start(document.body));
+  document.addEventListener("DOMContentLoaded", () => { start(document.body); reachTables(document); });
+  document.addEventListener("htmx:afterSettle", () => reachTables(document));
+  window.addEventListener("resize", () => reachTables(document));
   document.addEventListener("htmx:load", (event) => start(event.detail.elt));
   document.addEventListener("htmx:configRequest", (event) => {
     const cause = event.detail.triggeringEvent;
