@@ -150,9 +150,9 @@ def who(event: AuditEvent) -> tuple[str, str]:
 
 
 def changed_labels(event: AuditEvent) -> list[str]:
-    """The fields an event changed, by the labels their forms give them."""
+    """The fields an event changed, by the labels their forms give them, in the order of the alphabet."""
     model = _model(event.object_type)
-    return [field_label(model, name) for name in event.changed_fields]
+    return sorted(field_label(model, name) for name in event.changed_fields)
 
 
 def _model(label: str) -> type[models.Model] | None:

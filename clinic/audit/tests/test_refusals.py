@@ -277,8 +277,8 @@ def test_the_patients_trail_lists_the_refused_attempt(signed_in, director, outsi
 
     response = signed_in(director).get(reverse("audit:patient", args=[patient.pk]))
 
-    assert [(row.event.actor_label, row.event.action, row.refusal.status) for row in response.context["rows"]] == [
-        ("outsider", REFUSED, 404)]
+    assert [(row.newest.event.actor_label, row.newest.event.action, row.newest.refusal.status)
+            for row in response.context["rows"]] == [("outsider", REFUSED, 404)]
 
 
 @pytest.mark.slow

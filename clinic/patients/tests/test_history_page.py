@@ -126,10 +126,12 @@ def test_safety_history_shows_the_questions_and_not_asked_for_an_unanswered_one(
     assert "psychosis_current" not in text
 
 
-def test_the_page_carries_the_patient_banner_and_tabs(signed_in, priya, patient):
+def test_the_page_carries_the_patient_banner_and_tabs(signed_in, priya, patient, clock, now):
+    clock(now)
     html = _history(signed_in(priya), patient).content.decode()
 
-    assert "Mara Quill" in html and "K000042" in html
+    assert 'data-testid="patient-banner"' in html and "Quill, Mara" in html and "K000042" in html
+    assert re.search(r'data-testid="banner-age">\D*46 y', html)  # born 9 Apr 1980, seen on 24 Nov 2026
     assert f'href="{reverse("patients:chart", args=[patient.pk])}"' in html
     assert re.search(rf'href="{reverse("patients:history", args=[patient.pk])}"[^>]*aria-current="page"', html)
 
