@@ -1,6 +1,7 @@
 """Forms that parse and validate patient input; the actions do the writing."""
 
 import datetime as dt
+import json
 from typing import Any
 
 from django import forms
@@ -19,13 +20,77 @@ from clinic.patients.models import (
 )
 from clinic.patients.models.records import DocumentKind
 from clinic.patients.models.registry import NPI_DIGITS_MESSAGE
-from clinic.rules import icd10, safety_history
+from clinic.rules import icd10, medicines, plausibility, safety_history, trial_fields
 from clinic.rules.birth_date import ImplausibleBirthDate, check_birth_date
+from clinic.rules.errors import DomainError
+from clinic.rules.indications import check_code_for_indication
 from clinic.rules.physiological_ranges import RANGES
 from clinic.rules.safety_history import SAFETY_LABELS
+from clinic.rules.typed_values import parse_date, parse_decimal
 from clinic.sites.queries import site_today
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# What a date input holds when the browser could not read a date from it (fields.js says so, as the
+# browser itself sends nothing): 30 February typed into the date picker, for one.
+UNREADABLE_DATE = "unreadable"
+
+
+class CheckedDateInput(forms.DateInput):
+    """The browser's date picker; a date it could not read reaches the form as UNREADABLE_DATE rather
+    than as an empty field, so the form says the date is impossible, not that it is required."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        if not value and data.get(f"{name}_unreadable"):
+            return UNREADABLE_DATE
+        return value
+
+
+DATE_INPUT = CheckedDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _refused(error: DomainError) -> forms.ValidationError:
+    return forms.ValidationError(error.message, code=error.code)
+
+
+class CheckedDateField(forms.DateField):
+    """A date from the date picker, or typed as 2020-02-29 or 02/29/2020 where there is no picker; an
+    impossible date (30 February) is named as such."""
+
+    widget = DATE_INPUT
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value == UNREADABLE_DATE:
+            raise forms.ValidationError(
+                f"{self.label}: the date typed does not exist (such as 30 Feb, or 31 Apr, Jun, Sep or Nov). "
+                f"Check the day against the month.", code="DATE_IMPOSSIBLE")
+        if isinstance(value, str) and value.strip():
+            try:
+                return parse_date(value, field="", label=str(self.label))
+            except DomainError as error:
+                raise _refused(error) from None
+        return super().to_python(value)
+
+
+class TypedDecimalField(forms.DecimalField):
+    """A number as people type it: "72,5" is 72.5; "1,250" is refused as ambiguous, never read as 1250."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_decimal(str(value), field="", label=str(self.label))
+        except DomainError as error:
+            raise _refused(error) from None
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+
+def checked_fields(*names: str, decimals: tuple[str, ...] = ()) -> dict[str, type[forms.Field]]:
+    """A ModelForm's field_classes: these date fields as CheckedDateField, the decimals as TypedDecimalField."""
+    return {**dict.fromkeys(names, CheckedDateField), **dict.fromkeys(decimals, TypedDecimalField)}
 
 
 def stored_name(form: forms.Form, field: str, *, label: str) -> str:
@@ -51,7 +116,7 @@ class PatientForm(forms.ModelForm):
                   "emergency_contact_phone", "emergency_contact_relationship", "escort_name",
                   "escort_phone", "referral_source", "referring_clinician"]
         widgets = {"birth_date": DATE_INPUT, "address": forms.Textarea(attrs={"rows": 2})}
-        error_messages = {"birth_date": {"invalid": "Enter the date of birth as YYYY-MM-DD, e.g. 1980-04-09."}}
+        field_classes = checked_fields("birth_date")
 
     def __init__(self, *args: Any, user: Any, now: dt.datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,12 +167,52 @@ class RegisterPatientForm(PatientForm):
         required=False, label="This is a different person with the same name and date of birth")
 
 
+def _code_typed(typed: str) -> str:
+    """The code of a picked option ("F33.2 Major depressive disorder, …" → "F33.2"), or the code as typed."""
+    return icd10.normalise(typed.strip().split(" ", 1)[0]) if typed.strip() else ""
+
+
 class IndicationForm(forms.ModelForm):
+    """One search box for the code: typing "F33.2", "recurrent severe" or "PTSD" offers the seven
+    indications' billable codes; the indication follows from the code when not chosen."""
+
     class Meta:
         model = Indication
-        fields = ["code", "icd10_code", "is_primary", "noted_on", "active"]
-        widgets = {"noted_on": DATE_INPUT}
-        labels = {"code": "Indication", "is_primary": "Primary indication"}
+        fields = ["icd10_code", "code", "is_primary", "noted_on", "active"]
+        widgets = {"noted_on": DATE_INPUT,
+                   "icd10_code": forms.TextInput(attrs={"list": "indication-codes", "autocomplete": "off",
+                                                        "data-indication-picker": ""})}
+        field_classes = checked_fields("noted_on")
+        labels = {"code": "Indication", "is_primary": "Primary indication",
+                  "icd10_code": "Diagnosis (ICD-10-CM code or words)"}
+        help_texts = {"code": "Filled from the code; choose it only to check the code against it.",
+                      "icd10_code": "e.g. F33.2, “recurrent severe” or PTSD, then pick from the list."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["icd10_code"].max_length = None  # a picked option holds the description too
+        self.fields["icd10_code"].validators = []
+        self.fields["icd10_code"].widget.attrs.pop("maxlength", None)
+        self.fields["code"].required = False
+        self.fields["code"].choices = [("", "— from the code —"), *list(self.fields["code"].choices)[1:]]
+
+    def clean_icd10_code(self) -> str:
+        code = _code_typed(self.cleaned_data["icd10_code"])
+        try:
+            icd10.describe(code)
+        except icd10.UnknownDiagnosisCode as error:
+            raise _refused(error) from None
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("icd10_code"):
+            try:
+                data["code"] = check_code_for_indication(indication=data.get("code") or None,
+                                                         icd10_code=data["icd10_code"])
+            except DomainError as error:
+                self.add_error(error.field, error.message)
+        return data
 
 
 class OtherDiagnosisForm(forms.ModelForm):
@@ -115,6 +220,7 @@ class OtherDiagnosisForm(forms.ModelForm):
         model = OtherDiagnosis
         fields = ["icd10_code", "status", "onset_on", "resolved_on", "noted_on"]
         widgets = {"onset_on": DATE_INPUT, "resolved_on": DATE_INPUT, "noted_on": DATE_INPUT}
+        field_classes = checked_fields("onset_on", "resolved_on", "noted_on")
         labels = {"onset_on": "Onset (if known)", "resolved_on": "Resolved (past diagnoses only)",
                   "noted_on": "Noted on"}
         help_texts = {"icd10_code": f"e.g. F31.81 or f3181. The description comes from the code set "
@@ -129,14 +235,21 @@ class OtherDiagnosisForm(forms.ModelForm):
         return icd10.normalise(self.cleaned_data["icd10_code"])
 
 
+# The medicine picker: the name input offers the catalogue's names as one types (a <datalist>).
+MEDICINE_PICKER = {"list": "medicine-catalogue", "autocomplete": "off", "data-medicine-picker": ""}
+
+
 class MedicationForm(forms.ModelForm):
     class Meta:
         model = Medication
         fields = ["name", "drug_class", "dose_text", "lorazepam_equivalent_mg_per_day", "started_on",
                   "stopped_on"]
-        widgets = {"started_on": DATE_INPUT, "stopped_on": DATE_INPUT}
+        widgets = {"started_on": DATE_INPUT, "stopped_on": DATE_INPUT,
+                   "name": forms.TextInput(attrs=MEDICINE_PICKER)}
+        field_classes = checked_fields("started_on", "stopped_on", decimals=("lorazepam_equivalent_mg_per_day",))
         labels = {"lorazepam_equivalent_mg_per_day": "Lorazepam-equivalent (mg/day)",
                   "stopped_on": "Stopped on (leave empty if current)"}
+        help_texts = {"name": "Type to search the catalogue; a catalogued medicine fills its class."}
 
 
 class AllergyForm(forms.ModelForm):
@@ -146,11 +259,19 @@ class AllergyForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.ModelForm):
+    """Weight, height, blood pressure and heart rate; a weight or height far from the last one comes back
+    with a box to tick when the value is right (plausibility.CONFIRMABLE)."""
+
+    confirmed = forms.MultipleChoiceField(choices=[(code, code) for code in plausibility.CONFIRMABLE],
+                                          required=False, widget=forms.CheckboxSelectMultiple,
+                                          label="Confirm")
+
     class Meta:
         model = BodyMeasurement
         fields = ["measured_on", "weight_kg", "height_cm", "systolic_mmhg", "diastolic_mmhg",
                   "heart_rate_bpm"]
         widgets = {"measured_on": DATE_INPUT}
+        field_classes = checked_fields("measured_on", decimals=("weight_kg", "height_cm"))
         labels = {"weight_kg": "Weight (kg)", "height_cm": "Height (cm)",
                   "systolic_mmhg": "Systolic BP (mmHg)", "diastolic_mmhg": "Diastolic BP (mmHg)",
                   "heart_rate_bpm": "Heart rate (beats/min)"}
@@ -164,18 +285,59 @@ class MeasurementForm(forms.ModelForm):
             field.validators = []
             field.min_value = field.max_value = None
             field.widget.attrs.update({"min": measure.low, "max": measure.high, "inputmode": "decimal"})
+        # The confirmation box shows only once a change asks for it, with the value in its label.
+        self.confirmations: list[tuple[str, str]] = []
+
+    def ask_to_confirm(self, warning: plausibility.ChangeToConfirm) -> None:
+        """Show the warning beside its field, and the box that says the value is right."""
+        self.add_error(warning.field, warning.message)
+        self.confirmations.append((warning.code, warning.confirm_label))
+        self.fields["confirmed"].choices = self.confirmations
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            plausibility.check_blood_pressure(systolic_mmhg=data.get("systolic_mmhg"),
+                                              diastolic_mmhg=data.get("diastolic_mmhg"))
+        except DomainError as error:
+            self.add_error(error.field, error.message)
+        return data
 
 
 class TreatmentTrialForm(forms.ModelForm):
+    """Every kind's fields; each widget names the kinds it applies to (data-kinds), which fields.js shows
+    alone, and the server refuses a field filled in for a kind it does not apply to."""
+
     class Meta:
         model = TreatmentTrial
-        fields = ["kind", "name", "drug_class", "max_daily_dose", "dose_unit", "started_on", "stopped_on",
-                  "weeks_at_adequate_dose", "adherence", "sessions_count", "route", "non_medical",
-                  "cognitive_effects", "outcome", "reason_stopped", "current_episode", "source",
-                  "adequate_dose"]
-        widgets = {"started_on": DATE_INPUT, "stopped_on": DATE_INPUT}
+        fields = ["kind", "name", "drug_class", "max_daily_dose", "dose_unit", "route", "weeks_at_adequate_dose",
+                  "sessions_count", "adherence", "non_medical", "cognitive_effects", "outcome", "started_on",
+                  "stopped_on", "reason_stopped", "current_episode", "source", "adequate_dose"]
+        widgets = {"started_on": DATE_INPUT, "stopped_on": DATE_INPUT,
+                   "name": forms.TextInput(attrs=MEDICINE_PICKER)}
+        field_classes = checked_fields("started_on", "stopped_on", decimals=("max_daily_dose",))
         labels = {"current_episode": "In the current episode", "adequate_dose": "Adequate dose (prescriber)",
-                  "weeks_at_adequate_dose": "Weeks at adequate dose"}
+                  "weeks_at_adequate_dose": "Weeks at adequate dose", "max_daily_dose": "Highest daily dose"}
+        help_texts = {"name": "A medicine, the type of therapy (CBT, DBT, IPT, EMDR, …) or the protocol."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["data-trial-kind"] = ""
+        for name, field in self.fields.items():
+            kinds = [kind for kind in trial_fields.FIELDS_BY_KIND if trial_fields.applies(kind, name)]
+            field.widget.attrs["data-kinds"] = " ".join(kinds)
+        self.fields["name"].widget.attrs["data-labels"] = json.dumps(dict(trial_fields.NAME_LABELS))
+        self.fields["weeks_at_adequate_dose"].widget.attrs["data-labels"] = json.dumps(
+            dict(trial_fields.WEEKS_LABELS))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind"):
+            try:
+                trial_fields.check_fields_for_kind(kind=data["kind"], fields=data)
+            except DomainError as error:
+                self.add_error(error.field, error.message)
+        return data
 
 
 class ResultForm(forms.ModelForm):
@@ -183,6 +345,12 @@ class ResultForm(forms.ModelForm):
         model = Result
         fields = ["kind", "taken_on", "outcome", "summary"]
         widgets = {"taken_on": DATE_INPUT}
+        field_classes = checked_fields("taken_on")
+
+
+def medicine_catalogue() -> tuple[medicines.CatalogueMedicine, ...]:
+    """What the medicine picker offers as one types."""
+    return medicines.CATALOGUE
 
 
 INTAKE_FORMS: dict[str, type[forms.ModelForm]] = {
@@ -249,7 +417,7 @@ class SafetyHistoryForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(choices=DocumentKind.choices)
     title = forms.CharField(max_length=200)
-    document_date = forms.DateField(widget=DATE_INPUT, label="Date on the document")
+    document_date = CheckedDateField(label="Date on the document")
     file = forms.FileField(help_text="PDF, JPEG, PNG or TIFF.")
 
 

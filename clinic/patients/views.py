@@ -18,6 +18,7 @@ from clinic.audit.actions import record_event
 from clinic.patients import actions, forms, queries, vitals_range
 from clinic.patients.models import Document, OtherDiagnosis, Patient
 from clinic.patients.revisions import revision_rows
+from clinic.rules import icd10, indications, plausibility
 from clinic.rules.errors import DomainError
 from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.sites.queries import site_today
@@ -130,11 +131,43 @@ def intake(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = queries.chart(user=request.user, patient_id=patient_id)
     if patient is None:
         raise Http404("No such patient.")
+    lists = _intake_lists(patient)
     _audit_view(request, "patients.intake_viewed", patient)
     history = getattr(patient, "safety_history", None)
     safety_rows = [(label, getattr(history, name) if history else None) for name, label in SAFETY_LABELS.items()]
     return render(request, "patients/intake.html", {
-        "patient": patient, "tab": "intake", "safety_rows": safety_rows, "safety_history": history,
+        "patient": patient, "tab": "intake", "safety_rows": safety_rows, "safety_history": history, **lists,
+    })
+
+
+def _intake_lists(patient: Patient) -> dict[str, Any]:
+    """What the intake's lists show beyond the rows: each indication's code with the code set's words.
+    Read before any audit write, as the first read in a process loads the code set (about 1.5 s)."""
+    rows = list(patient.indications.all())
+    for row in rows:
+        try:
+            row.code_description = icd10.describe(row.icd10_code)
+        except icd10.UnknownDiagnosisCode:
+            row.code_description = "not in the ICD-10-CM code set: check the code"
+    return {"indication_rows": rows}
+
+
+def _pickers(kind: str) -> dict[str, Any]:
+    """What the pickers of a kind's form offer as one types: the medicine catalogue, or the seven
+    indications' billable codes."""
+    if kind in {"medication", "treatment_trial"}:
+        return {"medicine_catalogue": forms.medicine_catalogue()}
+    if kind == "indication":
+        return {"indication_options": [(code, description, indications.LABELS[indication],
+                                         indications.SEARCH_WORDS[indication], indication)
+                                        for code, description, indication in indications.picker_options()]}
+    return {}
+
+
+def _intake_section(request: HttpRequest, patient: Patient, kind: str, **context: Any) -> HttpResponse:
+    """One intake section as an htmx partial: its list, and the form open in it or the confirmation of a save."""
+    return render(request, "patients/_intake_section.html", {
+        "patient": patient, "kind": kind, "title": INTAKE_TITLES[kind], **_intake_lists(patient), **context,
     })
 
 
@@ -152,41 +185,73 @@ def intake_item(request: HttpRequest, patient_id: int, kind: str, item_id: int |
     """Add an intake entry, or change one when item_id is given."""
     if kind not in forms.INTAKE_FORMS:
         raise Http404("No such kind of entry.")
-    patient = get_visible_or_404(Patient.objects, user=request.user, pk=patient_id)
+    patient = get_visible_or_404(Patient.objects.select_related("site"), user=request.user, pk=patient_id)
     item = _intake_item(request, patient, kind, item_id) if item_id else None
+    # From the intake page's "Add …", the form opens inside its section and saves there (htmx).
+    inline = request.headers.get("HX-Request") == "true" and item is None
     form_class = forms.INTAKE_FORMS[kind]
     today = site_today(site=patient.site, now=timezone.now())
-    # Only a new entry starts on today's date; an existing one shows its own.
+    # Only a new entry starts on today's date (and a prior treatment as a medicine); an existing one
+    # shows its own.
     initial = {"measured_on": today, "noted_on": today, "taken_on": today} if item is None else None
+    if item is None and kind == "treatment_trial":
+        initial["kind"] = "medication"
     # What the entry holds now, read before the form writes the typed values onto it.
     recorded = f"{item.icd10_code} {item.description}" if isinstance(item, OtherDiagnosis) else None
     form = form_class(request.POST or None, instance=item, initial=initial)
     draft = f"intake-{patient.pk}-{kind}-{item.pk if item else 'new'}"
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        confirmed = fields.pop("confirmed", [])
         try:
             if item is None:
                 saved = actions.add_intake_item(actor=request.user, now=timezone.now(), patient=patient,
-                                                kind=kind, values=form.cleaned_data)
+                                                kind=kind, values=fields, confirmed=confirmed)
             else:
-                saved = actions.change_intake_item(actor=request.user, now=timezone.now(),
-                                                   item=type(item).objects.get(pk=item.pk), **form.cleaned_data)
+                saved = actions.change_intake_item(actor=request.user, now=timezone.now(), confirmed=confirmed,
+                                                   item=type(item).objects.get(pk=item.pk), **fields)
+        except plausibility.ChangeToConfirm as warning:
+            form.ask_to_confirm(warning)
         except DomainError as error:
             _add_domain_error(form, error)
         else:
             confirm_saved(request, draft)
-            messages.success(request, f"Saved the {INTAKE_TITLES[kind]}{_described(saved)}.")
+            saved_message = f"Saved the {INTAKE_TITLES[kind]}{_described(saved)}."
+            if inline:
+                lists = _intake_section(request, patient, kind, saved_message=saved_message, saved_draft=draft)
+                _audit_view(request, "patients.intake_viewed", patient, section=kind)
+                return lists
+            messages.success(request, saved_message)
             return HttpResponseRedirect(reverse("patients:intake", args=[patient.pk]) + f"#{kind}")
+    pickers = _pickers(kind)
+    if inline:
+        section = _intake_section(request, patient, kind, form=form, draft=draft, **pickers)
+        _audit_view(request, f"patients.{kind}_form_viewed", patient)
+        return section
     _audit_view(request, f"patients.{kind}_form_viewed", patient)
     return render(request, "patients/intake_item.html", {
         "form": form, "patient": patient, "kind": kind, "item": item, "title": INTAKE_TITLES[kind], "draft": draft,
-        "recorded": recorded,
+        "recorded": recorded, **pickers,
     })
 
 
 def _described(item: Any) -> str:
-    """For a coded diagnosis, its code and description (": F31.81 Bipolar II disorder"), so the nurse
-    sees what the code means; nothing for other entries."""
-    return f": {item.icd10_code} {item.description}" if isinstance(item, OtherDiagnosis) else ""
+    """What was saved, in a few words (": F31.81 Bipolar II disorder", ": Penicillin", ": 72.5 kg, 168 cm"),
+    so the confirmation says which entry it was."""
+    kind = actions.intake_kind_of(item)
+    if kind == "other_diagnosis":
+        return f": {item.icd10_code} {item.description}"
+    if kind == "indication":
+        return f": {item.icd10_code} {item.get_code_display()}"
+    if kind == "measurement":
+        parts = [f"{item.weight_kg} kg" if item.weight_kg is not None else "",
+                 f"{item.height_cm} cm" if item.height_cm is not None else "",
+                 f"{item.systolic_mmhg}/{item.diastolic_mmhg} mmHg" if item.systolic_mmhg is not None else "",
+                 f"heart rate {item.heart_rate_bpm}" if item.heart_rate_bpm is not None else ""]
+        return ": " + ", ".join(part for part in parts if part)
+    if kind == "result":
+        return f": {item.get_kind_display()}, {item.get_outcome_display().lower()}"
+    return f": {item.substance if kind == 'allergy' else item.name}"
 
 
 @login_required
