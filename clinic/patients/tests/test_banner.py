@@ -333,3 +333,28 @@ def test_a_patient_page_takes_the_same_queries_for_a_short_and_a_long_record(pag
 
     assert (short_html.count('class="flag allergy"'), long_html.count('class="flag allergy"')) == (1, 25)
     assert len(one) == len(many)
+
+
+def test_a_time_at_a_site_in_another_zone_names_its_zone(page_at, nurse, main_site, now):
+    """The nurse works at Main (New York); the patient's site keeps Kiritimati time (UTC+14)."""
+    kiritimati = SiteFactory(organisation=main_site.organisation, time_zone="Pacific/Kiritimati")
+    nurse.sites.add(kiritimati)
+    patient = PatientFactory(site=kiritimati)
+    actions.record_no_known_drug_allergies(actor=nurse, now=now, patient=patient)
+
+    html = banner_html(page_at(nurse), patient)
+
+    assert ('recorded <time datetime="2026-11-25T04:30:00+14:00" title="Pacific/Kiritimati"><span class="nowrap">'
+            '25 Nov 2026</span> <span class="nowrap">04:30</span><span class="zone"> UTC+14</span></time>') in html
+
+
+@pytest.mark.parametrize(("url_name", "current"), [("patients:chart", "Summary"), ("patients:intake", "Intake"),
+                                                   ("patients:history", "History"),
+                                                   ("audit:patient", "Who viewed or changed")])
+def test_the_tabs_under_the_banner_mark_the_page_shown(page_at, director, main_site, url_name, current):
+    patient = PatientFactory(site=main_site)
+
+    page = page_at(director).get(reverse(url_name, args=[patient.pk])).content.decode()
+
+    tabs = page[page.index('<nav class="tabs"'):page.index("</nav>", page.index('<nav class="tabs"'))]
+    assert re.findall(r'aria-current="page">([^<]+)</a>', tabs) == [current]
