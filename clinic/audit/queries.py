@@ -58,6 +58,7 @@ class EventRow:
     who: str = ""  # the staff member by name, or the label the event keeps for anyone else
     who_role: str = ""  # the role held then, or the kind of actor
     changed: list[str] = field(default_factory=list)  # the changed fields by their labels
+    searched: str = ""  # what a list event's page was searched for
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,8 @@ def _row(event: AuditEvent, visible: dict[int, Patient], zones: dict[int, str], 
                     patient_count=len(links), patients=shown, other_patient_count=len(links) - len(shown),
                     time_zone=zones.get(event.site_id, ""), refusal=_refusal(event),
                     sentence=sentences.sentence(event, patients_named=None if one_patient else len(links)),
-                    who=name, who_role=role, changed=sentences.changed_labels(event))
+                    who=name, who_role=role, changed=sentences.changed_labels(event),
+                    searched=sentences.searched(event))
 
 
 def _refusal(event: AuditEvent) -> RefusalShown | None:

@@ -133,8 +133,13 @@ def group_sentence(action: str, count: int) -> str:
 def _list_sentence(event: AuditEvent, *, patients_named: int | None) -> str:
     one, _ = LIST_ACTIONS[event.action]
     seen = "this patient" if patients_named is None else f"{patients_named} patient{'s' * (patients_named != 1)}"
-    searched = str(event.data.get(SEARCHED.get(event.action, ""), "") or "").strip()
-    return f"Saw {seen} in {one}" + (f" (search: ‘{searched}’)" if searched else "")
+    shown = searched(event)
+    return f"Saw {seen} in {one}" + (f" (search: ‘{shown}’)" if shown else "")
+
+
+def searched(event: AuditEvent) -> str:
+    """What a list event's page was searched for; empty for a list without a search."""
+    return str(event.data.get(SEARCHED.get(event.action, ""), "") or "").strip()
 
 
 def who(event: AuditEvent) -> tuple[str, str]:

@@ -80,6 +80,7 @@ def test_each_event_is_a_sentence_with_the_staff_name_role_and_changed_fields_by
     text = _text(response.content.decode())
     assert "Priya Raman, NP · Prescriber" in text and "Tom Hale · Nurse" in text
     assert "Changed: Date of birth, Phone" in text
+    assert "username" not in text  # usernames are for the search page's staff filter
     assert "24 Nov 2026 09:20:00" in text
 
 
@@ -126,7 +127,8 @@ def test_thirty_list_views_in_a_day_and_three_other_events_are_four_rows(signed_
     text = _text(html)
     assert "Appeared in 30 patient lists between 09:02 and 16:40" in text
     assert "<details><summary>Show each of the 30</summary>" in html
-    assert text.count("Saw this patient in a patient list (search: ‘quen’)") == 30
+    assert text.count("· search ‘quen’") == 30
+    assert [row.searched for row in rows[2].rows] == ["quen"] * 30
     assert "33 events in 4 rows" in text  # the page's own view is recorded after it is read
 
 
