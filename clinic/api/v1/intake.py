@@ -22,7 +22,7 @@ from clinic.api.v1.schemas import In, Out
 from clinic.audit.actions import record_event
 from clinic.patients import actions
 from clinic.patients.models import Patient, SafetyHistory
-from clinic.rules import icd10
+from clinic.rules import icd10, plausibility
 
 router = Router(tags=["intake"])
 
@@ -59,7 +59,7 @@ KINDS = (
 # Values the schema cannot check, as they need the code set or the site's date: refused with 400
 # naming the field, as a birth date after today is.
 INPUT_REFUSALS = (icd10.UnknownDiagnosisCode, actions.DateInFuture, actions.DatesOutOfOrder,
-                  actions.CurrentDiagnosisResolved)
+                  actions.CurrentDiagnosisResolved, plausibility.DateBeforeBirth)
 
 
 @contextmanager
@@ -126,9 +126,11 @@ def add_routes(entry: IntakeKind) -> None:
         patient = clinical_patient(request, patient_id)
 
         def create() -> Created:
+            values = payload.model_dump()
+            confirmed = values.pop("confirm", [])
             with input_refused_as_400():
                 added = actions.add_intake_item(actor=request.auth, now=now, patient=patient, kind=entry.kind,
-                                                values=payload.model_dump())
+                                                values=values, confirmed=confirmed)
             return Created(body=out.from_orm(added), patient_id=patient.pk)
 
         return answer_once(request=request, key=idempotency_key, payload=payload, now=now, create=create)
@@ -137,12 +139,13 @@ def add_routes(entry: IntakeKind) -> None:
         now = timezone.now()
         row = intake_item(request, entry, patient_id=patient_id, item_id=item_id)
         fields = payload.model_dump(exclude_unset=True)
+        confirmed = fields.pop("confirm", [])
         if not any(getattr(row, name) != value for name, value in fields.items()):
             record_event(actor=request.auth, now=now, action="api.patients.intake_read", subject=row,
                          site_id=row.patient.site_id)
             return row
         with input_refused_as_400():
-            return actions.change_intake_item(actor=request.auth, now=now, item=row, **fields)
+            return actions.change_intake_item(actor=request.auth, now=now, item=row, confirmed=confirmed, **fields)
 
     def remove(request: HttpRequest, patient_id: str, item_id: str) -> Status:
         row = intake_item(request, entry, patient_id=patient_id, item_id=item_id)

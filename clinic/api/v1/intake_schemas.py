@@ -22,7 +22,7 @@ from clinic.api.v1.schemas import In, Out, patch_of
 from clinic.patients.models import Allergy, Result, TreatmentTrial
 from clinic.patients.models.intake import DiagnosisStatus, DrugClass, IndicationCode, TrialKind, TrialOutcome
 from clinic.patients.models.records import ResultKind
-from clinic.rules import icd10
+from clinic.rules import icd10, plausibility
 from clinic.rules.safety_history import SAFETY_LABELS
 
 
@@ -41,13 +41,15 @@ Adherence = choices_of(TreatmentTrial, "adherence")
 TrialSource = choices_of(TreatmentTrial, "source")
 ResultOutcome = choices_of(Result, "outcome")
 OptionalDate = IsoDate | None
+Confirmable = Literal[plausibility.CONFIRMABLE]
 
 
 class IndicationIn(In):
     model_config = example({"code": "TRD_UNIPOLAR", "icd10_code": "F33.2", "is_primary": True,
                             "noted_on": "2026-10-01"})
 
-    code: IndicationCode
+    code: IndicationCode | None = Field(default=None, description="The indication; taken from the code when "
+                                                                  "left out. A code of another indication gets 422.")
     icd10_code: text(min_length=1, max_length=10) = Field(description="ICD-10-CM code, e.g. F33.2.")
     is_primary: Flag = False
     noted_on: IsoDate
@@ -138,6 +140,10 @@ class MeasurementIn(In):
     systolic_mmhg: measurement("systolic_mmhg") | None = None
     diastolic_mmhg: measurement("diastolic_mmhg") | None = None
     heart_rate_bpm: measurement("heart_rate_bpm") | None = None
+    confirm: list[Confirmable] = Field(
+        default=[], description="Warnings confirmed as right: WEIGHT_CHANGE for a weight more than 10 % from the "
+                                "last, HEIGHT_CHANGE for an adult height more than 5 cm from the last. Without "
+                                "it such a value gets 422 with the warning's code.")
 
 
 class MeasurementOut(Out):
