@@ -148,8 +148,11 @@ def test_the_banner_keeps_flags_apart_by_kind_on_a_phone(page, live_server, pass
     assert sideways_scroll(page) == 0
 
 
-def test_the_top_navigation_wraps_on_a_phone(page, live_server, password_only, director, long_patient):
-    """The director has the most links in the top navigation."""
+def test_the_top_navigation_wraps_on_a_phone(page, live_server, password_only, director, other_site, long_patient):
+    """The director has the most links in the top navigation, and a second site to switch to."""
+    other_site.name = "North Valley Ketamine and Interventional Psychiatry Centre"
+    other_site.save()
+    director.sites.add(other_site)
     sign_in(page, live_server.url, director.username)
     page.set_viewport_size(PHONE)
 
