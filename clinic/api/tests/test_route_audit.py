@@ -74,8 +74,8 @@ CASES: dict[str, Case] = {
     **entry_cases("measurements", "measurement", {"measured_on": "2026-11-20", "heart_rate_bpm": 64},
                   {"weight_kg": 70.1}),
     **entry_cases("treatment-trials", "treatment_trial",
-                  {"kind": "tms", "name": "rTMS", "outcome": "partial_response", "current_episode": True,
-                   "adequate_dose": True}, {"sessions_count": 36}),
+                  {"kind": "tms", "name": "rTMS", "outcome": "partial_response", "current_episode": True},
+                  {"weeks_at_adequate_dose": 12}),
     **entry_cases("results", "result", {"kind": "liver_tests", "taken_on": "2026-11-18",
                                         "outcome": "negative"}, {"summary": "ALT 32 U/L"}),
 }
