@@ -66,9 +66,12 @@ def search_patients(*, user: Any, query: str = "") -> QuerySet[Patient]:
         if search_keys.typo_matchable(word):
             others = _all_words_in_search_text(words[:index] + words[index + 1:])
             typo |= others & Q(pk__in=_surnames_one_typo_from(word))
-    return (patients.filter(found | typo)
-            .annotate(found_by_typo=Case(When(found, then=Value(False)), default=Value(True)))
-            .order_by("found_by_typo", *Patient._meta.ordering))
+    if not typo:
+        # Kept in the index's order, a list of short words stops reading at the page's last row.
+        return patients.filter(found)
+    # An ordering rather than an annotation: counting the matches for the pager then drops it.
+    found_by_typo = Case(When(found, then=Value(0)), default=Value(1))
+    return patients.filter(found | typo).order_by(found_by_typo, *Patient._meta.ordering)
 
 
 def _all_words_in_search_text(words: list[str]) -> Q:
