@@ -214,8 +214,8 @@ def test_the_page_after_a_save_tells_the_browser_to_drop_the_draft(signed_in, di
     after_save = client.get(reverse("sites:detail", args=[main_site.pk]))
     later = client.get(reverse("sites:detail", args=[main_site.pk]))
 
-    assert f'<body data-saved-forms="site-{main_site.pk}">' in after_save.content.decode()
-    assert "<body>" in later.content.decode()
+    assert f'<body data-user="{director.pk}" data-saved-forms="site-{main_site.pk}">' in after_save.content.decode()
+    assert f'<body data-user="{director.pk}">' in later.content.decode()
 
 
 def test_a_refused_save_keeps_the_draft(signed_in, director, main_site):
@@ -223,5 +223,5 @@ def test_a_refused_save_keeps_the_draft(signed_in, director, main_site):
                                         {**SITE, "time_zone": "Nowhere"})
 
     page = response.content.decode()
-    assert "<body>" in page
+    assert f'<body data-user="{director.pk}">' in page
     assert f'data-keep-draft="site-{main_site.pk}"' in page
