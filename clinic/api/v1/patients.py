@@ -109,7 +109,10 @@ class PatientList(Out):
 
 
 class PatientSearch(In):
-    q: text(max_length=100) = Field(default="", description="Part of a name, an MRN or an ISO birth date.")
+    q: text(max_length=100) = Field(
+        default="", description="Part of a name (case and accents ignored, one typo in a surname forgiven), an "
+                                "MRN, an ISO birth date, or the patient's phone number in any formatting (4 digits "
+                                "or more).")
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0
 
@@ -135,7 +138,8 @@ def register_patient(request: HttpRequest, payload: PatientIn,
 
 @router.get("/patients", response={200: PatientList, **responses(400, 401)}, operation_id="search_patients")
 def search_patients(request: HttpRequest, search: Query[PatientSearch]) -> dict[str, Any]:
-    """Patients of the caller's sites whose name, MRN or birth date matches q, by name."""
+    """Patients of the caller's sites whose name, MRN, birth date or phone matches q, by name; those found
+    only by forgiving a typo in the surname come after the others."""
     matches = queries.search_patients(user=request.auth, query=search.q)
     patients = list(matches[search.offset:search.offset + search.limit])
     count = matches.count()

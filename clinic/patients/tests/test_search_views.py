@@ -6,8 +6,10 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from clinic.accounts.tokens import issue_token
 from clinic.audit.models import AuditEvent
 from clinic.patients import actions, search_keys
 from clinic.patients.models import FamilyNameVariant
@@ -147,3 +149,18 @@ def test_typed_results_stay_within_the_house_budget_for_5_40_and_1000_patients(
     assert (len(thousand_page.context["patients"]), thousand_page.context["page"].paginator.count) == (50, 1000)
     event = AuditEvent.objects.filter(action="patients.list_viewed").order_by("-seq").first()
     assert len(event.patient_links.all()) == 50
+
+
+def test_the_api_search_finds_by_phone_and_by_a_surname_typo_as_the_page_does(nurse, main_site, now):
+    quenby = register(nurse, now, main_site, "Quenby", phone="555-0142")
+    register(nurse, now, main_site, "Queen", phone="555-0199")
+    _, token = issue_token(user=nurse, name="tests", now=now)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+
+    by_typo = client.get("/api/v1/patients", {"q": "quen"}).json()
+    by_phone = client.get("/api/v1/patients", {"q": "+1 (555) 014-2"}).json()
+
+    assert ([item["family_name"] for item in by_typo["items"]], by_typo["count"]) == (["Quenby", "Queen"], 2)
+    assert ([item["id"] for item in by_phone["items"]], by_phone["count"]) == ([str(quenby.pk)], 1)
+    assert list(AuditEvent.objects.filter(action="api.patients.listed").values_list("data__q", flat=True)
+                .order_by("seq")) == ["quen", "+1 (555) 014-2"]
