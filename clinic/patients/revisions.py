@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 
 from clinic.accounts.models import Role, StaffUser
 from clinic.patients.models import RecordRevision
+from clinic.rules import plausibility
 
 ROLE_LABELS = dict(Role.choices)
 # The record kinds of the intake and registry, as a clinician names them (RecordRevision.record_type
@@ -39,6 +40,11 @@ CHANGE_WORDS = {"create": "added", "update": "changed", "delete": "removed"}
 # Where the plain words differ: a first registration is "registered", a first safety history is
 # "recorded" (its questions were unanswered before, not absent).
 TITLES = {("patient", "create"): "Patient registered", ("safetyhistory", "create"): "Safety history recorded"}
+# A measurement saved although far from the last one keeps the confirmed warnings' codes in its
+# revision (clinic.patients.actions, "confirmed"); each in words.
+CONFIRMED = "confirmed"
+CONFIRMED_WORDS = {plausibility.WEIGHT_CHANGE: "weight change from the last weight",
+                   plausibility.HEIGHT_CHANGE: "height change from the last height"}
 # Labels for fields whose names carry a unit or a code rather than words; every other field is
 # labelled by its verbose name (a safety history question's verbose name is its question).
 FIELD_LABELS = {
@@ -47,7 +53,7 @@ FIELD_LABELS = {
     "lorazepam_equivalent_mg_per_day": "Lorazepam equivalent", "drug_class": "Class",
     "birth_date": "Date of birth", "code": "Indication", "max_daily_dose": "Highest daily dose",
     "is_primary": "Primary indication", "nkda_recorded_at": "No known drug allergies recorded",
-    "nkda_recorded_by": "No known drug allergies recorded by",
+    "nkda_recorded_by": "No known drug allergies recorded by", CONFIRMED: "Confirmed as right",
 }
 # The unit each measure is stored in, shown after its value.
 FIELD_UNITS = {"weight_kg": "kg", "height_cm": "cm", "systolic_mmhg": "mmHg", "diastolic_mmhg": "mmHg",
@@ -145,6 +151,8 @@ def _value(field: models.Field | None, name: str, stored: Any,
     if stored is None:
         # An unanswered yes / no question was not asked; any other empty value is a dash.
         return ValueShown(NOT_ASKED if isinstance(field, models.BooleanField) else EMPTY)
+    if name == CONFIRMED and isinstance(stored, list):
+        return ValueShown(", ".join(CONFIRMED_WORDS.get(code, code) for code in stored))
     if field is None:
         return ValueShown(str(stored))
     if field.is_relation:

@@ -146,6 +146,18 @@ def test_a_value_naming_a_row_no_longer_held_says_so(patient, priya, now):
                            ("Retired field", "a", "b")]
 
 
+def test_a_confirmed_weight_change_says_what_was_confirmed(signed_in, priya, patient, now):
+    actions.add_intake_item(actor=priya, now=now, patient=patient, kind="measurement",
+                            measured_on=dt.date(2026, 11, 1), weight_kg=Decimal("75.0"))
+    actions.add_intake_item(actor=priya, now=now, patient=patient, kind="measurement",
+                            measured_on=dt.date(2026, 11, 20), weight_kg=Decimal("95.0"), confirmed=["WEIGHT_CHANGE"])
+
+    newest = _history(signed_in(priya), patient).context["rows"][0]
+
+    assert _shown(newest) == [("Measured on", "—", "20 Nov 2026"), ("Weight", "—", "95.0 kg"),
+                              ("Confirmed as right", "—", "weight change from the last weight")]
+
+
 def _revisions(patient, actor, now, count: int) -> None:
     for number in range(count):
         actions.record_revision(patient=patient, record=patient, actor=actor, now=now, change="update",
