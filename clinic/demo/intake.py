@@ -163,8 +163,9 @@ def _other_treatments(rng: random.Random, person: Person) -> list[dict[str, Any]
 
 
 def _dates(rng: random.Random, person: Person, *, weeks: int) -> dict[str, dt.date]:
-    started_on = person.intake_on - dt.timedelta(days=rng.randint(120, 900))
-    return {"started_on": started_on, "stopped_on": started_on + dt.timedelta(weeks=weeks)}
+    # Ended before the intake visit: a history date is never after the day it is recorded.
+    stopped_on = person.intake_on - dt.timedelta(days=rng.randint(14, 700))
+    return {"started_on": stopped_on - dt.timedelta(weeks=weeks), "stopped_on": stopped_on}
 
 
 def _psychotherapy(rng: random.Random, person: Person) -> dict[str, Any]:
