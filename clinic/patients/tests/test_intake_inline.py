@@ -34,6 +34,14 @@ def test_add_opens_the_form_inside_its_section_with_its_audit_event(signed_in, n
     assert AuditEvent.objects.filter(action="patients.allergy_form_viewed", actor=nurse).count() == 1
 
 
+def test_the_intake_page_names_each_section_s_add_button(signed_in, nurse, patient):
+    page = signed_in(nurse).get(reverse("patients:intake", args=[patient.pk])).content.decode()
+
+    buttons = [title for title in ("indication", "other diagnosis", "medicine", "allergy", "measurement",
+                                   "prior treatment", "result") if f">Add {title}</a>" in page]
+    assert len(buttons) == 7, buttons
+
+
 def test_saving_inline_swaps_the_section_in_with_the_confirmation(signed_in, nurse, patient):
     response = signed_in(nurse).post(add_url(patient, "allergy"), {"substance": "Penicillin"}, headers=HTMX)
 
