@@ -60,9 +60,10 @@ def typo_words(family_name: str) -> list[str]:
 
 
 def typo_matchable(word: str) -> bool:
-    """Whether a folded word gets typo matching: long enough, and holding a letter (digits are an MRN
-    or a phone number, never a surname)."""
-    return len(word) >= TYPO_MIN_LETTERS and any(char.isalpha() for char in word)
+    """Whether a folded word gets typo matching: long enough, with a letter and no digit (a word with
+    digits is an MRN or a phone number, never a surname)."""
+    return (len(word) >= TYPO_MIN_LETTERS and any(char.isalpha() for char in word)
+            and not any(char.isdigit() for char in word))
 
 
 def surname_variants(family_name: str) -> list[Variant]:

@@ -236,3 +236,18 @@ def test_phone_digits_drop_formatting_and_the_north_american_country_code(phone,
 ])
 def test_a_search_reads_as_a_phone_number_only_when_it_is_digits_and_phone_punctuation(query, digits):
     assert search_keys.phone_query_digits(query) == digits
+
+
+@pytest.mark.parametrize(("word", "matchable"), [
+    ("quenby", True), ("lees", True), ("lee", False), ("k000777", False), ("b0001234", False), ("5550142", False),
+    ("o2brien", False), ("ñúñez", True),
+])
+def test_only_words_of_four_letters_or_more_without_digits_get_typo_matching(word, matchable):
+    assert search_keys.typo_matchable(word) is matchable
+
+
+def test_an_mrn_with_one_character_wrong_finds_nobody(nurse, main_site, now):
+    """An MRN is matched whole: one wrong digit is another patient's number, never a near miss."""
+    patient = register(nurse, now, main_site, family_name="Quenby")
+
+    assert (found(nurse, patient.mrn), found(nurse, patient.mrn[:-1] + "9")) == (["Quenby"], [])
