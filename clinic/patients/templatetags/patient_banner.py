@@ -12,9 +12,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("patients/_banner.html", takes_context=True)
-def patient_banner(context: template.Context, patient: Patient) -> dict[str, Any]:
+def patient_banner(context: template.Context, patient: Patient, oob: bool = False) -> dict[str, Any]:
+    """`oob` marks the banner for htmx to swap in out of band, beside a partial that changed what it shows."""
     user = context["user"]
     # The page's edge reads the clock, as its view does: the banner is part of every patient page,
     # whichever view renders it.
     now = timezone.now()  # noqa: TID251
-    return {"banner": banner.banner_for(patient=patient, user=user, now=now), "patient": patient, "user": user}
+    return {"banner": banner.banner_for(patient=patient, user=user, now=now), "patient": patient, "user": user,
+            "oob": oob}

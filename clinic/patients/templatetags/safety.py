@@ -19,4 +19,5 @@ def safety_groups(history: Any) -> list[dict[str, Any]]:
         "yes": [SAFETY_LABELS[name] for name in names if answers.get(name) is True],
         "not_asked": [SAFETY_LABELS[name] for name in names if answers.get(name) is None],
         "all_no": all(answers.get(name) is False for name in names),
+        "none_asked": all(answers.get(name) is None for name in names),
     } for _, title, names in SAFETY_GROUPS]

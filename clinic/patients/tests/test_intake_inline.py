@@ -53,6 +53,18 @@ def test_saving_inline_swaps_the_section_in_with_the_confirmation(signed_in, nur
     assert AuditEvent.objects.filter(action="patients.intake_viewed", data={"section": "allergy"}).count() == 1
 
 
+def test_saving_inline_also_refreshes_the_banner_out_of_band(signed_in, nurse, patient):
+    before = signed_in(nurse).get(reverse("patients:intake", args=[patient.pk])).content.decode()
+
+    response = signed_in(nurse).post(add_url(patient, "allergy"), {"substance": "Penicillin"}, headers=HTMX)
+
+    page = response.content.decode()
+    banner = page[page.index('<section class="banner" id="patient-banner"'):]
+    assert "Allergies not yet recorded" in before
+    assert 'hx-swap-oob="true"' in banner[:200]
+    assert "Penicillin" in banner and "Allergies not yet recorded" not in banner
+
+
 def test_an_invalid_inline_form_comes_back_in_place_with_what_was_typed(signed_in, nurse, patient):
     response = signed_in(nurse).post(add_url(patient, "measurement"),
                                      {"measured_on": "2026-11-24", "weight_kg": "1,250", "height_cm": "172,5"},

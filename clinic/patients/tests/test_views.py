@@ -294,6 +294,23 @@ def test_safety_history_form_shows_what_is_recorded_and_saving_it_unchanged_chan
     assert "Not asked yet: Poorly controlled cardiovascular disease" in page
 
 
+def test_intake_summarises_the_safety_history_by_topic(signed_in, prescriber, main_site, now):
+    patient = PatientFactory(site=main_site)
+    actions.save_safety_history(actor=prescriber, now=now, patient=patient, answers={
+        "hypertension_controlled": True, "aneurysm": False, "pregnant": False, "could_become_pregnant": False,
+        "breastfeeding": False, "liver_disease": False})
+
+    page = signed_in(prescriber).get(reverse("patients:intake", args=[patient.pk])).content.decode()
+    rows = {title: page[page.index(title):page.index("</tr>", page.index(title))]
+            for title in ("Heart, blood pressure", "Pregnancy and breastfeeding", "Liver and bladder", "Brain, eyes")}
+
+    assert "Yes: Controlled hypertension" in rows["Heart, blood pressure"]
+    assert "Not asked: Poorly controlled cardiovascular disease" in rows["Heart, blood pressure"]
+    assert "None of these" in rows["Pregnancy and breastfeeding"]
+    assert "Not asked: Severe hepatic impairment, Current urinary symptoms, Past cystitis" in rows["Liver and bladder"]
+    assert "Not asked yet" in rows["Brain, eyes"]
+
+
 def test_none_of_these_beside_a_tick_is_refused_and_keeps_what_was_ticked(signed_in, prescriber, main_site):
     patient = PatientFactory(site=main_site)
 
