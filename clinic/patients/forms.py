@@ -24,7 +24,7 @@ from clinic.rules import icd10, medicines, plausibility, safety_history, trial_f
 from clinic.rules.birth_date import ImplausibleBirthDate, check_birth_date
 from clinic.rules.errors import DomainError
 from clinic.rules.indications import check_code_for_indication
-from clinic.rules.physiological_ranges import RANGES
+from clinic.rules.physiological_ranges import RANGES, plain
 from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.rules.typed_values import parse_date, parse_decimal
 from clinic.sites.queries import site_today
@@ -258,13 +258,29 @@ class AllergyForm(forms.ModelForm):
         fields = ["substance", "reaction", "severity"]
 
 
+# The field each confirmable warning is about.
+CONFIRMED_FIELDS = {plausibility.WEIGHT_CHANGE: "weight_kg", plausibility.HEIGHT_CHANGE: "height_cm"}
+
+
+class ConfirmationsField(forms.MultipleChoiceField):
+    """Ticked confirmations as (warning code, value confirmed) pairs; a box not offered on this page is
+    still read, as the page that offered it is the one being sent back."""
+
+    def valid_value(self, value: str) -> bool:
+        code, _, typed = str(value).partition("=")
+        return code in CONFIRMED_FIELDS and bool(typed)
+
+    def clean(self, value: Any) -> list[tuple[str, str]]:
+        return [tuple(entry.partition("=")[::2]) for entry in super().clean(value)]
+
+
 class MeasurementForm(forms.ModelForm):
     """Weight, height, blood pressure and heart rate; a weight or height far from the last one comes back
     with a box to tick when the value is right (plausibility.CONFIRMABLE)."""
 
-    confirmed = forms.MultipleChoiceField(choices=[(code, code) for code in plausibility.CONFIRMABLE],
-                                          required=False, widget=forms.CheckboxSelectMultiple,
-                                          label="Confirm")
+    # Each box's value names the warning and the value it was about ("WEIGHT_CHANGE=165"): a tick
+    # confirms that value only, so a different far-off number typed after it is asked about again.
+    confirmed = ConfirmationsField(required=False, widget=forms.CheckboxSelectMultiple, label="Confirm")
 
     class Meta:
         model = BodyMeasurement
@@ -290,12 +306,16 @@ class MeasurementForm(forms.ModelForm):
 
     def ask_to_confirm(self, warning: plausibility.ChangeToConfirm) -> None:
         """Show the warning beside its field, and the box that says the value is right."""
+        typed = plain(self.cleaned_data[warning.field])
         self.add_error(warning.field, warning.message)
-        self.confirmations.append((warning.code, warning.confirm_label))
+        self.confirmations.append((f"{warning.code}={typed}", warning.confirm_label))
         self.fields["confirmed"].choices = self.confirmations
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        data["confirmed"] = [code for code, typed in data.get("confirmed", [])
+                             if data.get(CONFIRMED_FIELDS[code]) is not None
+                             and typed == plain(data[CONFIRMED_FIELDS[code]])]
         try:
             plausibility.check_blood_pressure(systolic_mmhg=data.get("systolic_mmhg"),
                                               diastolic_mmhg=data.get("diastolic_mmhg"))

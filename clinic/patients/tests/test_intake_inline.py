@@ -91,16 +91,29 @@ def test_a_weight_far_from_the_last_asks_and_one_tick_saves_it(signed_in, nurse,
     typed = {"measured_on": "2026-11-24", "weight_kg": "165", "height_cm": "170"}
 
     asked = client.post(add_url(patient, "measurement"), typed)
-    saved = client.post(add_url(patient, "measurement"), {**typed, "confirmed": "WEIGHT_CHANGE"})
+    saved = client.post(add_url(patient, "measurement"), {**typed, "confirmed": "WEIGHT_CHANGE=165"})
 
     page = asked.content.decode()
     assert "Did you mean 75 kg? 165 lb = 74.8 kg." in page
     assert "Yes, 165 kg is right" in page and 'value="170"' in page
+    assert 'value="WEIGHT_CHANGE=165"' in page
     assert saved.status_code == 302
     item = BodyMeasurement.objects.get(patient=patient, measured_on=dt.date(2026, 11, 24))
     assert item.weight_kg == D(165)
     assert AuditEvent.objects.get(action="patients.measurement_added", object_id=str(item.pk)).data == {
         "confirmed": ["WEIGHT_CHANGE"]}
+
+
+def test_a_tick_confirms_the_value_it_was_shown_for_and_no_other(signed_in, nurse, patient, now):
+    actions.add_intake_item(actor=nurse, now=now, patient=patient, kind="measurement",
+                            values={"measured_on": dt.date(2026, 11, 2), "weight_kg": D(75)})
+
+    response = signed_in(nurse).post(add_url(patient, "measurement"), {
+        "measured_on": "2026-11-24", "weight_kg": "185", "confirmed": "WEIGHT_CHANGE=165"})
+
+    assert not BodyMeasurement.objects.filter(patient=patient, measured_on=dt.date(2026, 11, 24)).exists()
+    page = response.content.decode()
+    assert "Yes, 185 kg is right" in page and 'value="WEIGHT_CHANGE=185"' in page
 
 
 def test_a_swapped_blood_pressure_is_refused_beside_the_diastolic(signed_in, nurse, patient):
