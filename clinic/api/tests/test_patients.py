@@ -83,6 +83,26 @@ def test_refuses_a_birth_date_in_the_future_naming_the_field(api_client, nurse, 
     assert not Patient.objects.exists()
 
 
+@pytest.mark.parametrize(("typed", "message"), [
+    ("2020-02-30", "30 Feb 2020 does not exist: February 2020 has 29 days. Check the day and the month."),
+    ("2021-02-29", "29 Feb 2021 does not exist: February 2021 has 28 days. Check the day and the month."),
+    ("1980-13-02", "Date: there is no month 13. Check the month (1 to 12) and that day and month are not swapped."),
+])
+def test_refuses_an_impossible_birth_date_naming_it_impossible(api_client, nurse, main_site, typed, message):
+    response = register(api_client(nurse), main_site, birth_date=typed)
+
+    assert response.status_code == 400
+    assert [(detail["field"], detail["message"]) for detail in response.json()["error"]["details"]] == [
+        ("birth_date", message)]
+    assert not Patient.objects.exists()
+
+
+def test_accepts_the_29th_of_february_of_a_leap_year(api_client, nurse, main_site):
+    response = register(api_client(nurse), main_site, birth_date="2020-02-29")
+
+    assert (response.status_code, response.json()["birth_date"]) == (201, "2020-02-29")
+
+
 def test_refuses_a_referring_clinician_of_another_clinic(api_client, nurse, main_site):
     from clinic.sites.tests.factories import OrganisationFactory
 

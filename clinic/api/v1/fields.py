@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from clinic.rules import physiological_ranges
+from clinic.rules import physiological_ranges, typed_values
 
 ID_PATTERN = re.compile(r"^[1-9][0-9]{0,17}$")
 
@@ -44,6 +44,13 @@ def _date_as_text(value: Any) -> Any:
     # pydantic would read a number as seconds since 1970; a date must be sent as text.
     if not isinstance(value, str):
         raise ValueError("Give the date as text in ISO form, e.g. 2026-11-20.")
+    # A date the calendar does not hold (2020-02-30) is named impossible, not "invalid".
+    if match := typed_values.ISO_DATE.match(value.strip()):
+        try:
+            typed_values.check_calendar(year=int(match[1]), month=int(match[2]), day=int(match[3]),
+                                        field="date", label="Date")
+        except typed_values.ImpossibleDate as error:
+            raise PydanticCustomError(error.code, error.message) from None
     return value
 
 
