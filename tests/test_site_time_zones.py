@@ -86,7 +86,7 @@ def test_a_birth_date_of_utc_today_is_refused_in_pago_pago_where_it_is_still_yes
                                         registration(pago_pago, dt.date(2026, 11, 24)))
 
     assert response.context["form"].errors["birth_date"] == [
-        "The date of birth 2026-11-24 is after today at the site (2026-11-23). Check the day and the year."]
+        "The date of birth 24 Nov 2026 is after today at the site (23 Nov 2026). Check the day and the year."]
     assert Patient.objects.count() == 0
 
 
@@ -104,7 +104,7 @@ def test_the_api_reads_today_at_the_site_given(director, kiritimati, pago_pago, 
     assert accepted.status_code == 201
     assert refused.status_code == 400
     assert refused.json()["error"]["details"] == [{"field": "birth_date", "message":
-        "The date of birth 2026-11-25 is after today at the site (2026-11-23). Check the day and the year."}]
+        "The date of birth 25 Nov 2026 is after today at the site (23 Nov 2026). Check the day and the year."}]
     assert list(Patient.objects.values_list("site__code", flat=True)) == ["KIR"]
 
 
@@ -293,7 +293,7 @@ def test_a_patch_of_the_birth_date_alone_reads_today_at_the_patient_s_site(direc
     assert (accepted.status_code, accepted.json()["birth_date"]) == (200, "2026-11-25")
     assert refused.status_code == 400
     assert refused.json()["error"]["details"] == [{"field": "birth_date", "message":
-        "The date of birth 2026-11-25 is after today at the site (2026-11-23). Check the day and the year."}]
+        "The date of birth 25 Nov 2026 is after today at the site (23 Nov 2026). Check the day and the year."}]
     at_pago_pago.refresh_from_db()
     assert at_pago_pago.birth_date == dt.date(1980, 4, 9)
 
@@ -302,7 +302,7 @@ def test_moving_a_newborn_to_a_site_still_on_the_day_before_is_refused_everywher
         signed_in, director, kiritimati, pago_pago, clock):
     clock(HALF_PAST)
     patient = PatientFactory(site=kiritimati, birth_date=NEWBORN)
-    expected = "The date of birth 2026-11-25 is after today at the site (2026-11-23). Check the day and the year."
+    expected = "The date of birth 25 Nov 2026 is after today at the site (23 Nov 2026). Check the day and the year."
 
     by_api = _api(director).patch(f"/api/v1/patients/{patient.pk}", {"site_id": str(pago_pago.pk)},
                                   content_type="application/json")

@@ -29,6 +29,7 @@ from clinic.rules import icd10, indications, plausibility, trial_fields
 from clinic.rules.birth_date import check_birth_date
 from clinic.rules.errors import DomainError
 from clinic.rules.safety_history import SAFETY_LABELS
+from clinic.rules.typed_values import day_text
 from clinic.sites.models import Site
 from clinic.sites.queries import site_today
 
@@ -420,8 +421,8 @@ def _validate_diagnosis_dates(diagnosis: OtherDiagnosis, *, today: date) -> None
     for name, label in DIAGNOSIS_DATES.items():
         value = getattr(diagnosis, name)
         if value is not None and value > today:
-            raise DateInFuture(f"The {label} date {value.isoformat()} is after today at the site "
-                               f"({today.isoformat()}). Check the day and the year.", field=name)
+            raise DateInFuture(f"The {label} date {day_text(value)} is after today at the site "
+                               f"({day_text(today)}). Check the day and the year.", field=name)
     if diagnosis.is_current and diagnosis.resolved_on is not None:
         raise CurrentDiagnosisResolved("A current diagnosis has no resolved date. Clear the resolved date, "
                                        "or mark the diagnosis as past.", field="resolved_on")
@@ -432,8 +433,8 @@ def _validate_diagnosis_dates(diagnosis: OtherDiagnosis, *, today: date) -> None
     for name, label in DIAGNOSIS_DATES.items():
         value = getattr(diagnosis, name)
         if value is not None and value < birth_date:
-            raise DatesOutOfOrder(f"The {label} date {value.isoformat()} is before the patient's birth date "
-                                  f"({birth_date.isoformat()}). Check the day and the year.", field=name)
+            raise DatesOutOfOrder(f"The {label} date {day_text(value)} is before the patient's birth date "
+                                  f"({day_text(birth_date)}). Check the day and the year.", field=name)
 
 
 IcdCodeMismatch = indications.IndicationCodeMismatch
@@ -514,6 +515,8 @@ def upload_document(*, actor: Any, now: datetime, patient: Patient, kind: str, d
     if not _content_matches(uploaded_file, content_type):
         raise DocumentRefused("The file's contents are not a PDF, JPEG, PNG or TIFF, whatever its name says. "
                               "Scan or export it again as one of those.", field="file")
+    plausibility.check_history_date(document_date, today=site_today(site=patient.site, now=now), birth_date=None,
+                                    field="document_date", label="date on the document")
     if uploaded_file.size > max_bytes:
         raise DocumentRefused(f"The file is {uploaded_file.size // 1_000_000} MB; the limit is "
                               f"{max_bytes // 1_000_000} MB. Scan at a lower resolution.", field="file")

@@ -7,6 +7,7 @@ born that morning is already born, while a server in UTC is still on the day bef
 from datetime import date
 
 from clinic.rules.errors import DomainError
+from clinic.rules.typed_values import day_text
 
 SOURCE = "Product choice: a date of birth cannot be in the future; before 1900 is taken for a typing slip"
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -20,8 +21,8 @@ class ImplausibleBirthDate(DomainError):
 def check_birth_date(birth_date: date, *, today: date) -> None:
     """Refuse a date of birth after `today` (the site's date) or before EARLIEST_BIRTH_DATE."""
     if birth_date > today:
-        raise ImplausibleBirthDate(f"The date of birth {birth_date.isoformat()} is after today at the site "
-                                   f"({today.isoformat()}). Check the day and the year.")
+        raise ImplausibleBirthDate(f"The date of birth {day_text(birth_date)} is after today at the site "
+                                   f"({day_text(today)}). Check the day and the year.")
     if birth_date < EARLIEST_BIRTH_DATE:
-        raise ImplausibleBirthDate(f"The date of birth {birth_date.isoformat()} is before "
-                                   f"{EARLIEST_BIRTH_DATE.isoformat()}. Check the year.")
+        raise ImplausibleBirthDate(f"The date of birth {day_text(birth_date)} is before "
+                                   f"{day_text(EARLIEST_BIRTH_DATE)}. Check the year.")

@@ -85,7 +85,7 @@ def test_today_is_the_sites_date_not_the_servers(patient, nurse):
     with pytest.raises(actions.DateInFuture) as refused:
         add(patient, nurse, evening, noted_on=dt.date(2026, 11, 25))
 
-    assert refused.value.message == ("The noted date 2026-11-25 is after today at the site (2026-11-24). "
+    assert refused.value.message == ("The noted date 25 Nov 2026 is after today at the site (24 Nov 2026). "
                                      "Check the day and the year.")
 
 

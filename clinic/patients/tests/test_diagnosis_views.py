@@ -78,7 +78,7 @@ def test_an_onset_after_today_at_the_site_is_refused_at_its_field(onset_on, save
     assert OtherDiagnosis.objects.exists() is saved
     if not saved:
         assert response.context["form"].errors == {"onset_on": [
-            "The onset date 2026-11-25 is after today at the site (2026-11-24). Check the day and the year."]}
+            "The onset date 25 Nov 2026 is after today at the site (24 Nov 2026). Check the day and the year."]}
 
 
 def test_a_current_diagnosis_with_a_resolved_date_is_refused_at_the_resolved_field(signed_in, nurse, patient):

@@ -1,6 +1,8 @@
 """A document's file is on disk exactly when its record is saved: a refused or failed upload leaves
 neither a row nor a file behind."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -10,6 +12,7 @@ from clinic.audit.models import AuditEvent
 from clinic.patients import actions
 from clinic.patients.models import Document
 from clinic.patients.tests.factories import PatientFactory
+from clinic.rules import plausibility
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +118,26 @@ def test_the_upload_page_keeps_no_file_when_the_audit_write_fails(media_root, si
 
     assert response.status_code == 500
     assert (files_under(media_root), Document.objects.count()) == ([], 0)
+
+
+@pytest.mark.parametrize(("document_date", "refused"), [(dt.date(2026, 11, 24), False), (dt.date(2026, 11, 25), True)],
+                         ids=["today", "tomorrow"])
+def test_a_document_dated_after_today_at_the_site_is_refused_before_any_file_is_kept(
+        media_root, nurse, main_site, now, document_date, refused):
+    patient = PatientFactory(site=main_site)
+    scan = SimpleUploadedFile("letter.pdf", LETTER, content_type="application/pdf")
+
+    def send():
+        return actions.upload_document(actor=nurse, now=now, patient=patient, kind="referral_letter",
+                                       document_date=document_date, title="Referral", uploaded_file=scan,
+                                       max_bytes=1_000_000)
+
+    if refused:
+        with pytest.raises(plausibility.DateInFuture) as error:
+            send()
+        assert (error.value.field, error.value.message) == ("document_date", (
+            "The date on the document 25 Nov 2026 is after today at the site (24 Nov 2026). "
+            "Check the day and the year."))
+        assert (files_under(media_root), Document.objects.count()) == ([], 0)
+    else:
+        assert send().document_date == document_date

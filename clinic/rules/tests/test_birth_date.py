@@ -14,7 +14,7 @@ def test_a_birth_after_the_site_s_today_is_refused_naming_both_dates():
         check_birth_date(date(2026, 11, 25), today=date(2026, 11, 24))
 
     assert (error.value.code, error.value.field) == ("BIRTH_DATE_IMPLAUSIBLE", "birth_date")
-    assert error.value.message == ("The date of birth 2026-11-25 is after today at the site (2026-11-24). "
+    assert error.value.message == ("The date of birth 25 Nov 2026 is after today at the site (24 Nov 2026). "
                                    "Check the day and the year.")
 
 
@@ -24,4 +24,4 @@ def test_the_earliest_birth_date_is_accepted_and_the_day_before_refused():
     with pytest.raises(ImplausibleBirthDate) as error:
         check_birth_date(date(1899, 12, 31), today=date(2026, 11, 24))
 
-    assert error.value.message == "The date of birth 1899-12-31 is before 1900-01-01. Check the year."
+    assert error.value.message == "The date of birth 31 Dec 1899 is before 1 Jan 1900. Check the year."
