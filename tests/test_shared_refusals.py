@@ -16,6 +16,7 @@ from clinic.patients.models import BodyMeasurement, Patient
 from clinic.patients.tests.factories import PatientFactory
 from clinic.rules.birth_date import ImplausibleBirthDate
 from clinic.rules.physiological_ranges import out_of_range_message
+from clinic.rules.typed_values import day_text
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_form_api_and_action_refuse_a_future_birth_date_with_one_message(front_d
                                  birth_date=future, sex="female")
 
     expected = action_error.value.message
-    assert expected == (f"The date of birth {future} is after today at the site ({now.date()}). "
+    assert expected == (f"The date of birth {day_text(future)} is after today at the site ({day_text(now.date())}). "
                         "Check the day and the year.")
     assert (form.is_valid(), form.errors["birth_date"]) == (False, [expected])
     assert response.status_code == 400
