@@ -313,17 +313,20 @@ def _confirmed_changes(kind: str, item: models.Model, *, confirmed: frozenset[st
     if kind != "measurement":
         return []
     changed = set(changed)
-    overridden = []
+    warnings = []
     for measure, check in (("weight_kg", _check_weight), ("height_cm", _check_height)):
         if measure not in changed or getattr(item, measure) is None:
             continue
         try:
             check(item)
         except plausibility.ChangeToConfirm as warning:
-            if warning.code not in confirmed:
-                raise
-            overridden.append(warning.code)
-    return overridden
+            warnings.append(warning)
+    # Every warning at once: asking about one at a time would drop the tick already given to another.
+    pending = [warning for warning in warnings if warning.code not in confirmed]
+    if pending:
+        raise plausibility.ChangesToConfirm(
+            pending=pending, confirmed=[warning for warning in warnings if warning.code in confirmed])
+    return [warning.code for warning in warnings]
 
 
 def _last_measured(item: BodyMeasurement, measure: str) -> plausibility.Earlier | None:

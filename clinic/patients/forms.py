@@ -304,11 +304,14 @@ class MeasurementForm(forms.ModelForm):
         # The confirmation box shows only once a change asks for it, with the value in its label.
         self.confirmations: list[tuple[str, str]] = []
 
-    def ask_to_confirm(self, warning: plausibility.ChangeToConfirm) -> None:
-        """Show the warning beside its field, and the box that says the value is right."""
-        typed = plain(self.cleaned_data[warning.field])
-        self.add_error(warning.field, warning.message)
-        self.confirmations.append((f"{warning.code}={typed}", warning.confirm_label))
+    def ask_to_confirm(self, warnings: plausibility.ChangesToConfirm) -> None:
+        """Show each pending warning beside its field with the box that says the value is right, and keep
+        the boxes already ticked for the other warnings."""
+        for warning in (*warnings.pending, *warnings.confirmed):
+            typed = plain(self.cleaned_data[warning.field])
+            self.confirmations.append((f"{warning.code}={typed}", warning.confirm_label))
+        for warning in warnings.pending:
+            self.add_error(warning.field, warning.message)
         self.fields["confirmed"].choices = self.confirmations
 
     def clean(self) -> dict[str, Any]:

@@ -210,8 +210,8 @@ def intake_item(request: HttpRequest, patient_id: int, kind: str, item_id: int |
             else:
                 saved = actions.change_intake_item(actor=request.user, now=timezone.now(), confirmed=confirmed,
                                                    item=type(item).objects.get(pk=item.pk), **fields)
-        except plausibility.ChangeToConfirm as warning:
-            form.ask_to_confirm(warning)
+        except plausibility.ChangesToConfirm as warnings:
+            form.ask_to_confirm(warnings)
         except DomainError as error:
             _add_domain_error(form, error)
         else:

@@ -63,6 +63,17 @@ class HeightChangeToConfirm(ChangeToConfirm):
     field = "height_cm"
 
 
+class ChangesToConfirm(DomainError):
+    """The change warnings of one entry still to confirm (`pending`, never empty), with those already
+    confirmed (`confirmed`), so that a page can ask about the first while keeping the others' ticks."""
+
+    def __init__(self, *, pending: list[ChangeToConfirm], confirmed: list[ChangeToConfirm]) -> None:
+        super().__init__(" ".join(warning.message for warning in pending), field=pending[0].field)
+        self.code = pending[0].code
+        self.pending = tuple(pending)
+        self.confirmed = tuple(confirmed)
+
+
 class DateInFuture(DomainError):
     code = "DATE_IN_FUTURE"
 

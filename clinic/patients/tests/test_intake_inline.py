@@ -2,6 +2,7 @@
 keeping what was typed (issue 12, points 3 and 4b)."""
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -114,6 +115,26 @@ def test_a_tick_confirms_the_value_it_was_shown_for_and_no_other(signed_in, nurs
     assert not BodyMeasurement.objects.filter(patient=patient, measured_on=dt.date(2026, 11, 24)).exists()
     page = response.content.decode()
     assert "Yes, 185 kg is right" in page and 'value="WEIGHT_CHANGE=185"' in page
+
+
+def test_a_weight_and_a_height_far_from_the_last_are_saved_with_two_ticks(signed_in, nurse, patient, now):
+    actions.add_intake_item(actor=nurse, now=now, patient=patient, kind="measurement",
+                            values={"measured_on": dt.date(2026, 11, 2), "weight_kg": D(75), "height_cm": D(170)})
+    client = signed_in(nurse)
+    typed = {"measured_on": "2026-11-24", "weight_kg": "165", "height_cm": "120"}
+
+    asked = client.post(add_url(patient, "measurement"), typed).content.decode()
+    one_tick = client.post(add_url(patient, "measurement"), {**typed, "confirmed": "WEIGHT_CHANGE=165"})
+    saved = client.post(add_url(patient, "measurement"),
+                        {**typed, "confirmed": ["WEIGHT_CHANGE=165", "HEIGHT_CHANGE=120"]})
+
+    assert "Yes, 165 kg is right" in asked and "Yes, 120 cm is right" in asked
+    boxes = re.findall(r'<input type="checkbox" name="confirmed" value="([^"]+)"[^>]*?( checked)?>',
+                       one_tick.content.decode())
+    assert boxes == [("HEIGHT_CHANGE=120", ""), ("WEIGHT_CHANGE=165", " checked")]
+    assert saved.status_code == 302
+    item = BodyMeasurement.objects.get(patient=patient, measured_on=dt.date(2026, 11, 24))
+    assert (item.weight_kg, item.height_cm) == (D(165), D(120))
 
 
 def test_a_swapped_blood_pressure_is_refused_beside_the_diastolic(signed_in, nurse, patient):

@@ -46,7 +46,7 @@ def test_a_weight_more_than_ten_percent_from_the_last_asks_for_confirmation(pati
     if not asks:
         assert measured(patient, nurse, now, weight, on=TODAY).weight_kg == D(weight)
         return
-    with pytest.raises(plausibility.WeightChangeToConfirm):
+    with pytest.raises(plausibility.ChangesToConfirm, match="than the last weight"):
         measured(patient, nurse, now, weight, on=TODAY)
     assert BodyMeasurement.objects.filter(patient=patient).count() == 1
 
@@ -54,7 +54,7 @@ def test_a_weight_more_than_ten_percent_from_the_last_asks_for_confirmation(pati
 def test_a_weight_in_pounds_is_refused_with_the_likely_slip(patient, nurse, now):
     measured(patient, nurse, now, 75)
 
-    with pytest.raises(plausibility.WeightChangeToConfirm) as error:
+    with pytest.raises(plausibility.ChangesToConfirm, match="than the last weight") as error:
         measured(patient, nurse, now, 165, on=TODAY)
 
     assert error.value.message == ("165 kg is 120 % more than the last weight, 75 kg on 2 Nov 2026. "
@@ -91,7 +91,7 @@ def test_the_last_weight_is_the_latest_before_the_new_ones_date(patient, nurse, 
                             values={"measured_on": dt.date(2026, 11, 20), "weight_kg": D(100)},
                             confirmed=["WEIGHT_CHANGE"])
 
-    with pytest.raises(plausibility.WeightChangeToConfirm) as error:
+    with pytest.raises(plausibility.ChangesToConfirm, match="than the last weight") as error:
         measured(patient, nurse, now, 76, on=dt.date(2026, 11, 22))
 
     assert "the last weight, 100 kg on 20 Nov 2026" in error.value.message
@@ -102,7 +102,7 @@ def test_changing_a_weight_asks_against_the_other_measurements_not_itself(patien
     measured(patient, nurse, now, 75)
     item = measured(patient, nurse, now, 76, on=TODAY)
 
-    with pytest.raises(plausibility.WeightChangeToConfirm):
+    with pytest.raises(plausibility.ChangesToConfirm, match="than the last weight"):
         actions.change_intake_item(actor=nurse, now=now, item=item, weight_kg=D(165))
     changed = actions.change_intake_item(actor=nurse, now=now, item=item, weight_kg=D(165),
                                          confirmed=["WEIGHT_CHANGE"])
@@ -127,7 +127,7 @@ def test_an_adult_height_far_from_the_last_asks_and_a_young_patients_does_not(pa
     young = PatientFactory(site=main_site, birth_date=dt.date(2010, 1, 1))
     add(young, nurse, now, "measurement", measured_on=dt.date(2026, 11, 2), height_cm=D(150))
 
-    with pytest.raises(plausibility.HeightChangeToConfirm):
+    with pytest.raises(plausibility.ChangesToConfirm, match="than the last height"):
         add(patient, nurse, now, "measurement", measured_on=TODAY, height_cm=D("175.1"))
 
     assert add(patient, nurse, now, "measurement", measured_on=TODAY, height_cm=D(175)).height_cm == D(175)
@@ -219,3 +219,24 @@ def test_an_allergy_ends_an_earlier_no_known_drug_allergies(patient, nurse, now)
     revision = RecordRevision.objects.get(record_type="allergy", record_id=allergy.pk)
     assert revision.changes["nkda_recorded_by"] == [nurse.pk, None]
     assert revision.changes["substance"] == [None, "Penicillin"]
+
+
+def test_a_weight_and_a_height_both_far_from_the_last_are_asked_about_together(patient, nurse, now):
+    add(patient, nurse, now, "measurement", measured_on=dt.date(2026, 11, 2), weight_kg=D(75), height_cm=D(170))
+
+    with pytest.raises(plausibility.ChangesToConfirm) as both:
+        add(patient, nurse, now, "measurement", measured_on=TODAY, weight_kg=D(165), height_cm=D(120))
+    with pytest.raises(plausibility.ChangesToConfirm) as height_left:
+        actions.add_intake_item(actor=nurse, now=now, patient=patient, kind="measurement",
+                                values={"measured_on": TODAY, "weight_kg": D(165), "height_cm": D(120)},
+                                confirmed=["WEIGHT_CHANGE"])
+    item = actions.add_intake_item(actor=nurse, now=now, patient=patient, kind="measurement",
+                                   values={"measured_on": TODAY, "weight_kg": D(165), "height_cm": D(120)},
+                                   confirmed=["WEIGHT_CHANGE", "HEIGHT_CHANGE"])
+
+    assert [warning.code for warning in both.value.pending] == ["WEIGHT_CHANGE", "HEIGHT_CHANGE"]
+    assert ([w.code for w in height_left.value.pending], [w.code for w in height_left.value.confirmed]) == (
+        ["HEIGHT_CHANGE"], ["WEIGHT_CHANGE"])
+    assert (item.weight_kg, item.height_cm) == (D(165), D(120))
+    assert AuditEvent.objects.get(action="patients.measurement_added", object_id=str(item.pk)).data == {
+        "confirmed": ["WEIGHT_CHANGE", "HEIGHT_CHANGE"]}
