@@ -419,8 +419,9 @@ class SafetyHistoryForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         ticked = {key: set(data.get(key) or ()) for key, _, _ in safety_history.SAFETY_GROUPS}
+        shown = {key: set(self.initial.get(key) or ()) for key, _, _ in safety_history.SAFETY_GROUPS}
         try:
-            self.cleaned_answers = safety_history.group_answers(ticked=ticked, before=self.before)
+            self.cleaned_answers = safety_history.group_answers(ticked=ticked, shown=shown, before=self.before)
         except safety_history.SafetyAnswersConflict as error:
             self.add_error(error.field, error.message)
         return data

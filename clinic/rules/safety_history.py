@@ -69,14 +69,18 @@ class SafetyAnswersConflict(DomainError):
     code = "SAFETY_ANSWERS_CONFLICT"
 
 
-def group_answers(*, ticked: dict[str, set[str]], before: dict[str, bool | None]) -> dict[str, bool | None]:
+def group_answers(*, ticked: dict[str, set[str]], shown: dict[str, set[str]],
+                  before: dict[str, bool | None]) -> dict[str, bool | None]:
     """Every question's answer from what was ticked in each group (`ticked`: group key → the names
-    ticked there, NONE_OF_THESE included) and the answers recorded before.
+    ticked there, NONE_OF_THESE included), what the page showed ticked (`shown`) and the answers
+    recorded before.
 
-    A ticked question is Yes. A group with anything ticked, "none of these" included, is answered
-    whole: its unticked questions are No. In a group with nothing ticked, a question recorded as No
-    stays No and every other one is not asked (None): unticking a Yes never turns it into a No.
-    "None of these" beside a ticked question is refused, naming both."""
+    A group sent as it was shown keeps its recorded answers: saving a page untouched asks nothing new.
+    In a group whose ticks changed, a ticked question is Yes, and when anything is ticked, "none of
+    these" included, the group is answered whole: its unticked questions are No. In a changed group
+    left with nothing ticked, a question recorded as No stays No and every other one is not asked
+    (None): unticking a Yes never turns it into a No. "None of these" beside a ticked question is
+    refused, naming both."""
     answers: dict[str, bool | None] = {}
     for key, title, names in SAFETY_GROUPS:
         chosen = ticked.get(key, set())
@@ -86,7 +90,9 @@ def group_answers(*, ticked: dict[str, set[str]], before: dict[str, bool | None]
             raise SafetyAnswersConflict(f"{title}: “None of these” is ticked together with {listed}. "
                                         "Untick one or the other.", field=key)
         for name in names:
-            if chosen:
+            if chosen == shown.get(key, set()):
+                answers[name] = before.get(name)
+            elif chosen:
                 answers[name] = name in questions
             else:
                 answers[name] = False if before.get(name) is False else None

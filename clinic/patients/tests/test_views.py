@@ -289,7 +289,7 @@ def test_safety_history_form_shows_what_is_recorded_and_saving_it_unchanged_chan
     assert form["pregnancy"].value() == ["pregnant"]
     history = SafetyHistory.objects.get(patient=patient)
     assert (history.pregnant, history.could_become_pregnant, history.aneurysm, history.cystitis_past,
-            history.liver_disease) == (True, False, False, False, None)
+            history.liver_disease) == (True, None, False, False, None)
     page = client.get(reverse("patients:safety_history", args=[patient.pk])).content.decode()
     assert "Not asked yet: Poorly controlled cardiovascular disease" in page
 
@@ -309,6 +309,24 @@ def test_intake_summarises_the_safety_history_by_topic(signed_in, prescriber, ma
     assert "None of these" in rows["Pregnancy and breastfeeding"]
     assert "Not asked: Severe hepatic impairment, Current urinary symptoms, Past cystitis" in rows["Liver and bladder"]
     assert "Not asked yet" in rows["Brain, eyes"]
+
+
+def test_saving_the_safety_history_untouched_leaves_unasked_questions_unasked(signed_in, prescriber, main_site, now):
+    """A recorded Yes beside questions never asked (as the API may record) is shown ticked; saving the
+    page with only a note changes no answer, so screening still waits for the unasked questions."""
+    patient = PatientFactory(site=main_site)
+    actions.save_safety_history(actor=prescriber, now=now, patient=patient, answers={"hypertension_controlled": True})
+    client = signed_in(prescriber)
+    form = client.get(reverse("patients:safety_history", args=[patient.pk])).context["form"]
+    shown = {key: form[key].value() for key in ("mental_health", "heart_vessels", "pregnancy", "substances",
+                                                   "liver_bladder", "brain")}
+
+    client.post(reverse("patients:safety_history", args=[patient.pk]), {**shown, "notes": "Seen by cardiology"})
+
+    history = SafetyHistory.objects.get(patient=patient)
+    assert history.notes == "Seen by cardiology"
+    assert {name: value for name, value in history.answers().items() if value is not None} == {
+        "hypertension_controlled": True}
 
 
 def test_none_of_these_beside_a_tick_is_refused_and_keeps_what_was_ticked(signed_in, prescriber, main_site):
