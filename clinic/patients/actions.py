@@ -241,7 +241,7 @@ def _add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
     item.save()
     changes = {name: [None, _plain(value)] for name, value in fields.items()}
     if kind == "allergy":
-        changes.update(_clear_no_known_drug_allergies(patient, now=now))
+        _clear_no_known_drug_allergies(patient, actor=actor, now=now)
     _record_intake_change(actor=actor, now=now, item=item, action=f"patients.{kind}_added", change="create",
                           changes=changes, overridden=overridden)
     return item
@@ -258,14 +258,15 @@ def _record_intake_change(*, actor: Any, now: datetime, item: models.Model, acti
                  changed_fields=[name for name in changes if name != "confirmed"], data=data)
 
 
-def _clear_no_known_drug_allergies(patient: Patient, *, now: datetime) -> dict[str, list[Any]]:
-    """An allergy recorded ends an earlier "no known drug allergies": the record must never say both."""
+def _clear_no_known_drug_allergies(patient: Patient, *, actor: Any, now: datetime) -> None:
+    """An allergy recorded ends an earlier "no known drug allergies": the record must never say both. The
+    withdrawal is a change of the patient's record, kept in its history as such."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     changes = apply_changes(patient, {"nkda_recorded_at": None, "nkda_recorded_by": None})
     if changes:
         patient.updated_at = now
         patient.save(update_fields=["nkda_recorded_at", "nkda_recorded_by", "updated_at"])
-    return changes
+        record_revision(patient=patient, record=patient, actor=actor, now=now, change="update", changes=changes)
 
 
 def change_intake_item(*, actor: Any, now: datetime, item: models.Model, confirmed: Iterable[str] = (),

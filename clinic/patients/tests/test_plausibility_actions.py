@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 
 from clinic.audit.models import AuditEvent
 from clinic.patients import actions
@@ -216,9 +217,25 @@ def test_an_allergy_ends_an_earlier_no_known_drug_allergies(patient, nurse, now)
 
     patient.refresh_from_db()
     assert (patient.nkda_recorded_at, patient.nkda_recorded_by) == (None, None)
-    revision = RecordRevision.objects.get(record_type="allergy", record_id=allergy.pk)
-    assert revision.changes["nkda_recorded_by"] == [nurse.pk, None]
-    assert revision.changes["substance"] == [None, "Penicillin"]
+    withdrawn = RecordRevision.objects.get(record_type="patient", record_id=patient.pk)
+    assert (withdrawn.change, withdrawn.changes["nkda_recorded_by"], withdrawn.changed_by) == (
+        "update", [nurse.pk, None], nurse)
+    added = RecordRevision.objects.get(record_type="allergy", record_id=allergy.pk)
+    assert (added.changes["substance"], "nkda_recorded_by" in added.changes) == ([None, "Penicillin"], False)
+
+
+def test_the_history_tab_shows_an_allergy_withdrawing_no_known_drug_allergies(signed_in, patient, nurse, now):
+    actions.record_no_known_drug_allergies(actor=nurse, now=now - dt.timedelta(days=3), patient=patient)
+
+    add(patient, nurse, now, "allergy", substance="Penicillin")
+    page = signed_in(nurse).get(reverse("patients:history", args=[patient.pk])).content.decode()
+
+    rows = page[page.index("<tbody>"):].split("</tr>")
+    assert "Allergy added" in rows[0]
+    assert "Registration details changed" in rows[1]
+    assert "No known drug allergies recorded</strong>: <time" in rows[1] and "21 Nov 2026" in rows[1]
+    assert f"No known drug allergies recorded by</strong>: {nurse.get_full_name()}" in rows[1]
+    assert rows[1].count("→ —") == 2
 
 
 def test_a_weight_and_a_height_both_far_from_the_last_are_asked_about_together(patient, nurse, now):
