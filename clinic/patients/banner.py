@@ -158,7 +158,8 @@ def current_intake(patient: Patient, *, today: dt.date) -> eligibility.Intake:
 def _blood_pressures(patient: Patient) -> tuple[eligibility.BloodPressure, ...]:
     """Each measured blood pressure at the site's local time. A measurement keeps its day and when it
     was entered, not the minute it was taken: the day with the time of entry orders a recheck after
-    the first reading of the same day, which is what the uncontrolled-pressure rule compares."""
+    the first reading of the same day, which is what the uncontrolled-pressure rule compares. The rules'
+    messages name only the day, so that entry time is never shown as the time measured."""
     zone = zoneinfo.ZoneInfo(patient.site.time_zone)
     return tuple(
         eligibility.BloodPressure(

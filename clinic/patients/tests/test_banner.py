@@ -165,6 +165,18 @@ def test_each_kind_is_listed_under_its_own_heading_with_the_rules_title(page_at,
     assert "psychosis" not in groups["For information"] + groups["Cautions"]
 
 
+def test_a_flag_detail_names_the_day_measured_in_words_never_the_time_it_was_entered(page_at, nurse, main_site, now):
+    patient = PatientFactory(site=main_site)
+    BodyMeasurement.objects.create(patient=patient, measured_on=dt.date(2026, 11, 20), systolic_mmhg=150,
+                                   diastolic_mmhg=95, recorded_by=nurse, recorded_at=now)
+
+    html = banner_html(page_at(nurse), patient)
+
+    [detail] = re.findall(r'<li class="flag caution" title="([^"]*)" data-code="CA_HTN">', html)
+    assert detail == "Intake BP on 20 Nov 2026: 150/95 mmHg; the highest, 150/95, is above 140/90."
+    assert "09:30" not in html and "2026-11-20" not in html
+
+
 def test_an_empty_intake_is_one_hard_stop_saying_briefly_what_is_missing(page_at, nurse, main_site):
     patient = PatientFactory(site=main_site, sex="male")
 

@@ -18,6 +18,7 @@ from typing import Any
 from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import BloodPressure, Intake
 from clinic.rules.eligibility.trigger import Trigger, answered, yes_items
+from clinic.rules.typed_values import day_text
 
 
 def uncontrolled_level(protocol: CriteriaSettings) -> str:
@@ -25,7 +26,9 @@ def uncontrolled_level(protocol: CriteriaSettings) -> str:
 
 
 def shown(reading: BloodPressure) -> str:
-    return f"{reading.systolic_mmhg}/{reading.diastolic_mmhg} mmHg at {reading.measured_at:%Y-%m-%d %H:%M}"
+    # The day only: the chart keeps a measurement's day and when it was entered, not the minute it
+    # was taken, so a time here could name a moment nobody measured.
+    return f"{reading.systolic_mmhg}/{reading.diastolic_mmhg} mmHg on {day_text(reading.measured_at.date())}"
 
 
 def reading_data(reading: BloodPressure) -> dict[str, Any]:
@@ -101,9 +104,8 @@ def hypertension(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
         return None
     parts = ["Controlled hypertension."] if controlled else []
     if high_bp:
-        parts.append(f"Intake BP on {readings[0].measured_at:%Y-%m-%d}: "
-                     + ", ".join(f"{reading.systolic_mmhg}/{reading.diastolic_mmhg} mmHg at "
-                                 f"{reading.measured_at:%H:%M}" for reading in readings)
+        parts.append(f"Intake BP on {day_text(readings[0].measured_at.date())}: "
+                     + ", ".join(f"{reading.systolic_mmhg}/{reading.diastolic_mmhg} mmHg" for reading in readings)
                      + f"; the highest, {systolic}/{diastolic}, is above {protocol.htn_systolic_above_mmhg}/"
                        f"{protocol.htn_diastolic_above_mmhg}.")
     return Trigger(" ".join(parts), {"controlled_hypertension": controlled,

@@ -28,6 +28,7 @@ from clinic.rules.eligibility.suicide import suicide_high, suicide_risk
 from clinic.rules.eligibility.trigger import Trigger, answered, yes_items
 from clinic.rules.scales.base import Score
 from clinic.rules.trd import TRD_INDICATIONS, TrdAssessment, trd_criteria_met
+from clinic.rules.typed_values import day_text
 
 HARD_STOP, CAUTION, INFORMATION = "hard_stop", "caution", "information"
 KINDS = (HARD_STOP, CAUTION, INFORMATION)
@@ -106,7 +107,7 @@ def _age(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     age = age_years(intake.birth_date, intake.first_infusion_date)
     if age >= protocol.adult_age_years:
         return None
-    return Trigger(f"Age {age} at the first infusion ({intake.first_infusion_date.isoformat()}): under "
+    return Trigger(f"Age {age} at the first infusion ({day_text(intake.first_infusion_date)}): under "
                    f"{protocol.adult_age_years}.", {"age_years": age, "birth_date": intake.birth_date.isoformat(),
                                                     "first_infusion_date": intake.first_infusion_date.isoformat()})
 
@@ -188,7 +189,7 @@ def _older_adult(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     age = age_years(intake.birth_date, intake.infusion_date)
     if age < protocol.older_adult_age_years:
         return None
-    return Trigger(f"Age {age} on {intake.infusion_date.isoformat()}: {protocol.older_adult_age_years} or over "
+    return Trigger(f"Age {age} on {day_text(intake.infusion_date)}: {protocol.older_adult_age_years} or over "
                    "(higher risk of blood pressure surges).", {"age_years": age})
 
 

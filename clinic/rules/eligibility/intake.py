@@ -21,6 +21,7 @@ from clinic.rules.indications import INDICATIONS
 from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.rules.scales.base import Score
 from clinic.rules.trd import TreatmentTrial, check_trials
+from clinic.rules.typed_values import day_text
 
 SEXES = ("female", "male", "other", "unknown")
 # Intake screens (§3 intake set [D]: AUDIT-C, DAST-10, the C-SSRS screener, the primary scale of each
@@ -199,12 +200,12 @@ def _check_dates(intake: Intake) -> None:
         raise IntakeInvalid("The infusion screened for is before the course's first infusion. Check both dates.",
                             field="infusion_date")
     if intake.ymrs_rated_on is not None and intake.ymrs_rated_on > intake.infusion_date:
-        raise IntakeInvalid(f"The YMRS is dated {intake.ymrs_rated_on.isoformat()}, after the infusion screened for "
-                            f"({intake.infusion_date.isoformat()}). Check the date.", field="ymrs_rated_on")
+        raise IntakeInvalid(f"The YMRS is dated {day_text(intake.ymrs_rated_on)}, after the infusion screened for "
+                            f"({day_text(intake.infusion_date)}). Check the date.", field="ymrs_rated_on")
     for index, test in enumerate(intake.pregnancy_tests):
         if test.taken_on > intake.infusion_date:
-            raise IntakeInvalid(f"A pregnancy test is dated {test.taken_on.isoformat()}, after the infusion screened "
-                                f"for ({intake.infusion_date.isoformat()}). Check the test date.",
+            raise IntakeInvalid(f"A pregnancy test is dated {day_text(test.taken_on)}, after the infusion screened "
+                                f"for ({day_text(intake.infusion_date)}). Check the test date.",
                                 field=f"pregnancy_tests[{index}].taken_on")
 
 
@@ -249,16 +250,16 @@ def _check_blood_pressures(readings: tuple[BloodPressure, ...]) -> None:
 def _check_suicide_risk_assessments(intake: Intake) -> None:
     screened_on = intake.cssrs_screened_on
     if screened_on is not None and screened_on > intake.infusion_date:
-        raise IntakeInvalid(f"The C-SSRS screener is dated {screened_on.isoformat()}, after the infusion screened for "
-                            f"({intake.infusion_date.isoformat()}). Check the date.", field="cssrs_screened_on")
+        raise IntakeInvalid(f"The C-SSRS screener is dated {day_text(screened_on)}, after the infusion screened for "
+                            f"({day_text(intake.infusion_date)}). Check the date.", field="cssrs_screened_on")
     for index, assessment in enumerate(intake.suicide_risk_assessments):
         where = f"suicide_risk_assessments[{index}]"
         if assessment.outcome not in ASSESSMENT_OUTCOMES:
             raise IntakeInvalid(f"Suicide risk assessment {index + 1}: outcome {assessment.outcome!r} is not one of "
                                 f"{', '.join(ASSESSMENT_OUTCOMES)}.", field=f"{where}.outcome")
         if assessment.assessed_on > intake.infusion_date:
-            raise IntakeInvalid(f"A suicide risk assessment is dated {assessment.assessed_on.isoformat()}, after the "
-                                f"infusion screened for ({intake.infusion_date.isoformat()}). Check the date.",
+            raise IntakeInvalid(f"A suicide risk assessment is dated {day_text(assessment.assessed_on)}, after the "
+                                f"infusion screened for ({day_text(intake.infusion_date)}). Check the date.",
                                 field=f"{where}.assessed_on")
 
 

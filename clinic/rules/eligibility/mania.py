@@ -10,6 +10,7 @@ The baseline YMRS the intake needs stays on HS_INTAKE_INCOMPLETE's list (complet
 from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import Intake
 from clinic.rules.eligibility.trigger import Trigger
+from clinic.rules.typed_values import day_text
 
 
 def ymrs_due(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
@@ -26,8 +27,8 @@ def ymrs_due(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     elif rated_on is None:
         last = "The YMRS recorded has no rating date."
     else:
-        last = f"The last YMRS was rated on {rated_on.isoformat()}."
+        last = f"The last YMRS was rated on {day_text(rated_on)}."
     return Trigger(f"Bipolar disorder: the YMRS is rated before every infusion. Rate it on "
-                   f"{intake.infusion_date.isoformat()}, before this infusion starts. {last}",
+                   f"{day_text(intake.infusion_date)}, before this infusion starts. {last}",
                    {"needed_on": intake.infusion_date.isoformat(),
                     "last_rated_on": None if rated_on is None else rated_on.isoformat(), "ymrs_recorded": recorded})

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import Intake
 from clinic.rules.eligibility.trigger import Trigger
+from clinic.rules.typed_values import day_text
 
 
 def results_by_date(intake: Intake) -> dict[date, bool]:
@@ -35,7 +36,7 @@ def pregnant(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
         return None
     message = "Pregnancy reported." if reported else ""
     if positive_on is not None:
-        message = f"{message} Latest pregnancy test ({positive_on.isoformat()}) positive.".strip()
+        message = f"{message} Latest pregnancy test ({day_text(positive_on)}) positive.".strip()
     return Trigger(message, {"reported": reported,
                              "positive_test_on": None if positive_on is None else positive_on.isoformat()})
 
@@ -53,9 +54,9 @@ def pregnancy_test(intake: Intake, protocol: CriteriaSettings) -> Trigger | None
         return None
     latest = _latest(intake)
     found = "No pregnancy test is recorded." if latest is None else (
-        f"The latest test ({latest[0].isoformat()}, {'positive' if latest[1] else 'negative'}) is not a negative test "
+        f"The latest test ({day_text(latest[0])}, {'positive' if latest[1] else 'negative'}) is not a negative test "
         "from that window.")
-    return Trigger(f"A negative pregnancy test taken {earliest.isoformat()} to {first.isoformat()} is needed before "
+    return Trigger(f"A negative pregnancy test taken {day_text(earliest)} to {day_text(first)} is needed before "
                    f"the first infusion starts. {found}",
                    {"could_become_pregnant": intake.safety.get("could_become_pregnant"),
                     "window": [earliest.isoformat(), first.isoformat()],

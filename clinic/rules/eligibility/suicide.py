@@ -21,6 +21,7 @@ from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import Intake, SuicideRiskAssessment
 from clinic.rules.eligibility.trigger import Trigger
 from clinic.rules.scales import phq9
+from clinic.rules.typed_values import day_text
 
 HIGH = "high"
 OUTCOME_WORDS = {"proceed": "to proceed", "hold_treatment": "to hold treatment",
@@ -66,7 +67,7 @@ def cleared_on(intake: Intake) -> date | None:
 
 
 def _accepted_dates(intake: Intake) -> str:
-    screened_on, infusion_on = intake.cssrs_screened_on.isoformat(), intake.infusion_date.isoformat()
+    screened_on, infusion_on = day_text(intake.cssrs_screened_on), day_text(intake.infusion_date)
     if screened_on == infusion_on:
         return f"on {screened_on}, the day of the screener and of the infusion"
     return f"on the screener's day ({screened_on}) or the infusion's ({infusion_on})"
@@ -81,13 +82,13 @@ def _what_is_needed(intake: Intake) -> str:
     dates = _accepted_dates(intake)
     if deciding and not _proceeds(deciding):
         outcome = next(assessment.outcome for assessment in deciding if assessment.outcome != "proceed")
-        return (f"The suicide risk assessment on {deciding[0].assessed_on.isoformat()} decided "
+        return (f"The suicide risk assessment on {day_text(deciding[0].assessed_on)} decided "
                 f"{OUTCOME_WORDS[outcome]}: no infusion.")
     if deciding:
-        return (f"The suicide risk assessment on {deciding[0].assessed_on.isoformat()} decided to proceed, but it is "
+        return (f"The suicide risk assessment on {day_text(deciding[0].assessed_on)} decided to proceed, but it is "
                 f"not a same-day assessment: record a clinician's suicide risk assessment made {dates}.")
     if intake.suicide_risk_assessments:
-        return (f"The assessments recorded are before the screener ({screened_on.isoformat()}): record a clinician's "
+        return (f"The assessments recorded are before the screener ({day_text(screened_on)}): record a clinician's "
                 f"suicide risk assessment made {dates}.")
     return f"No suicide risk assessment is recorded: record a clinician's assessment made {dates}."
 
@@ -104,7 +105,7 @@ def suicide_high(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     if not _high_risk(intake) or cleared_on(intake) is not None:
         return None
     screened_on = intake.cssrs_screened_on
-    when = "" if screened_on is None else f" on {screened_on.isoformat()}"
+    when = "" if screened_on is None else f" on {day_text(screened_on)}"
     return Trigger(f"C-SSRS screener at high risk{when}: a clinician evaluates the patient now and suicide "
                    "precautions start. No outpatient infusion until a clinician's suicide risk assessment, made the "
                    f"day of the screener or of the infusion, decides to proceed. {_what_is_needed(intake)}",
@@ -125,7 +126,7 @@ def suicide_risk(intake: Intake, protocol: CriteriaSettings) -> Trigger | None:
     if not (cssrs_hit or item9_hit):
         return None
     parts = ([f"C-SSRS screener risk {risk}."] if cssrs_hit else []) + (
-        [f"A clinician's suicide risk assessment on {assessed_on.isoformat()} decided to proceed."]
+        [f"A clinician's suicide risk assessment on {day_text(assessed_on)} decided to proceed."]
         if cssrs_hit and assessed_on is not None else []) + (["PHQ-9 item 9 is positive."] if item9_hit else [])
     parts.append("A clinician reviews the patient today; high risk needs immediate evaluation and precautions.")
     return Trigger(" ".join(parts), {"cssrs_risk": risk, "phq9_item9_positive": item9_hit,

@@ -230,7 +230,7 @@ def test_finding_carries_kind_source_and_triggering_data():
 
     assert (result.kind, result.data["age_years"], result.urgent) == ("hard_stop", 17, False)
     assert "[11]" in result.source
-    assert "Age 17 at the first infusion (2025-03-10)" in result.message
+    assert "Age 17 at the first infusion (10 Mar 2025)" in result.message
 
 
 def test_default_kinds_follow_the_reference_table():
@@ -379,7 +379,7 @@ def test_pregnancy_test_taken_after_the_first_infusion_does_not_satisfy_it():
     result = finding(intake, "IN_PREGNANCY_TEST")
 
     assert result.data["window"] == ["2025-03-03", "2025-03-10"]
-    assert "(2025-03-15, negative)" in result.message
+    assert "(15 Mar 2025, negative)" in result.message
 
 
 def test_audit_c_uses_the_scale_settings_passed_in():

@@ -48,8 +48,8 @@ def test_the_confirmed_finding_names_both_readings():
     result = finding(make(blood_pressures=(bp(182, 104), bp(180, 111, 7))), UNCONTROLLED)
 
     assert result.kind == "hard_stop"
-    assert result.message == ("Intake BP 182/104 mmHg at 2025-03-03 09:00, confirmed on the recheck (180/111 mmHg at "
-                              "2025-03-03 09:07): at or above 180/110 mmHg.")
+    assert result.message == ("Intake BP 182/104 mmHg on 3 Mar 2025, confirmed on the recheck (180/111 mmHg on "
+                              "3 Mar 2025): at or above 180/110 mmHg.")
     assert [reading["systolic_mmhg"] for reading in result.data["readings"]] == [182, 180]
 
 
@@ -58,7 +58,7 @@ def test_an_unrechecked_reading_asks_for_the_recheck_and_blocks_scheduling():
     found = eligibility.screen(make(blood_pressures=(bp(120, 80), bp(195, 115, 2))))
 
     result = next(item for item in found if item.code == RECHECK)
-    assert ("Blood pressure 195/115 mmHg at 2025-03-03 09:02 is at or above 180/110 mmHg: recheck the blood "
+    assert ("Blood pressure 195/115 mmHg on 3 Mar 2025 is at or above 180/110 mmHg: recheck the blood "
             "pressure after 5 minutes' rest.") in result.message
     assert result.data["measurements"] == ["blood_pressure_recheck"]
     assert [reading["measured_at"] for reading in result.data["blood_pressure_rechecks"]] == [
@@ -100,7 +100,7 @@ def test_the_caution_gives_the_day_s_readings_and_the_highest():
     diastolic, which may come from different readings."""
     result = finding(make(blood_pressures=(bp(152, 88, -24 * 60), bp(150, 86), bp(138, 95, 10))), CAUTION)
 
-    assert result.message == ("Intake BP on 2025-03-03: 150/86 mmHg at 09:00, 138/95 mmHg at 09:10; the highest, "
+    assert result.message == ("Intake BP on 3 Mar 2025: 150/86 mmHg, 138/95 mmHg; the highest, "
                               "150/95, is above 140/90.")
     assert result.data == {
         "controlled_hypertension": False, "highest_systolic_mmhg": 150, "highest_diastolic_mmhg": 95,

@@ -163,7 +163,7 @@ def test_a_positive_and_a_negative_test_on_the_latest_date_make_hs_pregnant(test
     result = finding(make(pregnancy_tests=tests), "HS_PREGNANT")
 
     assert result.data == {"reported": False, "positive_test_on": "2025-03-08"}
-    assert result.message == "Latest pregnancy test (2025-03-08) positive."
+    assert result.message == "Latest pregnancy test (8 Mar 2025) positive."
 
 
 @pytest.mark.parametrize("tests", SAME_DAY, ids=["positive first", "negative first"])
@@ -172,7 +172,7 @@ def test_a_date_with_a_positive_test_is_never_a_negative_test_in_the_window(test
     result = finding(make(safety=PREGNANCY_POSSIBLE, pregnancy_tests=tests), "IN_PREGNANCY_TEST")
 
     assert (result.data["latest_test_on"], result.data["latest_test_positive"]) == ("2025-03-08", True)
-    assert "The latest test (2025-03-08, positive) is not a negative test from that window." in result.message
+    assert "The latest test (8 Mar 2025, positive) is not a negative test from that window." in result.message
 
 
 def test_a_later_negative_date_follows_an_earlier_positive():

@@ -11,7 +11,7 @@ from clinic.rules.tests.test_eligibility import CSSRS_HIGH, FIRST_INFUSION, code
 
 SCREENED_ON = date(2025, 3, 9)
 DAY_BEFORE, NEXT_DAY, INFUSION_DAY = date(2025, 3, 8), FIRST_INFUSION, date(2025, 3, 11)
-SAME_DAYS = "on the screener's day (2025-03-09) or the infusion's (2025-03-11)"
+SAME_DAYS = "on the screener's day (9 Mar 2025) or the infusion's (11 Mar 2025)"
 
 
 def high_risk(*assessments, screened_on=SCREENED_ON, **changes):
@@ -27,35 +27,35 @@ ASSESSMENT_CASES = [
     ("no assessment", (), SCREENED_ON, True,
      f"No suicide risk assessment is recorded: record a clinician's assessment made {SAME_DAYS}."),
     ("assessed the day before the screener", ((DAY_BEFORE, "proceed"),), SCREENED_ON, True,
-     "The assessments recorded are before the screener (2025-03-09): record a clinician's suicide risk assessment "
+     "The assessments recorded are before the screener (9 Mar 2025): record a clinician's suicide risk assessment "
      f"made {SAME_DAYS}."),
     ("screener's day, proceed", ((SCREENED_ON, "proceed"),), SCREENED_ON, False, None),
     ("infusion's day, proceed", ((INFUSION_DAY, "proceed"),), SCREENED_ON, False, None),
     ("next day (neither), proceed", ((NEXT_DAY, "proceed"),), SCREENED_ON, True,
-     "The suicide risk assessment on 2025-03-10 decided to proceed, but it is not a same-day assessment: record a "
+     "The suicide risk assessment on 10 Mar 2025 decided to proceed, but it is not a same-day assessment: record a "
      f"clinician's suicide risk assessment made {SAME_DAYS}."),
     ("same day, hold treatment", ((SCREENED_ON, "hold_treatment"),), SCREENED_ON, True,
-     "The suicide risk assessment on 2025-03-09 decided to hold treatment: no infusion."),
+     "The suicide risk assessment on 9 Mar 2025 decided to hold treatment: no infusion."),
     ("same day, refer to emergency care", ((SCREENED_ON, "refer_emergency"),), SCREENED_ON, True,
-     "The suicide risk assessment on 2025-03-09 decided to refer for emergency care: no infusion."),
+     "The suicide risk assessment on 9 Mar 2025 decided to refer for emergency care: no infusion."),
     ("proceed then hold on the same day", ((SCREENED_ON, "proceed"), (SCREENED_ON, "hold_treatment")), SCREENED_ON,
      True, "decided to hold treatment"),
     ("hold then proceed on the same day", ((SCREENED_ON, "hold_treatment"), (SCREENED_ON, "proceed")), SCREENED_ON,
      True, "decided to hold treatment"),
     ("proceed, then hold the next day", ((SCREENED_ON, "proceed"), (NEXT_DAY, "hold_treatment")), SCREENED_ON, True,
-     "The suicide risk assessment on 2025-03-10 decided to hold treatment"),
+     "The suicide risk assessment on 10 Mar 2025 decided to hold treatment"),
     ("hold, then proceed the next day (neither)", ((SCREENED_ON, "hold_treatment"), (NEXT_DAY, "proceed")),
-     SCREENED_ON, True, "The suicide risk assessment on 2025-03-10 decided to proceed, but it is not a same-day"),
+     SCREENED_ON, True, "The suicide risk assessment on 10 Mar 2025 decided to proceed, but it is not a same-day"),
     ("hold, then proceed on the infusion's day", ((SCREENED_ON, "hold_treatment"), (INFUSION_DAY, "proceed")),
      SCREENED_ON, False, None),
     ("proceed on the screener's day, again the next day", ((SCREENED_ON, "proceed"), (NEXT_DAY, "proceed")),
      SCREENED_ON, False, None),
     ("proceed on the screener's day, hold on the infusion's", ((SCREENED_ON, "proceed"),
                                                                (INFUSION_DAY, "hold_treatment")), SCREENED_ON, True,
-     "The suicide risk assessment on 2025-03-11 decided to hold treatment: no infusion."),
+     "The suicide risk assessment on 11 Mar 2025 decided to hold treatment: no infusion."),
     ("screened and assessed on the infusion's day, proceed", ((INFUSION_DAY, "proceed"),), INFUSION_DAY, False, None),
     ("screened on the infusion's day, not assessed", (), INFUSION_DAY, True,
-     "record a clinician's assessment made on 2025-03-11, the day of the screener and of the infusion."),
+     "record a clinician's assessment made on 11 Mar 2025, the day of the screener and of the infusion."),
     ("screener date not recorded", ((SCREENED_ON, "proceed"),), None, True,
      "The screener's date is not recorded, so no assessment can be matched to it"),
 ]
@@ -85,27 +85,27 @@ def test_the_hard_stop_is_urgent_and_says_what_to_do_now():
 
     assert (result.kind, result.urgent) == ("hard_stop", True)
     assert result.message == (
-        "C-SSRS screener at high risk on 2025-03-09: a clinician evaluates the patient now and suicide precautions "
+        "C-SSRS screener at high risk on 9 Mar 2025: a clinician evaluates the patient now and suicide precautions "
         "start. No outpatient infusion until a clinician's suicide risk assessment, made the day of the screener or "
         "of the infusion, decides to proceed. No suicide risk assessment is recorded: record a clinician's assessment "
-        "made on the screener's day (2025-03-09) or the infusion's (2025-03-11).")
+        "made on the screener's day (9 Mar 2025) or the infusion's (11 Mar 2025).")
     assert result.data == {"cssrs_risk": "high", "cssrs_screened_on": "2025-03-09",
                            "assessment_dates_accepted": ["2025-03-09", "2025-03-11"], "assessments": []}
 
 
-@pytest.mark.parametrize(("assessments", "assessed_on"), [
-    (((SCREENED_ON, "proceed"),), "2025-03-09"),
-    (((INFUSION_DAY, "proceed"),), "2025-03-11"),
-    (((SCREENED_ON, "proceed"), (INFUSION_DAY, "proceed")), "2025-03-11"),
+@pytest.mark.parametrize(("assessments", "assessed_on", "shown"), [
+    (((SCREENED_ON, "proceed"),), "2025-03-09", "9 Mar 2025"),
+    (((INFUSION_DAY, "proceed"),), "2025-03-11", "11 Mar 2025"),
+    (((SCREENED_ON, "proceed"), (INFUSION_DAY, "proceed")), "2025-03-11", "11 Mar 2025"),
 ], ids=["screener's day", "infusion's day", "both: the latest"])
-def test_an_assessment_to_proceed_leaves_an_urgent_caution_naming_its_date(assessments, assessed_on):
+def test_an_assessment_to_proceed_leaves_an_urgent_caution_naming_its_date(assessments, assessed_on, shown):
     """clinical-reference §3: the same-day assessment turns HS_SUICIDE_HIGH into CA_SUICIDE_RISK (caution + urgent
     alert), which names the assessment that decided."""
     result = finding(high_risk(*assessments), "CA_SUICIDE_RISK")
 
     assert (result.kind, result.urgent) == ("caution", True)
     assert result.message.startswith(f"C-SSRS screener risk high. A clinician's suicide risk assessment on "
-                                     f"{assessed_on} decided to proceed.")
+                                     f"{shown} decided to proceed.")
     assert result.data == {"cssrs_risk": "high", "phq9_item9_positive": False, "assessed_on": assessed_on}
 
 

@@ -49,8 +49,8 @@ def test_the_finding_names_the_day_needed_and_the_last_rating():
     """clinical-reference §8 Mania [D]: the finding says which day the YMRS is needed and when it was last rated."""
     result = finding(rated(FIRST_INFUSION, safety=BIPOLAR, infusion_date=INFUSION_3), DUE)
 
-    assert result.message == ("Bipolar disorder: the YMRS is rated before every infusion. Rate it on 2025-03-17, "
-                              "before this infusion starts. The last YMRS was rated on 2025-03-10.")
+    assert result.message == ("Bipolar disorder: the YMRS is rated before every infusion. Rate it on 17 Mar 2025, "
+                              "before this infusion starts. The last YMRS was rated on 10 Mar 2025.")
     assert result.data == {"needed_on": "2025-03-17", "last_rated_on": "2025-03-10", "ymrs_recorded": True}
 
 
@@ -102,4 +102,5 @@ def test_refuses_a_ymrs_dated_after_the_infusion():
         eligibility.screen(intake)
 
     assert (error.value.field, error.value.message) == (
-        "ymrs_rated_on", "The YMRS is dated 2025-03-11, after the infusion screened for (2025-03-10). Check the date.")
+        "ymrs_rated_on",
+        "The YMRS is dated 11 Mar 2025, after the infusion screened for (10 Mar 2025). Check the date.")
