@@ -91,7 +91,7 @@ def search_events(*, user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
     """The director's organisation's events matching every filter given, newest first."""
     events = _organisation_events(user)
     if filters.patient:
-        matching = search_patients(user=user, query=filters.patient).values("pk")
+        matching = search_patients(user=user, query=filters.patient).ids()
         events = events.filter(pk__in=AuditEventPatient.objects.filter(patient_id__in=matching)
                                .values("event_id"))
     if filters.staff_username:

@@ -3,9 +3,10 @@
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from clinic.patients import names, search_keys
 from clinic.patients.models import (
@@ -41,7 +42,7 @@ def parse_birth_date(text: str) -> dt.date | None:
     return None
 
 
-def search_patients(*, user: Any, query: str = "") -> QuerySet[Patient]:
+def search_patients(*, user: Any, query: str = "") -> "PatientMatches":
     """Patients of the user's sites matching a name, an MRN, a birth date or a phone number; exact and
     partial matches by name first, then those found by forgiving one typo in a surname.
 
@@ -53,10 +54,10 @@ def search_patients(*, user: Any, query: str = "") -> QuerySet[Patient]:
     patients = Patient.objects.visible_to(user).select_related("site")
     query = query.strip()
     if not query:
-        return patients
+        return PatientMatches(patients=patients, found=Q(), typo=Q())
     birth_date = parse_birth_date(unicodedata.normalize("NFKC", query))
     if birth_date is not None:
-        return patients.filter(birth_date=birth_date)
+        return PatientMatches(patients=patients, found=Q(birth_date=birth_date), typo=Q())
     words = names.name_key(query).split()
     found = Q(mrn__iexact=query) | _all_words_in_search_text(words)
     if digits := search_keys.phone_query_digits(query):
@@ -66,12 +67,61 @@ def search_patients(*, user: Any, query: str = "") -> QuerySet[Patient]:
         if search_keys.typo_matchable(word):
             others = _all_words_in_search_text(words[:index] + words[index + 1:])
             typo |= others & Q(pk__in=_surnames_one_typo_from(word))
-    if not typo:
-        # Kept in the index's order, a list of short words stops reading at the page's last row.
-        return patients.filter(found)
-    # An ordering rather than an annotation: counting the matches for the pager then drops it.
-    found_by_typo = Case(When(found, then=Value(0)), default=Value(1))
-    return patients.filter(found | typo).order_by(found_by_typo, *Patient._meta.ordering)
+    return PatientMatches(patients=patients, found=found, typo=typo)
+
+
+class PatientMatches:
+    """The patients a search found, exact and partial matches by name first, then typo-only matches
+    by name: counted and sliced as Django's Paginator and the API's offset and limit ask, in two
+    queries (the count, then the page) whatever the number of matches.
+
+    Ranking both kinds in one ORDER BY makes the database read and sort every match of the user's
+    sites for each page. So a page holding exact and partial matches only reads them in the name
+    index's order and stops at its last row, and a page of typo-only matches reads those alone, few
+    and found through the surname variant index. Only the one page where the two kinds meet ranks
+    them, and it lies where there are fewer exact and partial matches than rows up to its end."""
+
+    def __init__(self, *, patients: QuerySet[Patient], found: Q, typo: Q) -> None:
+        self._patients = patients
+        self._found = found
+        self._typo = typo
+        self._counted: tuple[int, int] | None = None
+
+    def count(self) -> int:
+        return self._counts()[0]
+
+    def __getitem__(self, page: slice) -> list[Patient]:
+        start, stop, _ = page.indices(self.count())
+        found_count = self._counts()[1]
+        if start >= stop:
+            return []
+        if stop <= found_count:
+            return list(self._patients.filter(self._found)[start:stop])
+        if start >= found_count:
+            typo_only = self._patients.filter(self._typo & ~self._found)
+            return list(typo_only[start - found_count:stop - found_count])
+        found_first = Case(When(self._found, then=Value(0)), default=Value(1))
+        ranked = self._patients.filter(self._found | self._typo).order_by(found_first, *Patient._meta.ordering)
+        return list(ranked[start:stop])
+
+    def __iter__(self) -> Iterator[Patient]:
+        return iter(self[:])
+
+    def ids(self) -> QuerySet[Patient]:
+        """Every match's primary key, as a subquery for filters such as the audit trail's."""
+        return self._patients.filter(self._found | self._typo).values("pk")
+
+    def _counts(self) -> tuple[int, int]:
+        """All matches, and the exact and partial ones among them."""
+        if self._counted is None:
+            if self._typo:
+                counts = self._patients.filter(self._found | self._typo).aggregate(
+                    every=Count("pk"), found=Count("pk", filter=self._found))
+                self._counted = (counts["every"], counts["found"])
+            else:
+                found_count = self._patients.filter(self._found).count()
+                self._counted = (found_count, found_count)
+        return self._counted
 
 
 def _all_words_in_search_text(words: list[str]) -> Q:
