@@ -8,6 +8,7 @@ from django.db import transaction
 
 from clinic.audit.actions import record_event
 from clinic.rules.errors import DomainError
+from clinic.rules.typed_values import day_text
 from clinic.sites.models import WEEKDAYS, Chair, ClosedDate, OpeningHours, Organisation, Site
 from clinic.sites.queries import site_today
 
@@ -150,10 +151,10 @@ def add_closed_date(*, site: Site, actor, now: dt.datetime, closed_on: dt.date, 
     _require_own(actor=actor, site=site)
     today = site_today(site=site, now=now)
     if closed_on < today:
-        raise ClosedDateInPast(f"{closed_on:%Y-%m-%d} has passed. Enter today or a later date.")
+        raise ClosedDateInPast(f"{day_text(closed_on)} has passed. Enter today or a later date.")
     _lock_site(site)
     if ClosedDate.objects.filter(site=site, closed_on=closed_on).exists():
-        raise ClosedDateExists(f"{site.name} is already closed on {closed_on:%Y-%m-%d}.")
+        raise ClosedDateExists(f"{site.name} is already closed on {day_text(closed_on)}.")
     closure = ClosedDate.objects.create(site=site, closed_on=closed_on, reason=reason.strip())
     record_event(actor=actor, now=now, action="sites.closed_date_added", subject=closure,
                  site_id=site.pk, data={"closed_on": closed_on.isoformat(), "reason": closure.reason})
@@ -165,7 +166,7 @@ def remove_closed_date(*, closure: ClosedDate, actor, now: dt.datetime) -> None:
     """Open a future closed date again. Past closures stay as the record of when the site was shut."""
     _require_own(actor=actor, site=closure.site)
     if closure.closed_on < site_today(site=closure.site, now=now):
-        raise ClosedDateInPast(f"{closure.closed_on:%Y-%m-%d} has passed; past closures are kept "
+        raise ClosedDateInPast(f"{day_text(closure.closed_on)} has passed; past closures are kept "
                                "as a record.")
     record_event(actor=actor, now=now, action="sites.closed_date_removed", subject=closure,
                  site_id=closure.site_id,

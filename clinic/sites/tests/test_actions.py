@@ -17,7 +17,8 @@ def test_closed_date_uses_the_sites_own_today(director, main_site, now):
     with pytest.raises(actions.ClosedDateInPast) as refusal:
         actions.add_closed_date(site=main_site, actor=director, now=now, closed_on=now.date(), reason="")
 
-    assert refusal.value.code == "CLOSED_DATE_IN_PAST"
+    assert (refusal.value.code, refusal.value.message) == (
+        "CLOSED_DATE_IN_PAST", "24 Nov 2026 has passed. Enter today or a later date.")
     closure = actions.add_closed_date(site=main_site, actor=director, now=now,
                                       closed_on=KIRITIMATI_TODAY, reason="")
     assert closure.closed_on == KIRITIMATI_TODAY
@@ -33,17 +34,20 @@ def test_today_may_still_be_closed(director, main_site, now):
 def test_same_date_cannot_be_closed_twice(director, main_site, now):
     actions.add_closed_date(site=main_site, actor=director, now=now, closed_on=dt.date(2027, 1, 1), reason="")
 
-    with pytest.raises(actions.ClosedDateExists):
+    with pytest.raises(actions.ClosedDateExists) as refusal:
         actions.add_closed_date(site=main_site, actor=director, now=now, closed_on=dt.date(2027, 1, 1),
                                 reason="again")
+
+    assert refusal.value.message == f"{main_site.name} is already closed on 1 Jan 2027."
 
 
 def test_past_closures_stay_as_a_record(director, main_site, now):
     closure = ClosedDate.objects.create(site=main_site, closed_on=dt.date(2025, 12, 25))
 
-    with pytest.raises(actions.ClosedDateInPast):
+    with pytest.raises(actions.ClosedDateInPast) as refusal:
         actions.remove_closed_date(closure=closure, actor=director, now=now)
 
+    assert refusal.value.message == "25 Dec 2025 has passed; past closures are kept as a record."
     assert ClosedDate.objects.filter(pk=closure.pk).exists()
 
 

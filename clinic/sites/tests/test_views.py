@@ -150,7 +150,7 @@ def test_past_closed_date_is_refused_with_the_input_kept(signed_in, director, ma
                                         {"closed_on": "2020-01-01", "reason": "Too late"})
 
     form = response.context["closed_form"]
-    assert form.errors["closed_on"] == ["2020-01-01 has passed. Enter today or a later date."]
+    assert form.errors["closed_on"] == ["1 Jan 2020 has passed. Enter today or a later date."]
     assert form["reason"].value() == "Too late"
     assert not ClosedDate.objects.exists()
 
