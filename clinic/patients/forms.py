@@ -350,6 +350,9 @@ class TreatmentTrialForm(forms.ModelForm):
             kinds = [kind for kind in trial_fields.FIELDS_BY_KIND if trial_fields.applies(kind, name)]
             field.widget.attrs["data-kinds"] = " ".join(kinds)
         self.fields["name"].widget.attrs["data-labels"] = json.dumps(dict(trial_fields.NAME_LABELS))
+        # The name's suggestions follow the kind: medicines for a medicine, therapy types for a psychotherapy.
+        self.fields["name"].widget.attrs["data-lists"] = json.dumps(
+            {"medication": "medicine-catalogue", "psychotherapy": "therapy-types"})
         self.fields["weeks_at_adequate_dose"].widget.attrs["data-labels"] = json.dumps(
             dict(trial_fields.WEEKS_LABELS))
 

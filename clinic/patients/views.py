@@ -18,9 +18,8 @@ from clinic.audit.actions import record_event
 from clinic.patients import actions, forms, queries, vitals_range
 from clinic.patients.models import Document, OtherDiagnosis, Patient
 from clinic.patients.revisions import revision_rows
-from clinic.rules import icd10, indications, plausibility
+from clinic.rules import icd10, indications, plausibility, trial_fields
 from clinic.rules.errors import DomainError
-from clinic.rules.safety_history import SAFETY_LABELS
 from clinic.sites.queries import site_today
 from clinic.web.drafts import confirm_saved
 
@@ -134,9 +133,8 @@ def intake(request: HttpRequest, patient_id: int) -> HttpResponse:
     lists = _intake_lists(patient)
     _audit_view(request, "patients.intake_viewed", patient)
     history = getattr(patient, "safety_history", None)
-    safety_rows = [(label, getattr(history, name) if history else None) for name, label in SAFETY_LABELS.items()]
     return render(request, "patients/intake.html", {
-        "patient": patient, "tab": "intake", "safety_rows": safety_rows, "safety_history": history, **lists,
+        "patient": patient, "tab": "intake", "safety_history": history, **lists,
     })
 
 
@@ -153,10 +151,12 @@ def _intake_lists(patient: Patient) -> dict[str, Any]:
 
 
 def _pickers(kind: str) -> dict[str, Any]:
-    """What the pickers of a kind's form offer as one types: the medicine catalogue, or the seven
-    indications' billable codes."""
-    if kind in {"medication", "treatment_trial"}:
+    """What the pickers of a kind's form offer as one types: the medicine catalogue (and, for a prior
+    treatment, the types of psychotherapy), or the seven indications' billable codes."""
+    if kind == "medication":
         return {"medicine_catalogue": forms.medicine_catalogue()}
+    if kind == "treatment_trial":
+        return {"medicine_catalogue": forms.medicine_catalogue(), "therapy_types": trial_fields.THERAPY_TYPES}
     if kind == "indication":
         return {"indication_options": [(code, description, indications.LABELS[indication],
                                          indications.SEARCH_WORDS[indication], indication)

@@ -6,9 +6,7 @@ clinician may change any of them. A medicine not in the catalogue is typed in fu
 chosen by hand.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 
 SOURCE = ("WHO Collaborating Centre for Drug Statistics Methodology, ATC/DDD Index (N05, N06, N03, N02, "
           "H03, C02, C07, C08, C09) for names and classes; the drugs' US prescribing labels (DailyMed) for the "
@@ -56,9 +54,4 @@ CATALOGUE: tuple[CatalogueMedicine, ...] = (
     *(CatalogueMedicine(name, drug_class) for name, drug_class in _TABLE),
     CatalogueMedicine("Liothyronine (T3)", "thyroid_t3", dose_unit="mcg"),
 )
-BY_NAME: Mapping[str, CatalogueMedicine] = MappingProxyType({item.name.casefold(): item for item in CATALOGUE})
 
-
-def find(name: str) -> CatalogueMedicine | None:
-    """The catalogued medicine of that name (case and surrounding spaces aside), or None."""
-    return BY_NAME.get(name.strip().casefold())

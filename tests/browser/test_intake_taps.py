@@ -76,6 +76,7 @@ def add_trial(counted: Counted, page: Page, *, typed: str, name: str, dose: str,
     counted.type(part.get_by_label("Highest daily dose"), dose)
     counted.type(part.get_by_label("Weeks at adequate dose"), weeks)
     counted.choose(part.get_by_label("Outcome"), "no_response")
+    counted.choose(part.get_by_label("In the current episode"), "true")
     save_and_wait(counted, part, f"Saved the prior treatment: {name}")
 
 
@@ -144,12 +145,34 @@ def test_a_full_intake_takes_at_most_45_interactions_and_the_safety_history_8(
         ("72.5", "168.0")]
     trials = TreatmentTrial.objects.filter(patient=patient).order_by("id")
     assert [(t.name, t.drug_class, str(t.max_daily_dose), t.dose_unit, t.route, t.weeks_at_adequate_dose,
-             t.outcome) for t in trials] == [
-        ("Sertraline", "ssri", "150.00", "mg", "oral", 8, "no_response"),
-        ("Venlafaxine", "snri", "225.00", "mg", "oral", 10, "no_response")]
+             t.outcome, t.current_episode) for t in trials] == [
+        ("Sertraline", "ssri", "150.00", "mg", "oral", 8, "no_response", True),
+        ("Venlafaxine", "snri", "225.00", "mg", "oral", 10, "no_response", True)]
     history = SafetyHistory.objects.get(patient=patient)
     answers = history.answers()
     assert sorted(name for name, value in answers.items() if value) == [
         "hypertension_controlled", "substance_use_disorder_past"]
     assert [name for name, value in answers.items() if value is None] == []
     print(f"intake interactions: {counted.counts} = {counted.total}")
+
+
+def test_a_psychotherapy_shows_its_own_fields_and_suggests_therapy_types(page: Page, live_server, password_only,
+                                                                       prescriber, main_site):
+    patient = PatientFactory(site=main_site)
+    page.set_viewport_size(TABLET)
+    page.goto(f"{live_server.url}/login/?next=/patients/{patient.pk}/intake/treatment_trial/new/")
+    page.fill("input[name=username]", prescriber.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**/patients/{patient.pk}/intake/treatment_trial/new/")
+
+    medicine = (page.get_by_label("Medicine").get_attribute("list"),
+                page.get_by_label("Highest daily dose").is_visible())
+    page.get_by_label("Kind").select_option("psychotherapy")
+    therapy = (page.get_by_label("Type of therapy").get_attribute("list"),
+               page.locator("#id_max_daily_dose").is_visible(), page.get_by_label("Weeks").is_visible())
+    suggestions = page.eval_on_selector_all("#therapy-types option", "options => options.map(o => o.value)")
+
+    assert medicine == ("medicine-catalogue", True)
+    assert therapy == ("therapy-types", False, True)
+    assert suggestions[0] == "Cognitive behavioural therapy (CBT)" and "EMDR" in suggestions

@@ -9,16 +9,5 @@ def test_every_catalogued_medicine_has_a_known_class_and_a_unit_and_route():
     assert len({item.name for item in medicines.CATALOGUE}) == len(medicines.CATALOGUE)
 
 
-def test_finds_a_medicine_whatever_its_case_and_spaces():
-    found = medicines.find("  sertraline ")
-
-    assert (found.name, found.drug_class, found.dose_unit, found.route) == ("Sertraline", "ssri", "mg", "oral")
-    assert medicines.find("Liothyronine (T3)").dose_unit == "mcg"
-
-
-def test_an_unknown_medicine_is_not_found():
-    assert medicines.find("Sertralene") is None
-
-
 def test_the_catalogue_names_its_source():
     assert "ATC" in medicines.SOURCE and "label" in medicines.SOURCE

@@ -7,12 +7,14 @@
 //
 // Kinds. A select marked data-trial-kind shows, in its form, only the widgets whose data-kinds name
 // the chosen kind; the others are hidden and disabled, so they are not sent. A widget with
-// data-labels (JSON, kind → label) takes its label from the kind. Without this script every field
+// data-labels (JSON, kind → label) takes its label from the kind, and one with data-lists (JSON,
+// kind → datalist id) its suggestions. Without this script every field
 // shows and the server refuses a field that does not apply.
 //
 // Pickers. An input marked data-medicine-picker offers the catalogue's names (its <datalist>);
-// choosing one fills the form's drug class and, where the form has them and they are empty, the
-// usual dose unit and route. An input marked data-indication-picker offers the indications' codes;
+// choosing one fills, where the form has them, the drug class and the usual dose unit and route:
+// only a field still empty, or holding what an earlier choice filled, so a value the clinician
+// chose is never overwritten. An input marked data-indication-picker offers the indications' codes;
 // choosing one leaves the code in the input, sets the indication and shows the code's description.
 // Nothing is filled from an earlier entry, only from the choice just made.
 (function () {
@@ -52,6 +54,11 @@
       const applies = !kind || widget.dataset.kinds.split(" ").includes(kind);
       fieldBox(widget).hidden = !applies;
       widget.disabled = !applies;
+      if (widget.dataset.lists) {
+        const list = JSON.parse(widget.dataset.lists)[kind];
+        if (list) widget.setAttribute("list", list);
+        else widget.removeAttribute("list");
+      }
       if (widget.dataset.labels && kind) {
         const labels = JSON.parse(widget.dataset.labels);
         const label = labelOf(widget);
@@ -67,9 +74,13 @@
     return Array.from(list.options).find((option) => option.value.toLowerCase() === typed) || null;
   }
 
-  function setIfEmpty(form, name, value) {
+  function fillFromPick(form, name, value) {
     const field = form.elements[name];
-    if (field && !field.disabled && !field.value && value) field.value = value;
+    if (!field || field.disabled || !value) return;
+    // A value an earlier pick filled is the picker's, not the clinician's: a new pick replaces it.
+    if (field.value && field.value !== field.dataset.picked) return;
+    field.value = value;
+    field.dataset.picked = value;
   }
 
   function pickMedicine(input) {
@@ -77,10 +88,10 @@
     const form = input.form;
     if (!option || !form) return;
     const kind = form.elements.kind;
-    if (form.elements.drug_class) form.elements.drug_class.value = option.dataset.drugClass;
+    fillFromPick(form, "drug_class", option.dataset.drugClass);
     if (!kind || kind.value === "medication") {
-      setIfEmpty(form, "dose_unit", option.dataset.doseUnit);
-      setIfEmpty(form, "route", option.dataset.route);
+      fillFromPick(form, "dose_unit", option.dataset.doseUnit);
+      fillFromPick(form, "route", option.dataset.route);
     }
   }
 
