@@ -25,7 +25,7 @@ from clinic.patients.models import (
     SafetyHistory,
     TreatmentTrial,
 )
-from clinic.rules import icd10, indications, plausibility, trial_fields
+from clinic.rules import eligibility, icd10, indications, plausibility, trial_fields
 from clinic.rules.birth_date import check_birth_date
 from clinic.rules.errors import DomainError
 from clinic.rules.safety_history import SAFETY_LABELS
@@ -343,14 +343,10 @@ def _check_weight(item: BodyMeasurement) -> None:
 
 
 def _check_height(item: BodyMeasurement) -> None:
-    birth_date = item.patient.birth_date
-    adult = (item.measured_on.year - birth_date.year
-             - ((item.measured_on.month, item.measured_on.day) < (birth_date.month, birth_date.day))) >= ADULT_AGE
+    # An adult's height no longer grows: younger patients' heights are not compared.
+    adult = eligibility.age_years(item.patient.birth_date, item.measured_on) >= \
+        eligibility.DEFAULT_PROTOCOL.adult_age_years
     plausibility.check_height_change(height_cm=item.height_cm, last=_last_measured(item, "height_cm"), adult=adult)
-
-
-# An adult's height no longer grows: younger patients' heights are not compared.
-ADULT_AGE = 18
 
 
 @transaction.atomic
