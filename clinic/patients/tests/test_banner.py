@@ -137,6 +137,31 @@ def test_the_nkda_button_says_why_it_refused(signed_in, nurse, main_site):
     assert patient.nkda_recorded_at is None
 
 
+
+def allergy_section(client, patient: Patient) -> str:
+    page = client.get(reverse("patients:intake", args=[patient.pk])).content.decode()
+    start = page.index("<h2>Allergies</h2>")
+    return re.sub(r"\s+", " ", page[start:page.index("</section>", start)])
+
+
+def test_the_nkda_button_asks_to_confirm_again_once_recorded_and_shows_who_and_when(page_at, nurse, main_site, now):
+    patient = PatientFactory(site=main_site)
+    client = page_at(nurse)
+    before = allergy_section(client, patient)
+
+    actions.record_no_known_drug_allergies(actor=nurse, now=now, patient=patient)
+    after = allergy_section(client, patient)
+    Allergy.objects.create(patient=patient, substance="Latex")
+    with_allergy = allergy_section(client, patient)
+
+    button = r'data-testid="nkda-button">([^<]*)</button>'
+    assert ("Allergies not yet recorded." in before, re.findall(button, before)) == (
+        True, ["No known drug allergies"])
+    assert f"No known drug allergies (recorded 24 Nov 2026 by {nurse})" in re.sub(r"<[^>]+>", "", after)
+    assert re.findall(button, after) == ["Confirm again: no known drug allergies"]
+    assert re.findall(button, with_allergy) == [] and "Latex" in with_allergy
+
+
 # Flags by kind
 
 def test_current_psychosis_is_a_hard_stop_and_could_become_pregnant_is_information(page_at, nurse, main_site, now):
