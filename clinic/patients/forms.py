@@ -61,11 +61,11 @@ class CheckedDateField(forms.DateField):
     def to_python(self, value: Any) -> dt.date | None:
         if value == UNREADABLE_DATE:
             raise forms.ValidationError(
-                f"{self.label}: the date typed does not exist (such as 30 Feb, or 31 Apr, Jun, Sep or Nov). "
-                f"Check the day against the month.", code="DATE_IMPOSSIBLE")
+                "The date typed does not exist (such as 30 Feb, or 31 Apr, Jun, Sep or Nov). "
+                "Check the day against the month.", code="DATE_IMPOSSIBLE")
         if isinstance(value, str) and value.strip():
             try:
-                return parse_date(value, field="", label=str(self.label))
+                return parse_date(value, field="")
             except DomainError as error:
                 raise _refused(error) from None
         return super().to_python(value)
@@ -80,7 +80,7 @@ class TypedDecimalField(forms.DecimalField):
         if value in self.empty_values:
             return None
         try:
-            return parse_decimal(str(value), field="", label=str(self.label))
+            return parse_decimal(str(value), field="")
         except DomainError as error:
             raise _refused(error) from None
 

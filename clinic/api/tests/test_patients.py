@@ -86,7 +86,7 @@ def test_refuses_a_birth_date_in_the_future_naming_the_field(api_client, nurse, 
 @pytest.mark.parametrize(("typed", "message"), [
     ("2020-02-30", "30 Feb 2020 does not exist: February 2020 has 29 days. Check the day and the month."),
     ("2021-02-29", "29 Feb 2021 does not exist: February 2021 has 28 days. Check the day and the month."),
-    ("1980-13-02", "Date: there is no month 13. Check the month (1 to 12) and that day and month are not swapped."),
+    ("1980-13-02", "There is no month 13. Check the month (1 to 12) and that day and month are not swapped."),
 ])
 def test_refuses_an_impossible_birth_date_naming_it_impossible(api_client, nurse, main_site, typed, message):
     response = register(api_client(nurse), main_site, birth_date=typed)

@@ -47,8 +47,7 @@ def _date_as_text(value: Any) -> Any:
     # A date the calendar does not hold (2020-02-30) is named impossible, not "invalid".
     if match := typed_values.ISO_DATE.match(value.strip()):
         try:
-            typed_values.check_calendar(year=int(match[1]), month=int(match[2]), day=int(match[3]),
-                                        field="date", label="Date")
+            typed_values.check_calendar(year=int(match[1]), month=int(match[2]), day=int(match[3]), field="date")
         except typed_values.ImpossibleDate as error:
             raise PydanticCustomError(error.code, error.message) from None
     return value

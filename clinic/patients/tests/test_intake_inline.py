@@ -150,7 +150,7 @@ def test_a_swapped_blood_pressure_is_refused_beside_the_diastolic(signed_in, nur
     ({"birth_date": "02/30/2020"},
      "30 Feb 2020 does not exist: February 2020 has 29 days. Check the day and the month."),
     ({"birth_date": "", "birth_date_unreadable": "1"},
-     "Birth date: the date typed does not exist (such as 30 Feb, or 31 Apr, Jun, Sep or Nov). Check the day "
+     "The date typed does not exist (such as 30 Feb, or 31 Apr, Jun, Sep or Nov). Check the day "
      "against the month."),
 ])
 def test_an_impossible_birth_date_is_named_impossible_not_required(signed_in, nurse, patient, posted, message):
