@@ -10,6 +10,7 @@ from clinic.rules import plausibility
 from clinic.rules.plausibility import (
     DEFAULT_SETTINGS,
     BloodPressureSwapped,
+    ChangesToConfirm,
     DateBeforeBirth,
     DateInFuture,
     Earlier,
@@ -200,3 +201,13 @@ def test_without_a_birth_date_only_the_future_is_refused():
 
 def test_confirmable_codes_are_the_two_changes():
     assert plausibility.CONFIRMABLE == ("WEIGHT_CHANGE", "HEIGHT_CHANGE")
+
+
+def test_changes_to_confirm_name_the_first_pending_warning_and_keep_the_confirmed_ones():
+    weight = WeightChangeToConfirm("Weight far from the last.", confirm_label="Yes, 165 kg is right")
+    height = HeightChangeToConfirm("Height far from the last.", confirm_label="Yes, 120 cm is right")
+
+    both = ChangesToConfirm(pending=[height], confirmed=[weight])
+
+    assert (both.code, both.field, both.message) == ("HEIGHT_CHANGE", "height_cm", "Height far from the last.")
+    assert (both.pending, both.confirmed) == ((height,), (weight,))
