@@ -77,10 +77,9 @@ class PatientMatches:
 
     Ranking both kinds in one ORDER BY makes the database read and sort every match of the user's
     sites for each page. So a page with more exact and partial matches after it reads them in the
-    name index's order and stops at its last row, and a page of typo-only matches reads those alone,
-    few and found through the surname variant index. Only a page that reaches the last exact or
-    partial match ranks: an index walk could not stop early there, and one pass over the table with
-    a sort of the matches up to the page's end costs less (a third less for an MRN on PostgreSQL)."""
+    name index's order and stops at its last row. Any other page ranks, but only the matches up to
+    its end: there an index walk could not stop early, and sorting the few matches found costs less
+    (a third less for an MRN on PostgreSQL); a page of typo-only matches reads those alone."""
 
     def __init__(self, *, patients: QuerySet[Patient], found: Q, typo: Q) -> None:
         self._patients = patients
@@ -99,10 +98,14 @@ class PatientMatches:
         # The whole list (no search) matches every row and has nothing to rank.
         if stop < found_count or not self._found:
             return list(self._patients.filter(self._found)[start:stop])
-        if start >= found_count:
-            typo_only = self._patients.filter(self._typo & ~self._found)
-            return list(typo_only[start - found_count:stop - found_count])
         found_first = Case(When(self._found, then=Value(0)), default=Value(1))
+        if start >= found_count:
+            # Ranked too, though all rank alike: in plain name order PostgreSQL walks the name index
+            # hoping to stop early and reads the whole table for these few, instead of starting from
+            # the variant index.
+            typo_only = self._patients.filter(self._typo & ~self._found).order_by(
+                found_first, *Patient._meta.ordering)
+            return list(typo_only[start - found_count:stop - found_count])
         ranked = self._patients.filter(self._found | self._typo).order_by(found_first, *Patient._meta.ordering)
         return list(ranked[start:stop])
 
