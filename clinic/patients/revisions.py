@@ -132,7 +132,7 @@ def revision_rows(revisions: Iterable[RecordRevision]) -> list[RevisionRow]:
 def _changes(revision: RecordRevision, named: dict[type[models.Model], dict[int, Any]]) -> list[ChangeShown]:
     model = record_model(revision.record_type)
     shown = []
-    for name, (before, after) in revision.changes.items():
+    for name, (before, after) in _in_field_order(model, revision.changes):
         field = _field(model, name)
         # An added record shows what it holds, a removed one what it held: empty fields are noise there.
         if revision.change != "update" and _is_empty(after if revision.change == "create" else before):
@@ -140,6 +140,13 @@ def _changes(revision: RecordRevision, named: dict[type[models.Model], dict[int,
         shown.append(ChangeShown(label=field_label(model, name), before=_value(field, name, before, named),
                                  after=_value(field, name, after, named)))
     return shown
+
+
+def _in_field_order(model: type[models.Model] | None, changes: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The changes in the order of the record's fields, the others (a confirmation) after them: a
+    JSON column on PostgreSQL keeps its keys in an order of its own, not the order they were written."""
+    order = {field.name: index for index, field in enumerate(model._meta.get_fields())} if model else {}
+    return sorted(changes.items(), key=lambda item: order.get(item[0], len(order)))
 
 
 def _is_empty(value: Any) -> bool:
