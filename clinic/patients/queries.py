@@ -59,8 +59,14 @@ def search_patients(*, user: Any, query: str = "") -> "PatientMatches":
     if birth_date is not None:
         return PatientMatches(patients=patients, found=Q(birth_date=birth_date), typo=Q())
     words = names.name_key(query).split()
-    found = Q(mrn__iexact=query) | _all_words_in_search_text(words)
-    if digits := search_keys.phone_query_digits(query):
+    digits = search_keys.phone_query_digits(query)
+    if not words and not digits:  # punctuation alone names nobody
+        return PatientMatches(patients=patients.none(), found=Q(), typo=Q())
+    # The MRN is among the search text's words, in small letters: an MRN is found by the same test
+    # as a name, which PostgreSQL answers from the trigram index. A test on the MRN column beside it
+    # would have it read every patient to try both.
+    found = _all_words_in_search_text(words)
+    if digits:
         found |= Q(phone_digits__contains=digits)
     typo = Q()
     for index, word in enumerate(words):
