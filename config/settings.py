@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "clinic.accounts",
     "clinic.audit",
     "clinic.patients",
+    "clinic.questionnaires",
     "clinic.backups",
     "clinic.jobs",
     "clinic.demo",
@@ -210,6 +211,10 @@ if IDEMPOTENCY_KEY_HOURS < 1:
 # Mail by EMAIL_URL (config/mail.py): smtp+tls://, smtp+ssl://, smtp:// or console:// (the default).
 _mail = email_settings(env_str("EMAIL_URL", default=""))
 EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+# Text messages (clinic.sms): the log backend until a clinic plugs in its provider's.
+SMS_BACKEND = env_str("SMS_BACKEND", default="clinic.sms.LogBackend")
+# How long a patient's one-time sign-in link stays valid (design §3: default 72 h).
+PATIENT_LINK_HOURS = env_int("PATIENT_LINK_HOURS", default=72)
 EMAIL_HOST = _mail.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _mail.get("EMAIL_PORT", 25)
 EMAIL_HOST_USER = _mail.get("EMAIL_HOST_USER", "")

@@ -24,6 +24,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "clinic.sms.MemoryBackend"
 # Tests that write anchors point this at their own folder; the rest never touch a real one.
 AUDIT_ANCHOR_FILE = Path(tempfile.gettempdir()) / f"clinic-test-audit-anchors-{os.getpid()}.log"
 AXES_ENABLED = True

@@ -26,6 +26,13 @@ class Role(models.TextChoices):
 
 
 CLINICAL_ROLES = frozenset({Role.DIRECTOR, Role.PRESCRIBER, Role.NURSE})
+# Who may prescribe: acknowledge clinical alerts and record suicide risk assessments.
+PRESCRIBING_ROLES = frozenset({Role.DIRECTOR, Role.PRESCRIBER})
+
+
+class AlertChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
 
 
 # Turkish dotted capital İ and dotless ı look like I and i; each folds to plain "i", so no account
@@ -113,6 +120,10 @@ class StaffUser(AbstractUser):
     credentials = models.CharField(max_length=40, blank=True,
                                    help_text="Professional title shown after the name, e.g. MD, RN.")
     sites = models.ManyToManyField(Site, related_name="staff", blank=True)
+    # How a clinician is told of a patient's clinical alert at once (clinic.questionnaires): by email,
+    # or by text message to the mobile phone.
+    alert_channel = models.CharField(max_length=10, choices=AlertChannel.choices, default=AlertChannel.EMAIL)
+    mobile_phone = models.CharField(max_length=40, blank=True)
     session_epoch = models.PositiveIntegerField(
         default=0, help_text="Raised to end every session of this user at once: a session signed in "
                              "under an earlier value is refused at its next request.")

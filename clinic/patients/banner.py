@@ -17,6 +17,7 @@ from django.db.models import prefetch_related_objects
 
 from clinic.patients import queries
 from clinic.patients.models import Patient
+from clinic.questionnaires import queries as questionnaire_queries
 from clinic.rules import eligibility, scales, trd
 from clinic.rules.eligibility import CAUTION, HARD_STOP, INFORMATION
 from clinic.rules.errors import DomainError
@@ -44,6 +45,8 @@ class ClinicalBanner:
     nkda_recorded_at: dt.datetime | None
     nkda_recorded_by: Any
     flags: tuple[Flag, ...]
+    # Open clinical alerts (clinic.questionnaires), newest first.
+    alerts: tuple[Any, ...] = ()
 
     @property
     def nkda(self) -> bool:
@@ -90,6 +93,7 @@ def _clinical(patient: Patient, *, today: dt.date) -> ClinicalBanner:
         nkda_recorded_at=patient.nkda_recorded_at,
         nkda_recorded_by=patient.nkda_recorded_by if patient.nkda_recorded_by_id else None,
         flags=screening_flags(patient, today=today),
+        alerts=tuple(questionnaire_queries.open_alerts(patient=patient)),
     )
 
 
@@ -127,9 +131,15 @@ def missing(data: dict[str, Any]) -> str:
 
 
 def current_intake(patient: Patient, *, today: dt.date) -> eligibility.Intake:
-    """The patient's intake as the rules read it, screened for a first infusion today at the site."""
+    """The patient's intake as the rules read it, screened for a first infusion today at the site: with
+    the latest stored score of each intake screen and the clinicians' suicide risk assessments."""
     history = getattr(patient, "safety_history", None)
+    questionnaires = questionnaire_queries.screening_inputs(patient=patient)
     return eligibility.Intake(
+        screens=questionnaires.screens,
+        cssrs_screened_on=questionnaires.cssrs_screened_on,
+        ymrs_rated_on=questionnaires.ymrs_rated_on,
+        suicide_risk_assessments=questionnaires.assessments,
         birth_date=patient.birth_date,
         first_infusion_date=today,
         infusion_date=today,

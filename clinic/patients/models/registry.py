@@ -101,6 +101,9 @@ class Patient(models.Model):
                                        default=ReferralSource.SELF)
     referring_clinician = models.ForeignKey(ReferringClinician, on_delete=models.PROTECT,
                                             null=True, blank=True, related_name="patients")
+    # The prescriber responsible for the patient's care: told of the patient's clinical alerts.
+    prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", help_text="Told of this patient's clinical alerts.")
     # "No known drug allergies", as asked and recorded: who said so and when. Empty means not yet
     # recorded, never "none"; adding an allergy clears it.
     nkda_recorded_at = models.DateTimeField("no known drug allergies recorded at", null=True, blank=True)

@@ -139,6 +139,9 @@ class Instrument:
     # True for symptom scales, where a higher total means worse and no answer lowers the total.
     higher_is_worse: bool = True
     notes: tuple[str, ...] = ()
+    # The version of the items and scoring as implemented here, stored with every score: raised when
+    # either changes, so a stored response says which scoring gave its total.
+    version: str = "1"
 
     def score(self, answers: Sequence[Any], context: dict[str, Any] | None = None) -> Score:
         """Score the answers and attach them, so a reader of the score can tell it was computed."""
@@ -164,6 +167,35 @@ def item_points(instrument: "Instrument", answers: Sequence[Any], *,
                  if item.asked_if is None or given[item.asked_if[0]] == item.asked_if[1]
                  else _not_asked(instrument, item, answer)
                  for item, answer in zip(instrument.items, answers, strict=True))
+
+
+def answer_errors(instrument: "Instrument", answers: Sequence[Any]) -> dict[int, str]:
+    """Every given answer the scale refuses, by item number: out of range, of the wrong type, or
+    answered although its `asked_if` condition was not met. Unanswered items (None) are not errors
+    here, so a partial answer list can be checked item by item and the good answers kept."""
+    if isinstance(answers, str | bytes) or not isinstance(answers, Sequence) or len(answers) != len(instrument.items):
+        raise AnswerError(f"{instrument.name} has {len(instrument.items)} items. Send one answer per item in the "
+                          "published order, null for an item not answered.", field="answers")
+    given = {item.number: answer for item, answer in zip(instrument.items, answers, strict=True)}
+    errors = {}
+    for item, answer in zip(instrument.items, answers, strict=True):
+        if answer is None:
+            continue
+        try:
+            if item.asked_if is None or given[item.asked_if[0]] == item.asked_if[1]:
+                _points(item, answer, optional=True)
+            else:
+                _not_asked(instrument, item, answer)
+        except AnswerError as error:
+            errors[item.number] = error.message
+    return errors
+
+
+def unanswered(instrument: "Instrument", answers: Sequence[Any]) -> list[int]:
+    """The numbers of the items asked (their `asked_if` condition met) and not answered."""
+    given = {item.number: answer for item, answer in zip(instrument.items, answers, strict=True)}
+    return [item.number for item in instrument.items if given[item.number] is None
+            and (item.asked_if is None or given[item.asked_if[0]] == item.asked_if[1])]
 
 
 def _not_asked(instrument: "Instrument", item: Item, answer: Any) -> None:

@@ -1,0 +1,153 @@
+"""Reads of questionnaires, alerts and risk assessments shared by pages, the API, screening and the
+banner; each in a fixed number of queries however many rows come back."""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from clinic.patients.models import Patient
+from clinic.questionnaires.models import (
+    Alert,
+    AlertStatus,
+    QuestionnaireRequest,
+    QuestionnaireResponse,
+    ResponseStatus,
+    SiteAlertSettings,
+    SuicideRiskAssessment,
+)
+from clinic.rules import eligibility, scales
+from clinic.rules.eligibility.intake import SCREENS
+from clinic.rules.scales import alert_kinds
+from clinic.sites.models import Site
+
+# The crisis text a patient sees after an answer that raised a suicide alert, unless the site sets its
+# own (issue 13: by default it names 988, the US Suicide & Crisis Lifeline, and for high risk 911 and
+# staying with staff).
+DEFAULT_CRISIS_TEXT = (
+    "If you are thinking about suicide, or are worried you might act on such thoughts, you are not alone and "
+    "help is there now: call or text 988, the Suicide & Crisis Lifeline, any time of day or night. The clinic's "
+    "clinicians have been told of your answers and will contact you today.")
+DEFAULT_CRISIS_TEXT_HIGH = (
+    "If you might act on thoughts of suicide now, call 911 or go to the nearest emergency department. If you "
+    "are at the clinic, please stay with a member of staff and tell them now. You can also call or text 988, "
+    "the Suicide & Crisis Lifeline.")
+
+
+def due_requests(*, patient: Patient) -> QuerySet[QuestionnaireRequest]:
+    """The questionnaires due for the patient, in the order they were asked for."""
+    return QuestionnaireRequest.objects.filter(patient=patient, fulfilled_at__isnull=True,
+                                               withdrawn_at__isnull=True).order_by("requested_at", "id")
+
+
+def due_instruments(*, patient: Patient) -> list[str]:
+    return list(due_requests(patient=patient).values_list("instrument", flat=True))
+
+
+def submitted(*, patient: Patient) -> QuerySet[QuestionnaireResponse]:
+    """The patient's submitted responses, newest first, with who entered each."""
+    return (QuestionnaireResponse.objects.filter(patient=patient, status=ResponseStatus.SUBMITTED)
+            .select_related("staff").order_by("-submitted_at", "-id"))
+
+
+def history_by_scale(*, patient: Patient) -> list[tuple[scales.base.Instrument, list[QuestionnaireResponse]]]:
+    """Each scale the patient has answered, with its responses newest first; scales in the rules' order."""
+    by_code: dict[str, list[QuestionnaireResponse]] = {}
+    for response in submitted(patient=patient):
+        by_code.setdefault(response.instrument, []).append(response)
+    return [(instrument, by_code[code]) for code, instrument in scales.INSTRUMENTS.items() if code in by_code]
+
+
+def drafts(*, patient: Patient) -> dict[str, QuestionnaireResponse]:
+    return {draft.instrument: draft for draft in
+            QuestionnaireResponse.objects.filter(patient=patient, status=ResponseStatus.DRAFT)}
+
+
+def inbox(*, user: Any, status: str | None = AlertStatus.OPEN) -> QuerySet[Alert]:
+    """Alerts of the user's sites, newest first (open ones first when all are asked for), each with
+    its patient, site and the clinicians named on it."""
+    alerts = (Alert.objects.visible_to(user)
+              .select_related("patient", "patient__site", "prescriber", "on_call", "acknowledged_by", "response"))
+    if status:
+        alerts = alerts.filter(status=status)
+    return alerts.order_by("status", "-raised_at", "-id") if not status else alerts.order_by("-raised_at", "-id")
+
+
+def open_alerts(*, patient: Patient) -> list[Alert]:
+    return list(Alert.objects.filter(patient=patient, status=AlertStatus.OPEN).order_by("-raised_at", "-id"))
+
+
+def open_alert_counts(*, user: Any) -> dict[str, int]:
+    """How many alerts are open at the user's sites: all, and those naming the user."""
+    return Alert.objects.visible_to(user).filter(status=AlertStatus.OPEN).aggregate(
+        all=Count("pk"), mine=Count("pk", filter=Q(prescriber=user) | Q(on_call=user)))
+
+
+def risk_assessments(*, patient: Patient) -> QuerySet[SuicideRiskAssessment]:
+    return SuicideRiskAssessment.objects.filter(patient=patient).select_related("assessed_by")
+
+
+def alert_settings(*, site: Site) -> SiteAlertSettings:
+    """The site's settings row, or the defaults when none is saved."""
+    return (SiteAlertSettings.objects.filter(site=site).select_related("on_call", "updated_by").first()
+            or SiteAlertSettings(site=site))
+
+
+def crisis_text(*, site: Site, high: bool) -> str:
+    row = alert_settings(site=site)
+    if high:
+        return row.crisis_text_high or DEFAULT_CRISIS_TEXT_HIGH
+    return row.crisis_text or DEFAULT_CRISIS_TEXT
+
+
+def raises_suicide_alert(response: QuestionnaireResponse) -> tuple[bool, bool]:
+    """Whether the response raised a suicide alert, and whether a high-risk one."""
+    codes = [alert["code"] for alert in response.alerts]
+    suicide = any(alert_kinds.KINDS.get(code) == alert_kinds.SUICIDE_RISK for code in codes)
+    return suicide, any(alert_kinds.is_high_risk(code) for code in codes)
+
+
+@dataclass(frozen=True)
+class ScreeningInputs:
+    """What screening reads from the questionnaires: the latest score of each intake screen (re-scored
+    from its stored answers, so screening reads the flags, alerts and risk the scale computed), the
+    C-SSRS screener's and YMRS's dates at the site, and the clinicians' suicide risk assessments."""
+
+    screens: eligibility.IntakeScreens
+    cssrs_screened_on: dt.date | None
+    ymrs_rated_on: dt.date | None
+    assessments: tuple[eligibility.SuicideRiskAssessment, ...]
+
+
+def screening_inputs(*, patient: Patient) -> ScreeningInputs:
+    """In two queries: the intake screens' responses and the risk assessments."""
+    zone = zoneinfo.ZoneInfo(patient.site.time_zone)
+    latest: dict[str, QuestionnaireResponse] = {}
+    for response in (QuestionnaireResponse.objects
+                     .filter(patient=patient, status=ResponseStatus.SUBMITTED,
+                             instrument__in=SCREENS)
+                     .order_by("-submitted_at", "-id")):
+        latest.setdefault(response.instrument, response)
+    screens = eligibility.IntakeScreens(**{code: _score(response) for code, response in latest.items()})
+
+    def day(code: str) -> dt.date | None:
+        return latest[code].submitted_at.astimezone(zone).date() if code in latest else None
+
+    assessments = tuple(
+        eligibility.SuicideRiskAssessment(assessed_on=assessment.assessed_at.astimezone(zone).date(),
+                                          outcome=assessment.outcome)
+        for assessment in SuicideRiskAssessment.objects.filter(patient=patient).only("assessed_at", "outcome"))
+    return ScreeningInputs(screens=screens, cssrs_screened_on=day("cssrs_screener"), ymrs_rated_on=day("ymrs"),
+                           assessments=assessments)
+
+
+def _score(response: QuestionnaireResponse) -> scales.Score:
+    return scales.instrument(response.instrument).score(_answers(response.answers), dict(response.context))
+
+
+def _answers(stored: Sequence[Any]) -> list[Any]:
+    """Answers as the scale takes them: a stored float back to its exact decimal."""
+    return [scales.base.as_decimal(answer) if isinstance(answer, float) else answer for answer in stored]

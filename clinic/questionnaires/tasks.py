@@ -1,0 +1,79 @@
+"""Telling clinicians of a clinical alert at once, by their channel (email or text message).
+
+Sent at most once per alert and clinician: each notification row is claimed by one conditional
+UPDATE before anything is sent, so however many workers run the task (a retry, a second worker
+picking up a duplicate), only the one whose claim took sends. A send that fails gives the claim back,
+with its error, for the next run to try again. The message names the patient by MRN only, never the
+drug, the diagnosis or the answers."""
+
+import datetime as dt
+import logging
+import zoneinfo
+
+from django.core.mail import send_mail
+from django.utils import timezone
+from django_tasks import task
+
+from clinic import sms
+from clinic.accounts import setup
+from clinic.accounts.models import AlertChannel
+from clinic.audit.actions import record_event
+from clinic.audit.models import ActorKind
+from clinic.questionnaires.models import AlertNotification
+from clinic.rules.typed_values import day_text
+
+logger = logging.getLogger(__name__)
+INBOX_PATH = "/alerts/"
+
+
+@task()
+def send_alert_notifications(alert_id: int) -> int:
+    """Send every notification of the alert not yet sent; returns how many this run sent."""
+    pending = AlertNotification.objects.filter(alert_id=alert_id, sent_at__isnull=True).values_list("pk", flat=True)
+    return sum(send_notification(notification_id=pk, now=timezone.now()) for pk in list(pending))
+
+
+def send_notification(*, notification_id: int, now: dt.datetime) -> bool:
+    """Claim the notification and send it; False when another run holds or sent it."""
+    if not AlertNotification.objects.filter(pk=notification_id, claimed_at__isnull=True).update(claimed_at=now):
+        return False
+    notification = (AlertNotification.objects
+                    .select_related("alert", "alert__patient", "alert__patient__site", "recipient")
+                    .get(pk=notification_id))
+    try:
+        _deliver(notification)
+    except Exception as error:
+        AlertNotification.objects.filter(pk=notification_id).update(claimed_at=None, error=str(error)[:500])
+        logger.exception("Alert notification %s could not be sent", notification_id)
+        raise
+    AlertNotification.objects.filter(pk=notification_id).update(sent_at=now, error="")
+    patient = notification.alert.patient
+    record_event(actor=None, actor_kind=ActorKind.SYSTEM, organisation_id=patient.organisation_id, now=now,
+                 action="questionnaires.alert_notified", patients=[patient], subject=notification.alert,
+                 site_id=patient.site_id, data={"recipient": notification.recipient_id, "channel": notification.channel,
+                                                "reason": notification.reason})
+    return True
+
+
+def message_text(notification: AlertNotification) -> tuple[str, str]:
+    """The subject and body: the patient's MRN and site, the kind of alert and when, and where to act."""
+    alert = notification.alert
+    patient = alert.patient
+    raised = alert.raised_at.astimezone(zoneinfo.ZoneInfo(patient.site.time_zone))
+    urgency = "URGENT: high risk. " if alert.high else ""
+    subject = f"{urgency}Clinical alert for patient {patient.mrn} at {patient.site.name}"
+    base = setup.default_base_url() or ""
+    body = (f"{urgency}A questionnaire answered on {day_text(raised.date())} at {raised:%H:%M} raised a "
+            f"{alert.get_kind_display().lower()} alert for patient {patient.mrn} at {patient.site.name}. "
+            f"Open the alert inbox to review and acknowledge it: {base}{INBOX_PATH}")
+    return subject, body
+
+
+def _deliver(notification: AlertNotification) -> None:
+    subject, body = message_text(notification)
+    recipient = notification.recipient
+    if notification.channel == AlertChannel.SMS and recipient.mobile_phone:
+        sms.send_text(to=recipient.mobile_phone, body=body)
+    else:
+        # Email is the channel of anyone who chose text messages without a mobile number on file.
+        send_mail(subject, body, None, [recipient.email], fail_silently=False)
