@@ -126,7 +126,7 @@ def request_questionnaires(*, patient: Patient, instruments: Iterable[str], acto
     codes = list(dict.fromkeys(instruments))
     for code in codes:
         instrument = scales.instrument(code)
-        if instrument.completed_by != "patient":
+        if clinician_rated(instrument):
             raise NotPatientRated(f"{instrument.name} is rated by a clinician, not answered by the patient: "
                                   "rate it from the patient's Questionnaires tab.", field="instruments")
     already = set(QuestionnaireRequest.objects.filter(
@@ -155,6 +155,18 @@ def withdraw_request(*, request: QuestionnaireRequest, actor: StaffUser, now: dt
 # Answers and scores
 
 
+def clinician_rated(instrument: scales.base.Instrument) -> bool:
+    """Rated by a clinician at interview, never answered by the patient. The C-SSRS screener, asked by
+    trained staff, may also be answered by the patient on the tablet or from their link (issue 13)."""
+    return instrument.completed_by == "clinician"
+
+
+def _refuse_clinician_rated(scale: scales.base.Instrument, actor: Any) -> None:
+    if isinstance(actor, PatientActor) and clinician_rated(scale):
+        raise NotPatientRated(f"{scale.name} is rated by a clinician, not answered by the patient: hand the "
+                              "tablet back to staff.", field="instrument")
+
+
 def check_answers(code: str, answers: Sequence[Any]) -> dict[int, str]:
     """Every given answer the scale refuses, by item number (unanswered items are not errors)."""
     return answer_errors(scales.instrument(code), answers)
@@ -166,6 +178,7 @@ def save_answers(*, patient: Patient, instrument: str, answers: Sequence[Any], a
     """Keep a partial answer as a draft: every answer the scale accepts is kept, each refused one is left
     unanswered and returned with its message, by item number."""
     scale = scales.instrument(instrument)
+    _refuse_clinician_rated(scale, actor)
     errors = answer_errors(scale, answers)
     kept = [None if item.number in errors else answer for item, answer in zip(scale.items, answers, strict=True)]
     draft = _draft(patient, scale.code, actor=actor, now=now, mode=mode)
@@ -202,11 +215,14 @@ def submit_response(*, patient: Patient, instrument: str, answers: Sequence[Any]
     alert the scale raised, all in one transaction. Refuses every wrong or missing answer at once,
     naming each item."""
     scale = scales.instrument(instrument)
-    if isinstance(actor, PatientActor) and scale.completed_by != "patient":
-        raise NotPatientRated(f"{scale.name} is rated by a clinician.", field="instrument")
+    _refuse_clinician_rated(scale, actor)
     if errors := answer_errors(scale, answers):
         raise AnswerError(" ".join(errors.values()), field=f"item {min(errors)}", items=sorted(errors))
     context = _stored_context(context)
+    if scale.code == "audit_c":
+        # AUDIT-C's cut-off is the patient's sex's (§7.2: 4 for men, 3 for women); stored with the
+        # answers, so screening re-scores it the same way.
+        context.setdefault("sex", patient.sex)
     try:
         score = scale.score(list(answers), context)
     except AnswerError as error:
@@ -324,7 +340,9 @@ def acknowledge_alert(*, alert: Alert, actor: StaffUser, now: dt.datetime, actio
     if not action_taken:
         raise ActionTakenRequired("Write the action taken (for example \"Called the patient; safety plan "
                                   "reviewed; seen today at 14:00\") before acknowledging.", field="action_taken")
-    alert = Alert.objects.select_for_update().select_related("acknowledged_by", "patient__site").get(pk=alert.pk)
+    # Lock the alert row alone: its acknowledger is on the nullable side of an outer join.
+    alert = (Alert.objects.select_for_update(of=("self",)).select_related("acknowledged_by", "patient__site")
+             .get(pk=alert.pk))
     if alert.status == AlertStatus.ACKNOWLEDGED:
         at = alert.acknowledged_at.astimezone(zoneinfo.ZoneInfo(alert.patient.site.time_zone))
         raise AlertAlreadyAcknowledged(

@@ -28,9 +28,24 @@ INBOX_PATH = "/alerts/"
 
 @task()
 def send_alert_notifications(alert_id: int) -> int:
-    """Send every notification of the alert not yet sent; returns how many this run sent."""
+    """Send every notification of the alert not yet sent; returns how many this run sent. One
+    clinician's failed send never keeps the others from being told: each is tried, and the run then
+    fails naming the sends that failed, each of them given back for the next run."""
     pending = AlertNotification.objects.filter(alert_id=alert_id, sent_at__isnull=True).values_list("pk", flat=True)
-    return sum(send_notification(notification_id=pk, now=timezone.now()) for pk in list(pending))
+    sent, failed = 0, []
+    for pk in list(pending):
+        try:
+            sent += send_notification(notification_id=pk, now=timezone.now())
+        except Exception as error:  # noqa: BLE001 - logged and given back by send_notification; raised below
+            failed.append(f"{pk}: {error}")
+    if failed:
+        raise NotificationsFailed(f"{len(failed)} alert notification(s) not sent ({'; '.join(failed)}); "
+                                  f"{sent} sent.")
+    return sent
+
+
+class NotificationsFailed(RuntimeError):
+    """Some notifications of an alert could not be sent; they stay unsent for the next run."""
 
 
 def send_notification(*, notification_id: int, now: dt.datetime) -> bool:
