@@ -50,7 +50,7 @@ class NotificationsFailed(RuntimeError):
 
 def send_notification(*, notification_id: int, now: dt.datetime) -> bool:
     """Claim the notification and send it; False when another run holds or sent it."""
-    if not AlertNotification.objects.filter(pk=notification_id, claimed_at__isnull=True).update(claimed_at=now):
+    if not _claim(notification_id, now=now):
         return False
     notification = (AlertNotification.objects
                     .select_related("alert", "alert__patient", "alert__patient__site", "recipient")
@@ -68,6 +68,11 @@ def send_notification(*, notification_id: int, now: dt.datetime) -> bool:
                  site_id=patient.site_id, data={"recipient": notification.recipient_id, "channel": notification.channel,
                                                 "reason": notification.reason})
     return True
+
+
+def _claim(notification_id: int, *, now: dt.datetime) -> bool:
+    """Whether this run took the notification: one conditional UPDATE, which only one run can win."""
+    return bool(AlertNotification.objects.filter(pk=notification_id, claimed_at__isnull=True).update(claimed_at=now))
 
 
 def message_text(notification: AlertNotification) -> tuple[str, str]:
