@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "clinic.accounts.middleware.IdleTimeoutMiddleware",
     "clinic.accounts.middleware.SecondFactorRequiredMiddleware",
     "clinic.accounts.middleware.WorkingSiteMiddleware",
+    "clinic.questionnaires.middleware.TabletModeMiddleware",
     "clinic.audit.middleware.RefusedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("patients/", include("clinic.patients.urls")),
     path("audit/", include("clinic.audit.urls")),
     path("sites/", include("clinic.sites.urls")),
+    path("p/", include("clinic.questionnaires.patient_urls")),
+    path("tablet/", include("clinic.questionnaires.tablet_urls")),
     path("api/v1/", include("clinic.api.v1.urls")),
 ]
 

@@ -121,7 +121,7 @@ def all_routes(patterns=None, namespace: str | None = None, prefix: str = "") ->
 
 
 def test_every_route_is_classified():
-    classified = set(NO_PATIENT_DATA) | {case.url_name for case in CASES} | LIST_AND_CREATE
+    classified = set(NO_PATIENT_DATA) | {case.url_name for case in CASES} | LIST_AND_CREATE | set(PATIENT_ROUTES)
 
     unknown = set(all_routes()) - classified
     stale = classified - set(all_routes())
@@ -339,3 +339,102 @@ def test_every_patient_and_audit_route_sends_a_signed_out_visitor_to_sign_in_and
     page = response.content.decode() + str(response.headers)
     assert [text for text in texts if text in page] == []
     assert every_row() == before
+
+# The patient's own pages (/p/) and tablet mode (/tablet/), and the two staff routes that open them:
+# what each writes, walked below (the patient's pages with a patient session, the tablet's with a tablet
+# handed over), or where it is tested.
+PATIENT_ROUTES = {
+    "patient:home": "walked: questionnaires.patient_home_viewed, the patient as actor",
+    "patient:answer": "walked: questionnaires.patient_form_viewed, the patient as actor",
+    "patient:crisis": "walked: questionnaires.crisis_text_shown, the patient as actor",
+    "tablet:home": "walked: questionnaires.tablet_home_viewed, the patient as actor",
+    "tablet:answer": "walked: questionnaires.patient_form_viewed, the patient as actor",
+    "tablet:crisis": "walked: questionnaires.crisis_text_shown, the patient as actor",
+    "tablet:give_back": "walked: questionnaires.tablet_ended, the patient as actor",
+    "patient:send_link": "walked: questionnaires.link_issued by staff; another site 404",
+    "tablet:start": "walked: questionnaires.tablet_started by staff; another site 404; front desk 403",
+    "patient:link": "date of birth form, showing nothing of the patient; its POST is audited by the sign-in "
+                    "action (clinic/questionnaires/tests/test_patient_views.py)",
+    "patient:new_link": "questionnaires.new_link_requested; clinic/questionnaires/tests/test_patient_views.py",
+    "patient:done": "thank-you page: no patient data",
+    "patient:sign_out": "ends the patient session: no patient data",
+}
+PATIENT_WALK = {"patient:home": "questionnaires.patient_home_viewed", "patient:answer": "questionnaires.patient_form_viewed",
+                "patient:crisis": "questionnaires.crisis_text_shown", "tablet:home": "questionnaires.tablet_home_viewed",
+                "tablet:answer": "questionnaires.patient_form_viewed", "tablet:crisis": "questionnaires.crisis_text_shown",
+                "tablet:give_back": "questionnaires.tablet_ended"}
+
+
+@pytest.fixture
+def answering_patient(main_site, prescriber, nurse, now):
+    """A patient with GAD-7 due and a PHQ-9 sent with item 9 positive, and a sign-in link."""
+    from clinic.questionnaires import actions
+
+    patient = PatientFactory(site=main_site, prescriber=prescriber)
+    actions.request_questionnaires(patient=patient, instruments=["phq9", "gad7"], actor=nurse, now=now)
+    response = actions.submit_response(patient=patient, instrument="phq9", answers=[0] * 8 + [1],
+                                       actor=actions.PatientActor(patient), now=now, mode="remote")
+    _link, token = actions.issue_link(patient=patient, actor=nurse, now=now, channel="email")
+    return patient, {"instrument": "gad7", "response_id": response.pk, "patient_id": patient.pk, "token": token}
+
+
+@pytest.mark.parametrize("url_name", sorted(PATIENT_WALK))
+def test_patient_and_tablet_routes_write_one_audit_event_with_the_patient_as_actor(
+        url_name, answering_patient, client, signed_in, nurse, clock, now):
+    patient, arguments = answering_patient
+    clock(now)
+    if url_name.startswith("patient:"):
+        client.post(reverse("patient:link", args=[arguments["token"]]),
+                    {"month": patient.birth_date.month, "day": patient.birth_date.day, "year": patient.birth_date.year})
+    else:
+        signed_in(nurse).post(reverse("tablet:start", args=[patient.pk]))
+    before = AuditEvent.objects.order_by("seq").last().seq
+
+    url = url_for_name(url_name, arguments)
+    response = client.post(url) if url_name == "tablet:give_back" else client.get(url)
+
+    assert response.status_code == 200, response.content[:500]
+    [event] = AuditEvent.objects.filter(seq__gt=before, patient_links__patient_id=patient.pk)
+    assert (event.action, event.actor_kind, event.actor, event.actor_label) == (
+        PATIENT_WALK[url_name], "patient", None, f"patient {patient.mrn}")
+    assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
+
+
+@pytest.mark.parametrize(("url_name", "action", "role"), [("patient:send_link", "questionnaires.link_issued", "front_desk"),
+                                                          ("tablet:start", "questionnaires.tablet_started", "nurse")])
+def test_the_routes_opening_patient_access_write_one_staff_event_and_refuse_another_site(
+        url_name, action, role, request, answering_patient, signed_in, other_site, client):
+    from clinic.accounts.tests.factories import StaffUserFactory
+
+    patient, arguments = answering_patient
+    Patient.objects.filter(pk=patient.pk).update(email="patient@example.org")
+    user = request.getfixturevalue(role)
+    url = url_for_name(url_name, arguments)
+    before = AuditEvent.objects.order_by("seq").last().seq
+
+    allowed = signed_in(user).post(url)
+    [event] = AuditEvent.objects.filter(actor=user, seq__gt=before)
+    client.logout()
+    outsider = StaffUserFactory(username=f"outside-{role}", role=role, organisation=other_site.organisation,
+                                sites=[other_site])
+    refused = signed_in(outsider).post(url)
+
+    assert allowed.status_code == 302
+    assert (event.action, [link.patient_id for link in event.patient_links.all()]) == (action, [patient.pk])
+    assert refused.status_code == 404
+    [refusal] = AuditEvent.objects.filter(actor=outsider)
+    assert (refusal.action, refusal.data["route"], [link.patient_id for link in refusal.patient_links.all()]) == (
+        "audit.access_refused", url_name, [patient.pk])
+
+
+def test_front_desk_may_not_hand_the_tablet_to_a_patient(answering_patient, signed_in, front_desk):
+    from clinic.questionnaires.models import TabletSession
+
+    patient, arguments = answering_patient
+
+    response = signed_in(front_desk).post(url_for_name("tablet:start", arguments))
+
+    assert response.status_code == 403
+    [event] = AuditEvent.objects.filter(actor=front_desk)
+    assert TabletSession.objects.count() == 0
+    assert (event.action, event.data["route"]) == ("audit.access_refused", "tablet:start")
