@@ -32,7 +32,7 @@ run: install
 	@export DEMO_MODE=true; \
 	$(BIN)/python manage.py migrate --no-input -v 0 && \
 	$(BIN)/python manage.py collectstatic --no-input -v 0 && \
-	$(BIN)/python manage.py seed_demo && \
+	PORT=$(PORT) $(BIN)/python manage.py seed_demo && \
 	echo "Clinic (demo) on http://127.0.0.1:$(PORT)/   API docs: http://127.0.0.1:$(PORT)/api/v1/docs" && \
 	{ $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from clinic.demo import seed
+from clinic.demo import patient_link, seed
+from clinic.rules.typed_values import day_text
 
 
 class Command(BaseCommand):
@@ -30,3 +31,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (password for all: " + password + "):")
         for username, role in summary.logins:
             self.stdout.write(f"  {username:<12} {role}")
+        demo = patient_link.issue_demo_link(organisation_name=summary.organisation_name, now=timezone.now())
+        if demo is not None:
+            port = os.environ.get("PORT") or "8000"
+            patient = demo.patient
+            self.stdout.write(f"Patient sign-in link ({patient.display_name}, born {day_text(patient.birth_date)}): "
+                              f"http://127.0.0.1:{port}/p/{demo.token}/")
