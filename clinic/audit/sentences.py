@@ -47,6 +47,9 @@ SENTENCES: dict[str, str] = {
     "api.patients.read": "Read the registration details through the API",
     "api.patients.intake_read": "Read the intake through the API",
     "api.create_replayed": "Sent the same API request again and got the first answer back",
+    "api.questionnaires.responses_listed": "Read the questionnaire scores through the API",
+    "api.questionnaires.risk_assessments_listed": "Read the suicide risk assessments through the API",
+    "api.questionnaires.risk_assessment_read": "Read a suicide risk assessment through the API",
     # Sign-in and accounts
     "accounts.login": "Signed in",
     "accounts.logout": "Signed out",
@@ -95,6 +98,7 @@ LIST_ACTIONS = {
     "patients.list_viewed": ("a patient list", "patient lists"),
     "patients.duplicates_shown": ("possible duplicates at a registration", "lists of possible duplicates"),
     "api.patients.listed": ("a patient list through the API", "patient lists through the API"),
+    "api.alerts.listed": ("an alert list through the API", "alert lists through the API"),
     "audit.searched": ("an audit search", "audit searches"),
 }
 # The key of each list event's data holding what was searched for.

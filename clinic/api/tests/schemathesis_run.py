@@ -23,6 +23,7 @@ from clinic.patients.models import (
     TreatmentTrial,
 )
 from clinic.patients.tests.factories import PatientFactory
+from clinic.questionnaires.models import Alert, SuicideRiskAssessment
 from clinic.sites.tests.factories import ChairFactory, SiteFactory
 
 MAX_EXAMPLES = 25
@@ -82,6 +83,24 @@ def item_overrides(entries: dict[str, list]) -> list[dict]:
     return overrides
 
 
+def clinical_overrides(patient, prescriber_token: str) -> list[dict]:
+    """An open alert to acknowledge and an assessment to read; acknowledging and recording an
+    assessment are a prescriber's, so those two operations run with a prescriber's token."""
+    alert = Alert.objects.create(patient=patient, code="SUICIDE_RISK", kind="suicide_risk", item=9,
+                                 message="PHQ-9 item 9 above 0.", raised_at=RECORDED_AT)
+    assessment = SuicideRiskAssessment.objects.create(
+        patient=patient, assessed_by=patient.prescriber, assessed_at=RECORDED_AT, risk_level="low",
+        protective_factors="Family", safety_plan="Reviewed", outcome="proceed", recorded_at=RECORDED_AT)
+    as_prescriber = {"Authorization": f"Bearer {prescriber_token}"}
+    return [
+        {"include-name": "POST /api/v1/alerts/{alert_id}/acknowledge", "headers": as_prescriber,
+         "parameters": {"path.alert_id": str(alert.pk)}},
+        {"include-name": "POST /api/v1/patients/{patient_id}/suicide-risk-assessments", "headers": as_prescriber},
+        {"include-name": "GET /api/v1/suicide-risk-assessments/{assessment_id}",
+         "parameters": {"path.assessment_id": str(assessment.pk)}},
+    ]
+
+
 def with_site_in_examples(document: dict, site_id: str) -> dict:
     """Point the registration example at a site of the caller's."""
     example = document["components"]["schemas"]["PatientIn"]["examples"][0]
@@ -131,14 +150,18 @@ def run_schemathesis(schema) -> Run:
 
 
 def fuzz_api(*, organisation, username: str = "nurse") -> Run:
-    """A site with a chair, a nurse with a token and a patient with two entries of each intake kind,
-    then every operation of the API document under schemathesis, with its fixed seed."""
+    """A site with a chair, a nurse and a prescriber with tokens, and a patient with two entries of each
+    intake kind, an open alert and a suicide risk assessment; then every operation of the API document
+    under schemathesis, with its fixed seed."""
     site = SiteFactory(organisation=organisation, name="Main", code="MAIN")
     ChairFactory(site=site, name="Recliner 1")
     nurse = StaffUserFactory(username=username, role="nurse", organisation=organisation, sites=[site])
-    patient = PatientFactory(site=site)
+    prescriber = StaffUserFactory(username=f"{username}-prescriber", role="prescriber", organisation=organisation,
+                                  sites=[site])
+    patient = PatientFactory(site=site, prescriber=prescriber)
     entries = entries_for(patient, nurse)
     _, raw_token = issue_token(user=nurse, name="schemathesis", now=RECORDED_AT)
+    _, prescriber_token = issue_token(user=prescriber, name="schemathesis", now=RECORDED_AT)
     document = Client().get("/api/v1/openapi.json").json()
     config = schemathesis.Config.from_dict({
         "seed": SEED,
@@ -149,8 +172,8 @@ def fuzz_api(*, organisation, username: str = "nurse") -> Run:
         "phases": {"stateful": {"enabled": False}},
         "parameters": {"path.patient_id": str(patient.pk)},
         # The instrument code is part of the path: score a real one, so the examples can reach a 2xx.
-        "operations": [*item_overrides(entries), {"include-name": "POST /api/v1/instruments/{code}/score",
-                                                  "parameters": {"path.code": "phq9"}}],
+        "operations": [*item_overrides(entries), *clinical_overrides(patient, prescriber_token),
+                       {"include-name": "POST /api/v1/instruments/{code}/score", "parameters": {"path.code": "phq9"}}],
     })
     schema = schemathesis.openapi.from_dict(with_site_in_examples(document, str(site.pk)), config=config)
     app = InProcessApp()

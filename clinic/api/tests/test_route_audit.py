@@ -24,6 +24,7 @@ from clinic.patients.models import (
     TreatmentTrial,
 )
 from clinic.patients.tests.factories import PatientFactory
+from clinic.questionnaires.models import Alert, SuicideRiskAssessment
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,18 @@ CASES: dict[str, Case] = {
                   {"icd10_code": "F33.1"}),
     **entry_cases("medications", "medication", {"name": "Bupropion", "drug_class": "antidepressant_other"},
                   {"dose_text": "150 mg daily"}),
+    "POST /api/v1/patients/{patient_id}/questionnaire-responses": Case(
+        "questionnaires.response_submitted", 201, body={"instrument": "phq9", "answers": [0] * 9}),
+    "GET /api/v1/patients/{patient_id}/questionnaire-responses": Case("api.questionnaires.responses_listed"),
+    "GET /api/v1/alerts": Case("api.alerts.listed"),
+    "POST /api/v1/alerts/{alert_id}/acknowledge": Case("questionnaires.alert_acknowledged", role="prescriber",
+                                                       body={"action_taken": "Called the patient."}),
+    "POST /api/v1/patients/{patient_id}/suicide-risk-assessments": Case(
+        "questionnaires.risk_assessment_recorded", 201, role="prescriber", body={
+            "risk_level": "low", "protective_factors": "Family", "safety_plan": "Reviewed", "outcome": "proceed"}),
+    "GET /api/v1/patients/{patient_id}/suicide-risk-assessments": Case(
+        "api.questionnaires.risk_assessments_listed"),
+    "GET /api/v1/suicide-risk-assessments/{assessment_id}": Case("api.questionnaires.risk_assessment_read"),
     **entry_cases("allergies", "allergy", {"substance": "Latex"}, {"severity": "mild"}),
     **entry_cases("measurements", "measurement", {"measured_on": "2026-11-20", "heart_rate_bpm": 64},
                   {"weight_kg": 70.1}),
@@ -87,8 +100,9 @@ def operations() -> set[str]:
 
 
 @pytest.fixture
-def record(main_site, nurse):
-    """A patient with one entry of every intake kind and a safety history: the URL arguments."""
+def record(main_site, nurse, prescriber):
+    """A patient with one entry of every intake kind, a safety history, an open alert and a suicide risk
+    assessment: the URL arguments."""
     patient = PatientFactory(site=main_site, phone="555-0100")
     entries = {
         "indications": Indication.objects.create(patient=patient, code="TRD_UNIPOLAR", icd10_code="F33.2",
@@ -108,13 +122,19 @@ def record(main_site, nurse):
                                          outcome="negative", recorded_by=nurse, recorded_at=RECORDED_AT),
     }
     SafetyHistory.objects.create(patient=patient, updated_at=RECORDED_AT, updated_by=nurse)
+    entries["alert"] = Alert.objects.create(patient=patient, code="SUICIDE_RISK", kind="suicide_risk", item=9,
+                                            message="PHQ-9 item 9 above 0.", raised_at=RECORDED_AT)
+    entries["assessment"] = SuicideRiskAssessment.objects.create(
+        patient=patient, assessed_by=prescriber, assessed_at=RECORDED_AT, risk_level="low",
+        protective_factors="Family", safety_plan="Reviewed", outcome="proceed", recorded_at=RECORDED_AT)
     return patient, entries
 
 
 def call(client: Client, operation: str, case: Case, *, patient: Patient, entries: dict[str, Any]):
     method, template = operation.split(" ")
     kind = template.split("/intake/")[-1].split("/")[0]
-    url = template.format(patient_id=patient.pk, item_id=getattr(entries.get(kind), "pk", 0), code="phq9")
+    url = template.format(patient_id=patient.pk, item_id=getattr(entries.get(kind), "pk", 0), code="phq9",
+                          alert_id=entries["alert"].pk, assessment_id=entries["assessment"].pk)
     body = {key: value.format(site_id=patient.site_id) if isinstance(value, str) else value
             for key, value in case.body.items()}
     return client.generic(method, url, data=json.dumps(body) if body else "",
@@ -166,3 +186,30 @@ def test_operation_answers_another_sites_patient_as_missing(operation, api_clien
     assert event.data["asked"]["patient_id"] == str(patient.pk)
     assert audit_log.patient_ids(event) == [patient.pk]
     assert Patient.objects.get(pk=patient.pk).phone == "555-0100"
+
+
+@pytest.mark.parametrize("operation", sorted(op for op, case in CASES.items()
+                                              if case.action and case.role != "front_desk"))
+def test_operation_refuses_front_desk_clinical_data(operation, api_client, front_desk, record, audit_log):
+    patient, entries = record
+    client = api_client(front_desk)
+    audit_log.mark()
+
+    response = call(client, operation, CASES[operation], patient=patient, entries=entries)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
+    [event] = audit_log.new_events()
+    assert (event.action, event.actor, event.data["status"]) == ("audit.access_refused", front_desk, 403)
+
+
+@pytest.mark.parametrize("operation", sorted(op for op in CASES if "{alert_id}" in op or "{assessment_id}" in op))
+def test_operation_answers_another_sites_alert_or_assessment_as_missing(operation, api_client, record, other_site):
+    case = CASES[operation]
+    patient, entries = record
+    outsider = StaffUserFactory(username=f"outside-{case.role}", role=case.role,
+                                organisation=other_site.organisation, sites=[other_site])
+
+    response = call(api_client(outsider), operation, case, patient=patient, entries=entries)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "NOT_FOUND")
+    assert Alert.objects.get(pk=entries["alert"].pk).status == "open"

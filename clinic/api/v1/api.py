@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI, Swagger
 
-from clinic.api.v1 import dosing, errors, instruments, intake, patients, sites
+from clinic.api.v1 import alerts, dosing, errors, instruments, intake, patients, questionnaires, sites
 from clinic.api.v1.auth import BearerToken
 
 api = NinjaAPI(
@@ -21,3 +21,5 @@ api.add_router("", patients.router)
 api.add_router("", intake.router)
 api.add_router("", instruments.router)
 api.add_router("", dosing.router)
+api.add_router("", questionnaires.router)
+api.add_router("", alerts.router)

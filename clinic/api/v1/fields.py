@@ -3,6 +3,7 @@ opaque ids."""
 
 import datetime as dt
 import re
+import zoneinfo
 from decimal import Decimal
 from functools import partial
 from typing import Annotated, Any
@@ -54,6 +55,29 @@ def _date_as_text(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_date_as_text)]
+
+
+def _datetime_as_text(value: Any) -> Any:
+    # As for a date: a number would be read as seconds since 1970.
+    if not isinstance(value, str):
+        raise ValueError("Give the date and time as text in ISO form, e.g. 2026-11-24T09:30:00-05:00.")
+    return value
+
+
+def _within_years(value: dt.datetime) -> dt.datetime:
+    # Far outside these years a time with an offset cannot be turned into UTC, and none is a clinic's.
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("Give a date and time between the years 1900 and 2999.")
+    return value
+
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_datetime_as_text), AfterValidator(_within_years),
+                        Field(description="ISO date and time; without an offset it is in the site's time zone.")]
+
+
+def in_zone(value: dt.datetime, time_zone: str) -> dt.datetime:
+    """A request's datetime as an aware one: a time without an offset is in `time_zone` (design §4.4)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=zoneinfo.ZoneInfo(time_zone))
 
 
 def _to_decimal(value: float, *, places: int) -> Decimal:

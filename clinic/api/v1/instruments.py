@@ -134,7 +134,7 @@ class ScoreOut(Schema):
     flags: list[str]
 
 
-def _number(value: int | Decimal | None) -> Number | None:
+def json_number(value: int | Decimal | None) -> Number | None:
     if value is None or isinstance(value, int):
         return value
     return int(value) if value == value.to_integral_value() else float(value)
@@ -146,8 +146,8 @@ def _item(item: Item) -> dict:
         "number": item.number, "label": item.label, "text": item.text, "loinc": item.loinc,
         "options": [{"index": index, "label": option.label, "points": option.points}
                     for index, option in enumerate(item.options)],
-        "number_range": {"min": _number(low_high[0]), "max": _number(low_high[1]), "step": _number(item.step),
-                         "unit": item.unit} if low_high else None,
+        "number_range": {"min": json_number(low_high[0]), "max": json_number(low_high[1]),
+                         "step": json_number(item.step), "unit": item.unit} if low_high else None,
         "recall_period": item.recall_period,
         "asked_if": {"item": item.asked_if[0], "option": item.asked_if[1]} if item.asked_if else None,
     }
@@ -157,8 +157,8 @@ def _instrument(instrument: Instrument) -> dict:
     total_min, total_max = instrument.total_range or (None, None)
     return {
         "code": instrument.code, "name": instrument.name, "items": [_item(item) for item in instrument.items],
-        "total_min": _number(total_min), "total_max": _number(total_max),
-        "bands": [{"low": _number(band.low), "high": _number(band.high), "code": band.code, "label": band.label,
+        "total_min": json_number(total_min), "total_max": json_number(total_max),
+        "bands": [{"low": json_number(band.low), "high": json_number(band.high), "code": band.code, "label": band.label,
                    "low_inclusive": band.low_inclusive, "high_inclusive": band.high_inclusive}
                   for band in instrument.bands],
         "recall_period": instrument.recall_period, "completed_by": instrument.completed_by,
@@ -169,9 +169,9 @@ def _instrument(instrument: Instrument) -> dict:
 
 def _score(score: Score) -> dict:
     return {
-        "instrument": score.instrument, "total": _number(score.total), "severity": score.severity,
+        "instrument": score.instrument, "total": json_number(score.total), "severity": score.severity,
         "risk": score.risk, "alerts": [{"code": a.code, "item": a.item, "message": a.message} for a in score.alerts],
-        "subscores": {name: _number(value) for name, value in score.subscores.items()},
+        "subscores": {name: json_number(value) for name, value in score.subscores.items()},
         "flags": list(score.flags),
     }
 
