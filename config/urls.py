@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("clinic.accounts.urls")),
     path("patients/", include("clinic.patients.urls")),
+    path("patients/<int:patient_id>/questionnaires/", include("clinic.questionnaires.urls")),
     path("audit/", include("clinic.audit.urls")),
     path("sites/", include("clinic.sites.urls")),
     path("p/", include("clinic.questionnaires.patient_urls")),

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clinic.audit.models import AuditEvent
 from clinic.patients.models import Document, Medication, OtherDiagnosis, Patient, ReferringClinician
 from clinic.patients.tests.factories import PatientFactory
+from clinic.questionnaires.models import QuestionnaireRequest
 
 # Routes that show or change no patient's data, with the reason.
 NO_PATIENT_DATA = {
@@ -100,6 +101,17 @@ CASES = [
     Case("patients:record_nkda", "patients.nkda_recorded", "post"),
     Case("patients:history", "patients.history_viewed"),
     Case("audit:patient", "audit.patient_trail_viewed", role="director"),
+    Case("questionnaires:tab", "questionnaires.tab_viewed", role="front_desk"),
+    Case("questionnaires:request", "questionnaires.requested", "post", role="front_desk", data={"instruments": "phq9"}),
+    Case("questionnaires:withdraw", "questionnaires.request_withdrawn", "post", role="front_desk"),
+    Case("questionnaires:entry", "questionnaires.entry_viewed"),
+    Case("questionnaires:entry", "questionnaires.answers_saved", "post", data={"item_1": "2", "save": "1"}),
+    Case("questionnaires:entry", "questionnaires.response_submitted", "post",
+         data={**{f"item_{number}": "1" for number in range(1, 10)}, "submit": "1"}),
+    Case("questionnaires:risk_assessment", "questionnaires.risk_assessment_form_viewed", role="director"),
+    Case("questionnaires:risk_assessment", "questionnaires.risk_assessment_recorded", "post", role="director",
+         data={"assessed_at": "2026-01-05T09:00", "risk_level": "low", "outcome": "proceed",
+               "protective_factors": "Family", "safety_plan": "Plan reviewed"}),
 ]
 # Routes that list or create patients rather than open one by id; tested in
 # clinic/patients/tests/test_views.py (one audit event naming every listed patient; registration).
@@ -136,6 +148,8 @@ def chart_with_records(main_site, nurse, settings, tmp_path):
     them; "items" holds the intake entry of each kind."""
     settings.MEDIA_ROOT = tmp_path
     patient = PatientFactory(site=main_site)
+    due = QuestionnaireRequest.objects.create(patient=patient, instrument="gad7", requested_by=nurse,
+                                              requested_at=dt.datetime.now(dt.UTC))
     medication = Medication.objects.create(patient=patient, name="Sertraline", drug_class="ssri")
     diagnosis = OtherDiagnosis.objects.create(
         patient=patient, icd10_code="F43.10", description="Post-traumatic stress disorder, unspecified",
@@ -145,7 +159,7 @@ def chart_with_records(main_site, nurse, settings, tmp_path):
         original_name="referral.pdf", content_type="application/pdf", size_bytes=8, storage_key="k" * 32,
         file=SimpleUploadedFile("k" * 32, b"%PDF-1.4"), uploaded_by=nurse, uploaded_at=dt.datetime.now(dt.UTC))
     return patient, {"site_id": main_site.pk, "patient_id": patient.pk, "kind": "medication", "item_id": medication.pk,
-                     "document_id": document.pk,
+                     "document_id": document.pk, "request_id": due.pk, "instrument": "phq9",
                      "items": {"medication": medication.pk, "other_diagnosis": diagnosis.pk}}
 
 
@@ -235,7 +249,7 @@ def test_the_banner_walk_covers_every_patient_page():
 
     assert pages == {"patients:chart", "patients:edit", "patients:intake", "patients:safety_history",
                      "patients:intake_add", "patients:intake_edit", "patients:document_upload", "patients:history",
-                     "audit:patient"}
+                     "audit:patient", "questionnaires:tab", "questionnaires:entry", "questionnaires:risk_assessment"}
 
 
 @pytest.mark.parametrize("case", PATIENT_PAGES, ids=lambda case: f"{case.url_name}-{case.kind}")
@@ -285,7 +299,7 @@ def test_front_desk_is_refused_every_clinical_route_and_only_the_refusal_is_audi
     assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
 
 
-SIGNED_OUT_NAMESPACES = ("patients", "audit")
+SIGNED_OUT_NAMESPACES = ("patients", "audit", "questionnaires")
 # What each POST carries, so that a route that forgot its sign-in check would write something.
 POST_DATA = {case.url_name: case.data for case in CASES if case.method == "post" and case.kind == "medication"} | {
     "patients:register": PATIENT_FIELDS,

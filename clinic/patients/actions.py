@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from clinic.accounts.models import PRESCRIBING_ROLES
 from clinic.audit.actions import record_event
 from clinic.patients import names, search_keys
 from clinic.patients.models import (
@@ -42,6 +43,10 @@ class SiteNotYours(DomainError):
 
 class DuplicatePatient(DomainError):
     code = "DUPLICATE_PATIENT"
+
+
+class PrescriberNotAllowed(DomainError):
+    code = "PRESCRIBER_NOT_ALLOWED"
 
 
 # The registry's person names, each with the words a refusal names it by.
@@ -110,6 +115,8 @@ def update_patient(*, actor: Any, now: datetime, patient: Patient, **fields: Any
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if "site" in fields and fields["site"].pk not in actor.site_ids():
         raise SiteNotYours("You do not work at that site. Choose one of your own sites.")
+    if "prescriber" in fields:
+        _check_prescriber(actor, fields["prescriber"], site=fields.get("site") or patient.site)
     changes = apply_changes(patient, _cleaned_names(fields))
     if not changes:
         return patient
@@ -126,6 +133,20 @@ def update_patient(*, actor: Any, now: datetime, patient: Patient, **fields: Any
     record_event(actor=actor, now=now, action="patients.updated", subject=patient,
                  site_id=patient.site_id, changed_fields=changes.keys())
     return patient
+
+
+def _check_prescriber(actor: Any, prescriber: Any, *, site: Site) -> None:
+    """The patient's prescriber is told of their clinical alerts: clinical staff choose them, among the
+    active prescribers and medical directors of the organisation who work at the patient's site."""
+    if not actor.sees_clinical_data:
+        raise PrescriberNotAllowed("Only clinical staff choose the patient's prescriber. Ask a nurse or the "
+                                   "medical director.", field="prescriber")
+    if prescriber is None:
+        return
+    if (prescriber.role not in PRESCRIBING_ROLES or not prescriber.is_active
+            or prescriber.organisation_id != actor.organisation_id or not prescriber.sites.filter(pk=site.pk).exists()):
+        raise PrescriberNotAllowed(f"{prescriber} cannot be this patient's prescriber: choose an active prescriber "
+                                   f"or medical director who works at {site.name}.", field="prescriber")
 
 
 def apply_changes(record: models.Model, fields: dict[str, Any]) -> dict[str, list[Any]]:

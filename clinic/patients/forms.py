@@ -5,7 +5,9 @@ import json
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
+from clinic.accounts.models import PRESCRIBING_ROLES, StaffUser
 from clinic.patients import actions, names
 from clinic.patients.models import (
     Allergy,
@@ -114,7 +116,7 @@ class PatientForm(forms.ModelForm):
         fields = ["site", "given_name", "family_name", "preferred_name", "birth_date", "sex", "email",
                   "phone", "address", "preferred_channel", "emergency_contact_name",
                   "emergency_contact_phone", "emergency_contact_relationship", "escort_name",
-                  "escort_phone", "referral_source", "referring_clinician"]
+                  "escort_phone", "referral_source", "referring_clinician", "prescriber"]
         widgets = {"birth_date": DATE_INPUT, "address": forms.Textarea(attrs={"rows": 2})}
         field_classes = checked_fields("birth_date")
 
@@ -126,6 +128,20 @@ class PatientForm(forms.ModelForm):
         self.fields["referring_clinician"].queryset = ReferringClinician.objects.filter(
             organisation_id=user.organisation_id, active=True)
         self.fields["sex"].choices = [("", "—"), *list(self.fields["sex"].choices)[1:]]
+        self._prescriber_field(user)
+
+    def _prescriber_field(self, user: Any) -> None:
+        """Clinical staff choose a registered patient's prescriber among the active prescribers and
+        directors at the patient's site (the one on record stays offered, so a change is never silent)."""
+        if not user.sees_clinical_data or self.instance.pk is None:
+            del self.fields["prescriber"]
+            return
+        field = self.fields["prescriber"]
+        field.queryset = StaffUser.objects.filter(
+            Q(organisation_id=user.organisation_id, role__in=PRESCRIBING_ROLES, is_active=True,
+              sites=self.instance.site_id) | Q(pk=self.instance.prescriber_id)).distinct().order_by(
+            "last_name", "first_name", "username")
+        field.empty_label = "None recorded: the site's medical directors are told of alerts"
 
     def clean_given_name(self) -> str:
         return stored_name(self, "given_name", label=actions.NAME_FIELDS["given_name"])
