@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from clinic.patients.models import Patient
 from clinic.rules.errors import DomainError
 from clinic.rules.scales.base import Instrument, Item
 from clinic.rules.typed_values import MONTH_NAMES, check_calendar, parse_decimal
@@ -130,12 +129,3 @@ def _number(name: str, typed: str, errors: dict[str, str]) -> int | Decimal | No
         errors[name] = error.message
         return None
     return int(value) if value == value.to_integral_value() else value
-
-
-def scale_context(scale: Instrument, patient: Patient, typed: dict[str, Any]) -> dict[str, Any]:
-    """What the scale reads besides the answers: the typed context items, and for AUDIT-C the patient's sex
-    as recorded (its cut-off depends on it)."""
-    context = {key: value for key, value in typed.items() if value is not None}
-    if scale.code == "audit_c":
-        context["sex"] = patient.sex
-    return context

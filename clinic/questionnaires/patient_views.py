@@ -104,7 +104,7 @@ def answer_page(request: HttpRequest, answering: Answering, code: str) -> HttpRe
 def _answer_post(request: HttpRequest, answering: Answering, scale: Instrument) -> HttpResponse:
     patient, now = answering.patient, timezone.now()
     answers, typed_context, errors = patient_forms.parse_answers(scale, request.POST)
-    context = patient_forms.scale_context(scale, patient, typed_context)
+    context = {key: value for key, value in typed_context.items() if value is not None}
     submitting = request.POST.get("action") == SUBMIT
     errors |= {str(number): message for number, message in actions.check_answers(scale.code, answers).items()}
     if submitting:

@@ -285,3 +285,22 @@ def test_a_patient_with_no_contact_on_file_gets_no_link_and_staff_are_told_what_
 
     assert "no email address or phone number on file" in response.content.decode()
     assert (PatientLink.objects.count(), len(mail.outbox)) == (0, 0)
+
+
+SELF_REPORT = ["pcl5", "qids_sr16", "cssrs_screener", "pain_nrs", "hit6", "audit_c", "dast10", "fiqr", "midas"]
+
+
+def test_the_patients_page_reads_in_the_same_queries_for_two_questionnaires_or_eleven(
+        patient_client, patient, nurse, now, django_assert_num_queries):
+    with django_assert_num_queries(8) as few:
+        patient_client.get(reverse("patient:home"))
+    QuestionnaireRequest.objects.bulk_create([
+        QuestionnaireRequest(patient=patient, instrument=code, requested_by=nurse, requested_at=now)
+        for code in SELF_REPORT])
+    actions.save_answers(patient=patient, instrument="pcl5", answers=[1] + [None] * 19,
+                         actor=actions.PatientActor(patient), now=now, mode="remote")
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        many = patient_client.get(reverse("patient:home"))
+
+    assert len(many.context["due"]) == 11
