@@ -136,7 +136,9 @@ def _plan(rng: random.Random, number: int, row: tuple[str, ...], *, site: Site,
           now: dt.datetime) -> list[Write]:
     zone = zoneinfo.ZoneInfo(site.time_zone)
     person = _person(rng, row, today=now.astimezone(zone).date())
-    registry = _registry(rng, person, site=site, family_name=family_name, directory=directory)
+    # The clinician who takes the history is the patient's prescriber, told of their clinical alerts.
+    registry = _registry(rng, person, site=site, family_name=family_name, directory=directory) | {
+        "prescriber": team["clinician"]}
     writes = [Write(_clinic_time(rng, person.referred_on, zone), number, team["front"], "register", registry)]
     if person.stage == REFERRED:
         return writes

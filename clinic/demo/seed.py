@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from clinic.demo import patients, sites, staff
+from clinic.demo import patients, questionnaires, sites, staff
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,11 @@ def seed(*, now: dt.datetime, password: str) -> SeedSummary:
     # Patients go in all together or not at all, so a second run adds none.
     if not organisation.patients.exists():
         patients_added = patients.seed_patients(sites=clinic_sites, staff=team, directory=directory, now=now)
+    people = {user.username: user for user in team}
+    questionnaires.assign_prescribers(organisation=organisation, clinicians={
+        code: people[roles["clinician"]] for code, roles in patients.TEAMS.items()})
+    questionnaires.seed_alert_settings(sites=clinic_sites, director=director, now=organisation.created_at)
+    questionnaires.seed_histories(organisation=organisation, now=now)
     return SeedSummary(
         organisation_name=organisation.name,
         patients_added=patients_added,
