@@ -75,7 +75,7 @@ class ItemAnswerField(forms.Field):
 
 class EntryForm(forms.Form):
     """Every item of one scale: option items as radio buttons (the option's index), number items as
-    numbers; and what the scale needs besides (AUDIT-C takes the patient's sex from the record).
+    numbers; and what the scale needs besides (AUDIT-C's sex the action takes from the patient's record).
 
     Nothing is required here: a draft keeps what is answered, and submitting refuses what is missing.
     An item whose skip-logic question was not answered to ask it is sent as not answered, whatever the
@@ -131,8 +131,6 @@ class EntryForm(forms.Form):
         context = {name: self.cleaned_data.get(name) for name in CONTEXT_NUMBERS.get(self.instrument.code, {})}
         if self.instrument.code == "fiqr":
             context["multiple_answer_items"] = sorted(self.cleaned_data.get("multiple_answer_items") or [])
-        if self.instrument.code == "audit_c":
-            context["sex"] = self.patient.sex
         return {name: value for name, value in context.items() if value is not None}
 
     def mark_refused(self, error: DomainError) -> None:
