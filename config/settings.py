@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.web.context_processors.deployment",
                 "clinic.web.context_processors.working_site",
+                "clinic.questionnaires.context_processors.alert_counts",
             ],
         },
     },

@@ -11,6 +11,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/questionnaires/", include("clinic.questionnaires.urls")),
     path("audit/", include("clinic.audit.urls")),
     path("sites/", include("clinic.sites.urls")),
+    path("alerts/", include("clinic.questionnaires.inbox_urls")),
     path("p/", include("clinic.questionnaires.patient_urls")),
     path("tablet/", include("clinic.questionnaires.tablet_urls")),
     path("api/v1/", include("clinic.api.v1.urls")),

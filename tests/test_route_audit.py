@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clinic.audit.models import AuditEvent
 from clinic.patients.models import Document, Medication, OtherDiagnosis, Patient, ReferringClinician
 from clinic.patients.tests.factories import PatientFactory
-from clinic.questionnaires.models import QuestionnaireRequest
+from clinic.questionnaires.models import Alert, QuestionnaireRequest
 
 # Routes that show or change no patient's data, with the reason.
 NO_PATIENT_DATA = {
@@ -56,6 +56,9 @@ NO_PATIENT_DATA = {
     "patients:referrer_add": "directory of outside clinicians",
     "patients:referrer_edit": "directory of outside clinicians",
     "audit:search": "audit trail; tested in clinic/audit",
+    "alerts:site_settings": "site administration; tested in clinic/questionnaires",
+    "alerts:channel": "own alert channel",
+    "alerts:staff_channel": "staff administration",
 }
 
 
@@ -101,6 +104,9 @@ CASES = [
     Case("patients:record_nkda", "patients.nkda_recorded", "post"),
     Case("patients:history", "patients.history_viewed"),
     Case("audit:patient", "audit.patient_trail_viewed", role="director"),
+    Case("alerts:acknowledge", "questionnaires.alert_viewed", role="prescriber"),
+    Case("alerts:acknowledge", "questionnaires.alert_acknowledged", "post", role="prescriber",
+         data={"action_taken": "Called the patient; safety plan reviewed"}),
     Case("questionnaires:tab", "questionnaires.tab_viewed", role="front_desk"),
     Case("questionnaires:request", "questionnaires.requested", "post", role="front_desk", data={"instruments": "phq9"}),
     Case("questionnaires:withdraw", "questionnaires.request_withdrawn", "post", role="front_desk"),
@@ -115,7 +121,8 @@ CASES = [
 ]
 # Routes that list or create patients rather than open one by id; tested in
 # clinic/patients/tests/test_views.py (one audit event naming every listed patient; registration).
-LIST_AND_CREATE = {"patients:list", "patients:register"}
+# The alert inbox lists patients too; tested in clinic/questionnaires/tests/test_inbox_views.py.
+LIST_AND_CREATE = {"patients:list", "patients:register", "alerts:inbox"}
 
 
 def all_routes(patterns=None, namespace: str | None = None, prefix: str = "") -> dict[str, str]:
@@ -144,8 +151,8 @@ def test_every_route_is_classified():
 
 @pytest.fixture
 def chart_with_records(main_site, nurse, settings, tmp_path):
-    """A patient with a medicine, an other diagnosis and a document, and the URL arguments that reach
-    them; "items" holds the intake entry of each kind."""
+    """A patient with a medicine, an other diagnosis, a document and an open alert, and the URL arguments
+    that reach them; "items" holds the intake entry of each kind."""
     settings.MEDIA_ROOT = tmp_path
     patient = PatientFactory(site=main_site)
     due = QuestionnaireRequest.objects.create(patient=patient, instrument="gad7", requested_by=nurse,
@@ -158,7 +165,10 @@ def chart_with_records(main_site, nurse, settings, tmp_path):
         patient=patient, kind="referral_letter", document_date=dt.date(2026, 10, 1), title="Referral",
         original_name="referral.pdf", content_type="application/pdf", size_bytes=8, storage_key="k" * 32,
         file=SimpleUploadedFile("k" * 32, b"%PDF-1.4"), uploaded_by=nurse, uploaded_at=dt.datetime.now(dt.UTC))
+    alert = Alert.objects.create(patient=patient, code="SUICIDE_RISK", kind="suicide_risk", item=9,
+                                 message="PHQ-9 item 9 above 0.", raised_at=dt.datetime.now(dt.UTC))
     return patient, {"site_id": main_site.pk, "patient_id": patient.pk, "kind": "medication", "item_id": medication.pk,
+                     "alert_id": alert.pk, "member_id": nurse.pk,
                      "document_id": document.pk, "request_id": due.pk, "instrument": "phq9",
                      "items": {"medication": medication.pk, "other_diagnosis": diagnosis.pk}}
 
@@ -249,17 +259,18 @@ def test_the_banner_walk_covers_every_patient_page():
 
     assert pages == {"patients:chart", "patients:edit", "patients:intake", "patients:safety_history",
                      "patients:intake_add", "patients:intake_edit", "patients:document_upload", "patients:history",
-                     "audit:patient", "questionnaires:tab", "questionnaires:entry", "questionnaires:risk_assessment"}
+                     "audit:patient", "alerts:acknowledge",
+                     "questionnaires:tab", "questionnaires:entry", "questionnaires:risk_assessment"}
 
 
 @pytest.mark.parametrize("case", PATIENT_PAGES, ids=lambda case: f"{case.url_name}-{case.kind}")
 def test_every_patient_page_carries_the_banner_with_age_and_allergy_status(case, request, signed_in,
                                                                           chart_with_records, clock, now):
     """Design §5 pages for people: name, MRN, age and allergy status on every patient page, for
-    clinical staff (the director for the audit pages)."""
+    clinical staff (the director for the audit pages, a prescriber for an alert's acknowledgement)."""
     patient, arguments = chart_with_records
     clock(now)
-    user = request.getfixturevalue("director" if case.role == "director" else "nurse")
+    user = request.getfixturevalue(case.role if case.role in {"director", "prescriber"} else "nurse")
 
     banner = banner_of(signed_in(user).get(url_for(case, arguments)))
 
@@ -299,12 +310,15 @@ def test_front_desk_is_refused_every_clinical_route_and_only_the_refusal_is_audi
     assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
 
 
-SIGNED_OUT_NAMESPACES = ("patients", "audit", "questionnaires")
+SIGNED_OUT_NAMESPACES = ("patients", "audit", "alerts", "questionnaires")
 # What each POST carries, so that a route that forgot its sign-in check would write something.
 POST_DATA = {case.url_name: case.data for case in CASES if case.method == "post" and case.kind == "medication"} | {
     "patients:register": PATIENT_FIELDS,
     "patients:referrer_add": {"name": "Dr Signed Out", "active": "on"},
     "patients:referrer_edit": {"name": "Dr Signed Out", "active": "on"},
+    "alerts:site_settings": {"on_call": "", "crisis_text": "Signed out", "crisis_text_high": ""},
+    "alerts:channel": {"alert_channel": "email", "mobile_phone": ""},
+    "alerts:staff_channel": {"alert_channel": "email", "mobile_phone": ""},
 }
 
 
@@ -354,6 +368,7 @@ def test_every_patient_and_audit_route_sends_a_signed_out_visitor_to_sign_in_and
     assert [text for text in texts if text in page] == []
     assert every_row() == before
 
+
 # The patient's own pages (/p/) and tablet mode (/tablet/), and the two staff routes that open them:
 # what each writes, walked below (the patient's pages with a patient session, the tablet's with a tablet
 # handed over), or where it is tested.
@@ -373,9 +388,12 @@ PATIENT_ROUTES = {
     "patient:done": "thank-you page: no patient data",
     "patient:sign_out": "ends the patient session: no patient data",
 }
-PATIENT_WALK = {"patient:home": "questionnaires.patient_home_viewed", "patient:answer": "questionnaires.patient_form_viewed",
-                "patient:crisis": "questionnaires.crisis_text_shown", "tablet:home": "questionnaires.tablet_home_viewed",
-                "tablet:answer": "questionnaires.patient_form_viewed", "tablet:crisis": "questionnaires.crisis_text_shown",
+PATIENT_WALK = {"patient:home": "questionnaires.patient_home_viewed",
+                "patient:answer": "questionnaires.patient_form_viewed",
+                "patient:crisis": "questionnaires.crisis_text_shown",
+                "tablet:home": "questionnaires.tablet_home_viewed",
+                "tablet:answer": "questionnaires.patient_form_viewed",
+                "tablet:crisis": "questionnaires.crisis_text_shown",
                 "tablet:give_back": "questionnaires.tablet_ended"}
 
 
@@ -414,8 +432,9 @@ def test_patient_and_tablet_routes_write_one_audit_event_with_the_patient_as_act
     assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
 
 
-@pytest.mark.parametrize(("url_name", "action", "role"), [("patient:send_link", "questionnaires.link_issued", "front_desk"),
-                                                          ("tablet:start", "questionnaires.tablet_started", "nurse")])
+@pytest.mark.parametrize(("url_name", "action", "role"),
+                         [("patient:send_link", "questionnaires.link_issued", "front_desk"),
+                          ("tablet:start", "questionnaires.tablet_started", "nurse")])
 def test_the_routes_opening_patient_access_write_one_staff_event_and_refuse_another_site(
         url_name, action, role, request, answering_patient, signed_in, other_site, client):
     from clinic.accounts.tests.factories import StaffUserFactory
@@ -444,7 +463,7 @@ def test_the_routes_opening_patient_access_write_one_staff_event_and_refuse_anot
 def test_front_desk_may_not_hand_the_tablet_to_a_patient(answering_patient, signed_in, front_desk):
     from clinic.questionnaires.models import TabletSession
 
-    patient, arguments = answering_patient
+    _patient, arguments = answering_patient
 
     response = signed_in(front_desk).post(url_for_name("tablet:start", arguments))
 

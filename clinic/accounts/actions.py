@@ -10,7 +10,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts import anonymous, lockout
-from clinic.accounts.models import AnonymousRequestTally, Role, StaffUser, canonical_username
+from clinic.accounts.models import AlertChannel, AnonymousRequestTally, Role, StaffUser, canonical_username
 from clinic.accounts.tokens import revoke_all_tokens
 from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind, AuditEvent
@@ -413,6 +413,40 @@ def unlock_sign_in(*, member: StaffUser, actor: StaffUser, now: datetime) -> lis
 
 # An unlock's audit event names this many of the locked addresses, latest first, and counts the rest.
 UNLOCK_ADDRESSES_NAMED = 20
+
+
+class MobilePhoneRequired(DomainError):
+    code = "MOBILE_PHONE_REQUIRED"
+    field = "mobile_phone"
+
+
+class DirectorOnly(DomainError):
+    code = "DIRECTOR_ONLY"
+
+
+@transaction.atomic
+def change_alert_channel(*, member: StaffUser, actor: StaffUser, now: datetime, alert_channel: str,
+                         mobile_phone: str) -> list[str]:
+    """How the clinician is told of a patient's clinical alert at once: by email, or by text message to
+    their mobile phone. Set by themselves or by a medical director; returns the fields that changed."""
+    if actor.pk != member.pk:
+        _require_colleague(actor=actor, member=member)
+        if actor.role != Role.DIRECTOR:
+            raise DirectorOnly("Only a medical director can change a colleague's alert channel.")
+    mobile_phone = (mobile_phone or "").strip()
+    if alert_channel == AlertChannel.SMS and not mobile_phone:
+        raise MobilePhoneRequired("Text messages need a mobile number: enter one, or choose email.")
+    member = StaffUser.objects.select_for_update().get(pk=member.pk)
+    before = {"alert_channel": member.alert_channel, "mobile_phone": member.mobile_phone}
+    after = {"alert_channel": alert_channel, "mobile_phone": mobile_phone}
+    changed = [name for name in before if before[name] != after[name]]
+    if not changed:
+        return []
+    StaffUser.objects.filter(pk=member.pk).update(**after)
+    # A phone number is contact data: the trail says that it changed, not what it is.
+    record_event(actor=actor, now=now, action="accounts.alert_channel_changed", subject=member,
+                 changed_fields=changed, data={"alert_channel": alert_channel})
+    return changed
 
 
 def _end_sessions(user: StaffUser) -> None:

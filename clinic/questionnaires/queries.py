@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
+from clinic.accounts.models import PRESCRIBING_ROLES, StaffUser
 from clinic.patients.models import Patient
 from clinic.questionnaires.models import (
     Alert,
@@ -66,14 +67,33 @@ def drafts(*, patient: Patient) -> dict[str, QuestionnaireResponse]:
             QuestionnaireResponse.objects.filter(patient=patient, status=ResponseStatus.DRAFT)}
 
 
-def inbox(*, user: Any, status: str | None = AlertStatus.OPEN) -> QuerySet[Alert]:
+def inbox(*, user: Any, status: str | None = AlertStatus.OPEN, mine: bool = False) -> QuerySet[Alert]:
     """Alerts of the user's sites, newest first (open ones first when all are asked for), each with
-    its patient, site and the clinicians named on it."""
+    its patient, site and the clinicians named on it; `mine`: only those naming the user as the
+    prescriber or the on-call clinician."""
     alerts = (Alert.objects.visible_to(user)
               .select_related("patient", "patient__site", "prescriber", "on_call", "acknowledged_by", "response"))
     if status:
         alerts = alerts.filter(status=status)
-    return alerts.order_by("status", "-raised_at", "-id") if not status else alerts.order_by("-raised_at", "-id")
+    if mine:
+        alerts = alerts.filter(Q(prescriber=user) | Q(on_call=user))
+    # Spelled out: "open" sorts after "acknowledged" as text, so ordering by the status itself would put
+    # the alerts still waiting for someone last.
+    waiting_first = Case(When(status=AlertStatus.OPEN, then=Value(0)), default=Value(1))
+    return alerts.order_by(waiting_first, "-raised_at", "-id")
+
+
+def inbox_counts(*, user: Any, status: str | None, mine: bool) -> dict[str, int]:
+    """In one query: the open alerts at the user's sites ("all", and "mine" naming the user) and how many
+    the inbox lists with these filters ("listed")."""
+    naming = Q(prescriber=user) | Q(on_call=user)
+    listed = Q(status=status) if status else Q(pk__isnull=False)
+    if mine:
+        listed &= naming
+    waiting = Q(status=AlertStatus.OPEN)
+    return Alert.objects.visible_to(user).aggregate(all=Count("pk", filter=waiting),
+                                                    mine=Count("pk", filter=waiting & naming),
+                                                    listed=Count("pk", filter=listed))
 
 
 def open_alerts(*, patient: Patient) -> list[Alert]:
@@ -94,6 +114,12 @@ def alert_settings(*, site: Site) -> SiteAlertSettings:
     """The site's settings row, or the defaults when none is saved."""
     return (SiteAlertSettings.objects.filter(site=site).select_related("on_call", "updated_by").first()
             or SiteAlertSettings(site=site))
+
+
+def on_call_candidates(*, site: Site) -> QuerySet[StaffUser]:
+    """Who may be on call for the site's high-risk alerts: its active prescribers and medical directors."""
+    return (StaffUser.objects.filter(sites=site, role__in=PRESCRIBING_ROLES, is_active=True)
+            .order_by("last_name", "first_name", "pk"))
 
 
 def crisis_text(*, site: Site, high: bool) -> str:

@@ -137,8 +137,9 @@ def test_front_desk_may_not_add_one(signed_in, front_desk, patient):
 # Session, user, second factor, the user's sites, the patient, one query for each of the eight lists
 # (indications, other diagnoses, medicines, allergies, measurements, prior treatments, results,
 # documents), the audit write's four, and the banner's reads for screening: the two of the diagnoses,
-# the stored intake screens and the suicide risk assessments; and its open alerts.
-PATIENT_PAGE_QUERIES = 22
+# the stored intake screens and the suicide risk assessments; and its open alerts; and the open alert count
+# beside "Alerts" in the navigation (issue 13).
+PATIENT_PAGE_QUERIES = 23
 
 
 @pytest.mark.parametrize("url_name", ["patients:intake", "patients:chart"])

@@ -5,7 +5,8 @@
 // document.
 (function () {
   "use strict";
-  const OWN_CONTROLS = "a, button, input, select, textarea, label, summary";
+  // A form in a row (an alert's acknowledgement) is the row's own business: a click in it opens nothing.
+  const OWN_CONTROLS = "a, button, input, select, textarea, label, summary, details, form";
 
   function rowLink(event) {
     const row = event.target.closest("tr[data-row-link]");
