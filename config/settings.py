@@ -203,6 +203,9 @@ PERIODIC_TASKS = {
     "audit-chain-check": {"task": "clinic.audit.tasks.verify_audit_chains", "daily_at": "02:30"},
     "idempotency-purge": {"task": "clinic.api.tasks.purge_idempotent_answers", "daily_at": "03:15"},
 }
+# Work the worker's scheduler loop does every round (each a function taking `now`): alert notifications
+# whose own task failed, or whose worker died, are sent again (clinic.questionnaires.tasks).
+SCHEDULER_SWEEPS = ["clinic.questionnaires.tasks.resend_unsent"]
 # How long the API keeps the answer to a create call sent with an Idempotency-Key: a repeat within
 # this many hours gets the first answer; after it the key is new, and the worker deletes the answer.
 IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", default=24)

@@ -6,6 +6,7 @@ picking up a duplicate), only the one whose claim took sends. A send that fails 
 with its error, for the next run to try again. The message names the patient by MRN only, never the
 drug, the diagnosis or the answers."""
 
+import contextlib
 import datetime as dt
 import logging
 import zoneinfo
@@ -68,6 +69,29 @@ def send_notification(*, notification_id: int, now: dt.datetime) -> bool:
                  site_id=patient.site_id, data={"recipient": notification.recipient_id, "channel": notification.channel,
                                                 "reason": notification.reason})
     return True
+
+
+# A notification not sent this long after it was made is sent again by the worker's scheduler loop: the
+# task's own run has failed, or its worker died. A claim older than STALE_CLAIM belongs to a worker that
+# died mid-send (a send takes seconds), so it is given back first. Retried for RETRY_FOR, then left to
+# the inbox, where the alert stays open for every clinician of the site.
+RETRY_AFTER = dt.timedelta(minutes=2)
+STALE_CLAIM = dt.timedelta(minutes=10)
+RETRY_FOR = dt.timedelta(hours=24)
+
+
+def resend_unsent(*, now: dt.datetime) -> int:
+    """Send again every notification left unsent past RETRY_AFTER (within RETRY_FOR of its alert), each at
+    most once however many workers sweep at the same time; returns how many this sweep sent."""
+    unsent = AlertNotification.objects.filter(sent_at__isnull=True, created_at__lte=now - RETRY_AFTER,
+                                              created_at__gte=now - RETRY_FOR)
+    unsent.filter(claimed_at__lt=now - STALE_CLAIM).update(claimed_at=None)
+    sent = 0
+    for pk in list(unsent.filter(claimed_at__isnull=True).order_by("created_at", "pk").values_list("pk", flat=True)):
+        # A failed send is logged and given back by send_notification; the next sweep tries again.
+        with contextlib.suppress(Exception):
+            sent += send_notification(notification_id=pk, now=now)
+    return sent
 
 
 def _claim(notification_id: int, *, now: dt.datetime) -> bool:

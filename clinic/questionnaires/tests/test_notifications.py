@@ -207,3 +207,38 @@ def test_the_clinics_worker_runs_the_notification_task_enqueued_with_the_alert(m
         "SUCCESSFUL", {"alert_id": alert.pk}, 1)
     assert [message.to for message in mail.outbox] == [[prescriber.email]]
     assert AlertNotification.objects.get(alert=alert).sent_at is not None
+
+
+def test_the_scheduler_sweep_sends_again_what_a_failed_run_or_a_dead_worker_left_unsent(
+        main_site, nurse, prescriber, on_call, now, settings):
+    """A failed send and a claim left by a worker that died mid-send are each sent once by the worker's
+    scheduler sweep (settings.SCHEDULER_SWEEPS), once RETRY_AFTER has passed; fresh or day-old ones are not."""
+    sms.outbox.clear()
+    mail.outbox = []
+    settings.SMS_BACKEND = "clinic.questionnaires.tests.outbox.FailingTextBackend"
+    failed = high_risk_alert(PatientFactory(site=main_site, prescriber=prescriber, mrn="S000001"), nurse, now)
+    with pytest.raises(tasks.NotificationsFailed):
+        tasks.send_alert_notifications.call(alert_id=failed.pk)
+    settings.SMS_BACKEND = "clinic.sms.MemoryBackend"
+    dead = high_risk_alert(PatientFactory(site=main_site, prescriber=prescriber, mrn="S000002"), nurse, now)
+    # A worker claimed both of this alert's messages and died before sending them.
+    AlertNotification.objects.filter(alert=dead).update(claimed_at=now)
+    mail.outbox = []
+
+    assert tasks.resend_unsent(now=now + tasks.RETRY_AFTER - dt.timedelta(seconds=1)) == 0  # too soon
+    assert tasks.resend_unsent(now=now + tasks.RETRY_AFTER) == 1  # the failed text; the dead claim still held
+    assert tasks.resend_unsent(now=now + tasks.STALE_CLAIM + dt.timedelta(seconds=1)) == 2  # the dead claim given back
+    assert tasks.resend_unsent(now=now + tasks.STALE_CLAIM + dt.timedelta(minutes=5)) == 0  # nothing twice
+
+    assert sorted(message.to for message in sms.outbox) == [MOBILE, MOBILE]
+    assert [message.to for message in mail.outbox] == [[prescriber.email]]
+    assert not AlertNotification.objects.filter(sent_at__isnull=True).exists()
+    assert "clinic.questionnaires.tasks.resend_unsent" in settings.SCHEDULER_SWEEPS
+
+
+def test_the_sweep_leaves_a_notification_older_than_a_day_to_the_inbox(main_site, nurse, prescriber, now):
+    alert = high_risk_alert(PatientFactory(site=main_site, prescriber=prescriber, mrn="S000003"), nurse, now)
+    mail.outbox = []
+
+    assert tasks.resend_unsent(now=now + tasks.RETRY_FOR + dt.timedelta(seconds=1)) == 0
+    assert mail.outbox == [] and AlertNotification.objects.filter(alert=alert, sent_at__isnull=True).count() == 1

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from clinic.jobs import periodic
@@ -31,12 +32,17 @@ class Command(DbWorkerCommand):
 
 def _scheduler_loop(stop: threading.Event) -> None:
     jobs = periodic.jobs_from_settings(settings.PERIODIC_TASKS)
+    sweeps = [import_string(path) for path in settings.SCHEDULER_SWEEPS]
     while not stop.is_set():
         try:
             for slot in periodic.enqueue_due(jobs=jobs, now=timezone.now(), time_zone=settings.TIME_ZONE):
                 logger.info("Enqueued periodic job %s", slot)
         except Exception:  # a failed round must not stop the loop; the next round tries again
             logger.exception("Scheduler round failed")
-        finally:
-            connections.close_all()
+        for sweep in sweeps:
+            try:
+                sweep(now=timezone.now())
+            except Exception:  # one failed sweep must not stop the others or the loop
+                logger.exception("Scheduler sweep %s failed", sweep.__name__)
+        connections.close_all()
         stop.wait(SCHEDULER_INTERVAL_S)
