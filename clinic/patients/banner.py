@@ -134,7 +134,7 @@ def current_intake(patient: Patient, *, today: dt.date) -> eligibility.Intake:
     """The patient's intake as the rules read it, screened for a first infusion today at the site: with
     the latest stored score of each intake screen and the clinicians' suicide risk assessments."""
     history = getattr(patient, "safety_history", None)
-    questionnaires = questionnaire_queries.screening_inputs(patient=patient)
+    questionnaires = questionnaire_queries.screening_inputs(patient=patient, infusion_date=today)
     return eligibility.Intake(
         screens=questionnaires.screens,
         cssrs_screened_on=questionnaires.cssrs_screened_on,

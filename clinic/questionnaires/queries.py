@@ -21,9 +21,13 @@ from clinic.questionnaires.models import (
     SuicideRiskAssessment,
 )
 from clinic.rules import eligibility, scales
+from clinic.rules.eligibility import suicide
 from clinic.rules.eligibility.intake import SCREENS
 from clinic.rules.scales import alert_kinds
 from clinic.sites.models import Site
+
+CSSRS = "cssrs_screener"
+HIGH_RISK = "high"  # the C-SSRS screener's highest risk (clinic.rules.scales.cssrs_screener)
 
 # The crisis text a patient sees after an answer that raised a suicide alert, unless the site sets its
 # own (issue 13: by default it names 988, the US Suicide & Crisis Lifeline, and for high risk 911 and
@@ -148,26 +152,37 @@ class ScreeningInputs:
     assessments: tuple[eligibility.SuicideRiskAssessment, ...]
 
 
-def screening_inputs(*, patient: Patient) -> ScreeningInputs:
-    """In two queries: the intake screens' responses and the risk assessments."""
+def screening_inputs(*, patient: Patient, infusion_date: dt.date) -> ScreeningInputs:
+    """In two queries: the intake screens' responses and the risk assessments. The C-SSRS screener read
+    is the latest, unless an earlier high-risk one is not yet cleared by a same-day assessment deciding
+    to proceed (clinic.rules.eligibility.suicide.screener_to_screen): a later, lower answer never lifts
+    HS_SUICIDE_HIGH for an infusion on `infusion_date`."""
     zone = zoneinfo.ZoneInfo(patient.site.time_zone)
     latest: dict[str, QuestionnaireResponse] = {}
+    latest_high_screener = None
     for response in (QuestionnaireResponse.objects
                      .filter(patient=patient, status=ResponseStatus.SUBMITTED,
                              instrument__in=SCREENS)
                      .order_by("-submitted_at", "-id")):
         latest.setdefault(response.instrument, response)
-    screens = eligibility.IntakeScreens(**{code: _score(response) for code, response in latest.items()})
+        if response.instrument == CSSRS and response.risk == HIGH_RISK and latest_high_screener is None:
+            latest_high_screener = response
 
-    def day(code: str) -> dt.date | None:
-        return latest[code].submitted_at.astimezone(zone).date() if code in latest else None
+    def day(response: QuestionnaireResponse) -> dt.date:
+        return response.submitted_at.astimezone(zone).date()
 
     assessments = tuple(
         eligibility.SuicideRiskAssessment(assessed_on=assessment.assessed_at.astimezone(zone).date(),
                                           outcome=assessment.outcome)
         for assessment in SuicideRiskAssessment.objects.filter(patient=patient).only("assessed_at", "outcome"))
-    return ScreeningInputs(screens=screens, cssrs_screened_on=day("cssrs_screener"), ymrs_rated_on=day("ymrs"),
-                           assessments=assessments)
+    scores = {code: _score(response) for code, response in latest.items()}
+    cssrs_screened_on = day(latest[CSSRS]) if CSSRS in latest else None
+    if latest_high_screener is not None and latest_high_screener is not latest[CSSRS]:
+        screeners = [(cssrs_screened_on, scores[CSSRS]), (day(latest_high_screener), _score(latest_high_screener))]
+        cssrs_screened_on, scores[CSSRS] = suicide.screener_to_screen(screeners, assessments=assessments,
+                                                                      infusion_date=infusion_date)
+    return ScreeningInputs(screens=eligibility.IntakeScreens(**scores), cssrs_screened_on=cssrs_screened_on,
+                           ymrs_rated_on=day(latest["ymrs"]) if "ymrs" in latest else None, assessments=assessments)
 
 
 def _score(response: QuestionnaireResponse) -> scales.Score:

@@ -216,7 +216,8 @@ def test_records_an_assessment_that_screening_reads(api_client, prescriber, pati
         "notes": "Seen in clinic.", "alert_id": str(alert.pk), "recorded_at": "2026-11-24T09:30:00-05:00"}
     assert (stored.assessed_by, stored.assessed_at, stored.recorded_at, stored.alert) == (
         prescriber, dt.datetime(2026, 11, 24, 14, 0, tzinfo=dt.UTC), now, alert)
-    assert queries.screening_inputs(patient=patient).assessments[0].outcome == "proceed"
+    inputs = queries.screening_inputs(patient=patient, infusion_date=now.date())
+    assert inputs.assessments[0].outcome == "proceed"
     [event] = audit_log.new_events()
     assert (event.action, event.actor, audit_log.patient_ids(event)) == (
         "questionnaires.risk_assessment_recorded", prescriber, [patient.pk])

@@ -407,6 +407,22 @@ def test_an_assessment_that_does_not_proceed_keeps_the_hard_stop(patient, nurse,
     assert "HS_SUICIDE_HIGH" in flags_of(patient, now)
 
 
+@pytest.mark.parametrize("later", ["CSSRS_MODERATE", "CSSRS_NONE"])
+def test_a_later_lower_screener_does_not_lift_the_hard_stop_until_an_assessment_does(
+        patient, nurse, prescriber, now, later):
+    """Found by review: screening once read only the latest screener, so a low answer five minutes after a
+    high one lifted HS_SUICIDE_HIGH with no assessment."""
+    submit(patient, "cssrs_screener", answers.CSSRS_HIGH, actor=nurse, now=now)
+    submit(patient, "cssrs_screener", getattr(answers, later), actor=nurse, now=now + dt.timedelta(minutes=5))
+
+    held = flags_of(patient, now)
+    assess(patient, prescriber, now + dt.timedelta(minutes=30), "proceed")
+    lifted = flags_of(patient, now)
+
+    assert "HS_SUICIDE_HIGH" in held
+    assert "HS_SUICIDE_HIGH" not in lifted
+
+
 def test_an_assessment_made_before_the_screener_does_not_lift_it(patient, nurse, prescriber, now):
     assess(patient, prescriber, now - dt.timedelta(days=1), "proceed")
 

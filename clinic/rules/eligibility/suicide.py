@@ -14,6 +14,7 @@ CA_SUICIDE_RISK also comes from a C-SSRS risk in the clinic's caution levels (mo
 locked by §7.2; a clinic may add low) and from PHQ-9 item 9 > 0, read through the score's alerts.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -21,11 +22,26 @@ from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import Intake, SuicideRiskAssessment
 from clinic.rules.eligibility.trigger import Trigger
 from clinic.rules.scales import phq9
+from clinic.rules.scales.base import Score
 from clinic.rules.typed_values import day_text
 
 HIGH = "high"
 OUTCOME_WORDS = {"proceed": "to proceed", "hold_treatment": "to hold treatment",
                  "refer_emergency": "to refer for emergency care"}
+
+
+def screener_to_screen(screeners: Sequence[tuple[date, Score]], *, assessments: Sequence[SuicideRiskAssessment],
+                       infusion_date: date) -> tuple[date, Score] | None:
+    """Which of a patient's C-SSRS screeners (each with its date, newest first) screening reads: the
+    latest, unless the latest high-risk one has not been cleared by a same-day assessment deciding to
+    proceed; then that one. A later, lower answer never lifts HS_SUICIDE_HIGH: only the clinician's
+    assessment does (§3 HS_SUICIDE_HIGH, §7.2 high → immediate evaluation [L])."""
+    if not screeners:
+        return None
+    high = next(((day, score) for day, score in screeners if score.risk == HIGH), None)
+    if high is not None and _cleared_on(high[0], tuple(assessments), infusion_date) is None:
+        return high
+    return screeners[0]
 
 
 def _high_risk(intake: Intake) -> bool:
@@ -34,10 +50,14 @@ def _high_risk(intake: Intake) -> bool:
 
 def _deciding(intake: Intake) -> list[SuicideRiskAssessment]:
     """The assessments of the latest date on or after the screener's (none when its date is unknown)."""
-    screened_on = intake.cssrs_screened_on
+    return _deciding_after(intake.cssrs_screened_on, intake.suicide_risk_assessments)
+
+
+def _deciding_after(screened_on: date | None,
+                    assessments: Sequence[SuicideRiskAssessment]) -> list[SuicideRiskAssessment]:
     if screened_on is None:
         return []
-    after = [assessment for assessment in intake.suicide_risk_assessments if assessment.assessed_on >= screened_on]
+    after = [assessment for assessment in assessments if assessment.assessed_on >= screened_on]
     latest = max((assessment.assessed_on for assessment in after), default=None)
     return [assessment for assessment in after if assessment.assessed_on == latest]
 
@@ -49,8 +69,11 @@ def _proceeds(assessments: list[SuicideRiskAssessment]) -> bool:
 
 def same_days(intake: Intake) -> list[date]:
     """The days a same-day assessment may be dated: the high screener's and the infusion's, latest first."""
-    screened_on = intake.cssrs_screened_on
-    return sorted({screened_on, intake.infusion_date}, reverse=True) if screened_on is not None else []
+    return _same_days(intake.cssrs_screened_on, intake.infusion_date)
+
+
+def _same_days(screened_on: date | None, infusion_date: date) -> list[date]:
+    return sorted({screened_on, infusion_date}, reverse=True) if screened_on is not None else []
 
 
 def cleared_on(intake: Intake) -> date | None:
@@ -58,10 +81,15 @@ def cleared_on(intake: Intake) -> date | None:
 
     The latest decision on or after the screener must be to proceed; the clearing assessment is then the latest
     of the screener's day and the infusion's day whose assessments all decided to proceed."""
-    if not _proceeds(_deciding(intake)):
+    return _cleared_on(intake.cssrs_screened_on, intake.suicide_risk_assessments, intake.infusion_date)
+
+
+def _cleared_on(screened_on: date | None, assessments: Sequence[SuicideRiskAssessment],
+                infusion_date: date) -> date | None:
+    if not _proceeds(_deciding_after(screened_on, assessments)):
         return None
-    for day in same_days(intake):
-        if _proceeds([assessment for assessment in intake.suicide_risk_assessments if assessment.assessed_on == day]):
+    for day in _same_days(screened_on, infusion_date):
+        if _proceeds([assessment for assessment in assessments if assessment.assessed_on == day]):
             return day
     return None
 

@@ -5,8 +5,8 @@ from itertools import combinations
 
 import pytest
 
-from clinic.rules import eligibility
-from clinic.rules.eligibility import EligibilityProtocol, SuicideRiskAssessment
+from clinic.rules import eligibility, scales
+from clinic.rules.eligibility import EligibilityProtocol, SuicideRiskAssessment, suicide
 from clinic.rules.tests.test_eligibility import CSSRS_HIGH, FIRST_INFUSION, codes, finding, make
 
 SCREENED_ON = date(2025, 3, 9)
@@ -163,3 +163,38 @@ def test_only_caution_risks_holding_moderate_and_high_are_accepted(risks):
     else:
         with pytest.raises(eligibility.EligibilityProtocolInvalid):
             EligibilityProtocol(cssrs_caution_risks=risks)
+
+
+# Which stored screener screening reads (suicide.screener_to_screen): a later, lower answer never lifts
+# the hard stop; only a same-day assessment deciding to proceed does (§3 HS_SUICIDE_HIGH).
+HIGH_ANSWERS = [1, 1, 0, 1, 0, 0]  # Q4 yes: high (§7.2)
+LOW_ANSWERS = [1, 0, None, None, None, 0]  # Q1 only: low
+
+
+def screener(answers):
+    return scales.score("cssrs_screener", answers)
+
+
+def test_no_screener_gives_none():
+    assert suicide.screener_to_screen([], assessments=(), infusion_date=FIRST_INFUSION) is None
+
+
+@pytest.mark.parametrize(("assessments", "read"), [
+    ((), "high"),  # the high screener is not assessed: it stays the one read
+    ((SuicideRiskAssessment(FIRST_INFUSION, "hold_treatment"),), "high"),
+    ((SuicideRiskAssessment(date(2025, 3, 9), "proceed"),), "high"),  # neither the screener's day nor today's
+    ((SuicideRiskAssessment(FIRST_INFUSION, "proceed"),), "low"),  # same day, proceed: the latest is read
+])
+def test_a_later_low_screener_is_read_only_once_the_high_one_is_cleared(assessments, read):
+    high_on, low_on = date(2025, 3, 8), FIRST_INFUSION
+    screeners = [(low_on, screener(LOW_ANSWERS)), (high_on, screener(HIGH_ANSWERS))]
+
+    day, score = suicide.screener_to_screen(screeners, assessments=assessments, infusion_date=FIRST_INFUSION)
+
+    assert (score.risk, day) == (("high", high_on) if read == "high" else ("low", low_on))
+
+
+def test_the_latest_is_read_when_no_screener_is_high():
+    screeners = [(FIRST_INFUSION, screener(LOW_ANSWERS)), (date(2025, 2, 1), screener(LOW_ANSWERS))]
+
+    assert suicide.screener_to_screen(screeners, assessments=(), infusion_date=FIRST_INFUSION)[0] == FIRST_INFUSION
