@@ -113,13 +113,17 @@ def entry(request: HttpRequest, patient_id: int, instrument: str) -> HttpRespons
     scale = _scale(instrument)
     patient = _patient(request, patient_id)
     mode = forms.entry_mode(scale)
+    # A save that kept some answers has its own event (questionnaires.answers_saved): the page shown
+    # again after it is part of that act, not a second one.
+    saved = False
     if request.method == "POST":
         form = forms.EntryForm(request.POST, instrument=scale, patient=patient)
         form.is_valid()
         if "submit" in request.POST:
             done = _submit(request, form, patient=patient, scale=scale, mode=mode)
         else:
-            done = _save(request, form, patient=patient, scale=scale, mode=mode)
+            done = saved = _save(request, form, patient=patient, scale=scale, mode=mode) is not None
+            done = done and not form.errors
         if done:
             return HttpResponseRedirect(_tab_url(patient, f"scale-{scale.code}"))
         draft = actions.draft_for(patient=patient, instrument=scale.code)
@@ -127,7 +131,8 @@ def entry(request: HttpRequest, patient_id: int, instrument: str) -> HttpRespons
         draft = actions.draft_for(patient=patient, instrument=scale.code)
         initial = forms.EntryForm.initial_from(draft.answers, draft.context, scale) if draft else None
         form = forms.EntryForm(initial=initial, instrument=scale, patient=patient)
-    _audit_view(request, "questionnaires.entry_viewed", patient, instrument=scale.code)
+    if not saved:
+        _audit_view(request, "questionnaires.entry_viewed", patient, instrument=scale.code)
     return render(request, "questionnaires/entry.html", {
         "patient": patient, "tab": "questionnaires", "scale": scale, "form": form, "draft": draft, "mode": mode,
         "rows": [(item, form[forms.item_field(item)]) for item in scale.items],
@@ -163,24 +168,26 @@ def _confirm(request: HttpRequest, response: QuestionnaireResponse, scale: Instr
         messages.warning(request, f"Alert opened ({alert['code']}): {alert['message']}")
 
 
-def _save(request: HttpRequest, form: forms.EntryForm, *, patient: Patient, scale: Instrument, mode: str) -> bool:
+def _save(request: HttpRequest, form: forms.EntryForm, *, patient: Patient, scale: Instrument,
+          mode: str) -> QuestionnaireResponse | None:
+    """The draft saved (its refused answers marked on the form), or None when nothing was saved."""
     try:
         draft, refused = actions.save_answers(patient=patient, instrument=scale.code, answers=form.answers(),
                                               context=form.context(), actor=request.user, now=timezone.now(),
                                               mode=mode)
     except DomainError as error:
         form.mark_refused(error)
-        return False
+        return None
     for number, message in refused.items():
         form.add_error(f"item_{number}", message)
     answered = sum(answer is not None for answer in draft.answers)
     if form.errors:
         form.add_error(None, f"Saved the {answered} answer{'s' if answered != 1 else ''} that could be kept; the "
                              "marked ones were not saved. Correct them, then save or submit.")
-        return False
+        return draft
     messages.success(request, f"Saved {scale.name} to finish later: {answered} of {len(scale.items)} items "
                               "answered. It is not scored until it is submitted.")
-    return True
+    return draft
 
 
 @login_required

@@ -174,6 +174,9 @@ def test_saving_a_draft_with_a_refused_answer_keeps_the_others_and_marks_it(sign
                                      "9 was sent."]
     assert "Saved the 2 answers that could be kept" in form.non_field_errors()[0]
     assert 'name="item_2" value="9"' in response.content.decode()
+    # One act, one event: the save's own, not a second one for the page shown again (found by review).
+    assert list(AuditEvent.objects.filter(action__startswith="questionnaires.").values_list("action", flat=True)) == [
+        "questionnaires.answers_saved"]
 
 
 def test_an_item_not_asked_is_stored_as_not_asked_whatever_the_page_sent(signed_in, prescriber, patient):
