@@ -7,6 +7,7 @@ event says so (actor kind "patient")."""
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 import zoneinfo
 from collections.abc import Iterable, Sequence
@@ -42,6 +43,8 @@ from clinic.rules.scales import alert_kinds
 from clinic.rules.scales.base import AnswerError, answer_errors, unanswered
 from clinic.rules.typed_values import day_text
 from clinic.sites.models import Site
+
+logger = logging.getLogger(__name__)
 
 # Five wrong dates of birth lock a sign-in link (issue: "five wrong tries lock the link").
 LINK_ATTEMPTS = 5
@@ -209,11 +212,16 @@ def draft_for(*, patient: Patient, instrument: str) -> QuestionnaireResponse | N
 
 @transaction.atomic
 def submit_response(*, patient: Patient, instrument: str, answers: Sequence[Any], actor: Any, now: dt.datetime,
-                    mode: str, context: dict[str, Any] | None = None) -> QuestionnaireResponse:
+                    mode: str, context: dict[str, Any] | None = None, require_due: bool = False,
+                    link: PatientLink | None = None) -> QuestionnaireResponse:
     """Score the answers with the rules' scale, store the response with its total, severity, risk,
     alerts and the scale's version, fulfil the request it answers, and open a clinical alert for every
     alert the scale raised, all in one transaction. Refuses every wrong or missing answer at once,
-    naming each item."""
+    naming each item.
+
+    `require_due` (the patient's own pages) refuses a scale no longer due, under a lock on its request,
+    so a second press of Send stores nothing twice and opens no second alert. With the patient's sign-in
+    `link`, the link is used up in the same transaction once nothing is left due."""
     scale = scales.instrument(instrument)
     _refuse_clinician_rated(scale, actor)
     if errors := answer_errors(scale, answers):
@@ -231,6 +239,11 @@ def submit_response(*, patient: Patient, instrument: str, answers: Sequence[Any]
                               "answer. Answer every question before submitting.", field=f"item {missing[0]}",
                               items=missing) from error
         raise
+    if require_due and not (QuestionnaireRequest.objects.select_for_update()
+                            .filter(patient=patient, instrument=scale.code, fulfilled_at__isnull=True,
+                                    withdrawn_at__isnull=True).exists()):
+        raise NotDue(f"{scale.name} is not due any more: your answers were already sent, or the clinic withdrew "
+                     "it. Nothing was stored twice.", field="instrument")
     response = _draft(patient, scale.code, actor=actor, now=now, mode=mode)
     response.status = ResponseStatus.SUBMITTED
     response.answers = _stored(answers)
@@ -255,6 +268,8 @@ def submit_response(*, patient: Patient, instrument: str, answers: Sequence[Any]
     _audit(actor, now=now, action="questionnaires.response_submitted", patient=patient, subject=response,
            data={"instrument": scale.code, "total": _stored_number(score.total), "mode": mode,
                  "alerts": [alert.pk for alert in alerts]})
+    if link is not None:
+        finish_link_if_done(link=link, now=now)
     return response
 
 
@@ -297,35 +312,47 @@ def _stored_context(context: dict[str, Any] | None) -> dict[str, Any]:
 
 def _open_alert(response: QuestionnaireResponse, raised: scales.base.Alert, *, now: dt.datetime) -> Alert:
     """One clinical alert for the patient's prescriber, and for high risk the site's on-call clinician;
-    each is told at once once the transaction commits. A patient without a prescriber recorded has the
-    site's medical directors told instead, so the alert never waits for nobody."""
+    each is told at once once the transaction commits. Only active clinicians who work at the patient's
+    site are told: when the prescriber is not one (none recorded, deactivated, moved), the site's medical
+    directors are told instead, and failing them its prescribers, so the alert never waits for nobody.
+    A site with none of these records that nobody could be told; the alert stays open in the inbox."""
     patient = response.patient
     high = alert_kinds.is_high_risk(raised.code)
+    at_site = {clinician.pk: clinician for clinician in _clinicians_at(patient.site)}
     on_call = _alert_settings(patient.site).on_call if high else None
+    on_call = on_call if on_call is not None and on_call.pk in at_site else None
+    prescriber = at_site.get(patient.prescriber_id)
     alert = Alert.objects.create(
         patient=patient, response=response, code=raised.code, kind=alert_kinds.kind_of(raised.code), high=high,
         item=raised.item, message=raised.message, raised_at=now, prescriber_id=patient.prescriber_id,
         on_call=on_call)
-    recipients: dict[int, tuple[StaffUser, str]] = {}
-    if patient.prescriber_id is not None:
-        recipients[patient.prescriber_id] = (patient.prescriber, NotificationReason.PRESCRIBER)
+    if prescriber is not None:
+        told = [prescriber]
     else:
-        for director in _directors(patient.site):
-            recipients.setdefault(director.pk, (director, NotificationReason.PRESCRIBER))
+        directors = [clinician for clinician in at_site.values() if clinician.role == Role.DIRECTOR]
+        told = directors or [clinician for clinician in at_site.values() if clinician.role == Role.PRESCRIBER]
+    recipients = {clinician.pk: (clinician, NotificationReason.PRESCRIBER) for clinician in told}
     if on_call is not None:
         recipients.setdefault(on_call.pk, (on_call, NotificationReason.ON_CALL))
     AlertNotification.objects.bulk_create([
         AlertNotification(alert=alert, recipient=recipient, reason=reason, channel=recipient.alert_channel,
                           created_at=now)
         for recipient, reason in recipients.values()])
+    if not recipients:
+        logger.error("Alert %s for patient %s: no active prescriber or director works at %s to be told",
+                     alert.pk, patient.mrn, patient.site.name)
+        record_event(actor=None, actor_kind=ActorKind.SYSTEM, organisation_id=patient.organisation_id, now=now,
+                     action="questionnaires.alert_unrouted", patients=[patient], subject=alert,
+                     site_id=patient.site_id, data={"code": alert.code})
     from clinic.questionnaires import tasks
 
     transaction.on_commit(lambda: tasks.send_alert_notifications.enqueue(alert_id=alert.pk))
     return alert
 
 
-def _directors(site: Site) -> list[StaffUser]:
-    return list(StaffUser.objects.filter(sites=site, role=Role.DIRECTOR, is_active=True).order_by("pk"))
+def _clinicians_at(site: Site) -> list[StaffUser]:
+    """The active prescribers and medical directors who work at the site, oldest accounts first."""
+    return list(StaffUser.objects.filter(sites=site, role__in=PRESCRIBING_ROLES, is_active=True).order_by("pk"))
 
 
 def _alert_settings(site: Site) -> SiteAlertSettings:
@@ -420,7 +447,10 @@ def hash_link_token(raw_token: str) -> str:
 @transaction.atomic
 def issue_link(*, patient: Patient, actor: StaffUser | None, now: dt.datetime, channel: str,
                hours: int | None = None) -> tuple[PatientLink, str]:
-    """A new one-time sign-in link for the patient; returns it with its token, which is never stored."""
+    """A new one-time sign-in link for the patient; returns it with its token, which is never stored.
+    The patient's earlier links still open expire now: only the newest link lets anyone in."""
+    PatientLink.objects.filter(patient=patient, used_at__isnull=True, locked_at__isnull=True,
+                               expires_at__gt=now).update(expires_at=now)
     raw_token = secrets.token_urlsafe(32)
     link = PatientLink.objects.create(
         patient=patient, token_hash=hash_link_token(raw_token), channel=channel, created_by=actor,
@@ -505,8 +535,10 @@ def finish_link_if_done(*, link: PatientLink, now: dt.datetime) -> bool:
 
 @transaction.atomic
 def start_tablet(*, patient: Patient, actor: StaffUser, now: dt.datetime) -> TabletSession:
-    """Hand the clinic tablet to the patient for their due questionnaires only."""
-    TabletSession.objects.filter(patient=patient, started_by=actor, ended_at__isnull=True).update(ended_at=now)
+    """Hand the clinic tablet to the patient for their due questionnaires only. The same clinician's
+    earlier tablet for this patient, still open, ends here: that tablet then locks back to staff."""
+    for earlier in TabletSession.objects.filter(patient=patient, started_by=actor, ended_at__isnull=True):
+        end_tablet(session=earlier, now=now)
     session = TabletSession.objects.create(patient=patient, started_by=actor, started_at=now)
     _audit(actor, now=now, action="questionnaires.tablet_started", patient=patient, subject=session)
     return session

@@ -38,6 +38,9 @@ from clinic.questionnaires.patient_views import (
 @require_POST
 def start(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Hand the tablet to the patient: only when something is due for them to answer."""
+    if request.session.get(TABLET_SESSION_KEY) is not None:
+        # The patient holds this browser: they may not hand it to anyone else.
+        return HttpResponseRedirect(reverse("tablet:home"))
     patient = get_visible_or_404(Patient.objects.select_related("site"), user=request.user, pk=patient_id)
     if not due_items(patient):
         messages.error(request, "Nothing is due for this patient to answer. Ask for a questionnaire first, then hand "
@@ -49,16 +52,22 @@ def start(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def on_tablet(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The tablet session this browser holds, started by the staff member still signed in here."""
+    """The tablet session this browser holds, still open, started by the staff member still signed in here."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session_id = request.session.get(TABLET_SESSION_KEY)
+        if session_id is None:
+            # No tablet mode in this browser: a staff member's own browser goes to their patients.
+            if request.user.is_authenticated:
+                return HttpResponseRedirect(reverse("patients:list"))
+            return HttpResponseRedirect(reverse("accounts:login"))
         tablet = (TabletSession.objects.select_related("patient", "patient__site", "patient__organisation",
                                                        "started_by")
-                  .filter(pk=session_id, ended_at__isnull=True).first() if session_id is not None else None)
-        if tablet is None or not request.user.is_authenticated or tablet.started_by_id != request.user.pk:
-            return _signed_out(request, tablet)
+                  .filter(pk=session_id).first())
+        if (tablet is None or tablet.ended_at is not None or not request.user.is_authenticated
+                or tablet.started_by_id != request.user.pk):
+            return _tablet_mode_over(request, tablet)
         answering = Answering(patient=tablet.patient, mode=Mode.TABLET, namespace="tablet",
                               actor=actions.PatientActor(tablet.patient, handed_over_by=tablet.started_by))
         return view(request, tablet, answering, *args, **kwargs)
@@ -66,12 +75,33 @@ def on_tablet(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
-def _signed_out(request: HttpRequest, tablet: TabletSession | None) -> HttpResponse:
-    """No tablet mode here (any more): whoever holds the device signs in as staff."""
+def _tablet_mode_over(request: HttpRequest, tablet: TabletSession | None) -> HttpResponse:
+    """This browser was handed to a patient, and that tablet mode is over (handed over again elsewhere, or
+    by someone else): whoever holds the tablet gets the staff login, never the staff member's pages."""
+    now = timezone.now()
+    if tablet is not None:
+        actions.end_tablet(session=tablet, now=now)
     request.session.pop(TABLET_SESSION_KEY, None)
     if request.user.is_authenticated:
-        return HttpResponseRedirect(reverse("patients:list"))
-    return HttpResponseRedirect(reverse("accounts:login"))
+        account_actions.record_logout(user=request.user, now=now, reason="tablet mode ended")
+    logout(request)
+    return HttpResponseRedirect(_sign_in_to_chart(tablet.patient_id) if tablet is not None
+                                else reverse("accounts:login"))
+
+
+def end_tablet_mode_on_sign_out(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """Tablet mode ends with the staff login it rides on: a browser handed to a patient and signed out
+    another way (the idle timeout among them) leaves no tablet session open. Connected in apps.ready."""
+    session_id = request.session.get(TABLET_SESSION_KEY) if request is not None else None
+    tablet = (TabletSession.objects.filter(pk=session_id, ended_at__isnull=True).first()
+              if session_id is not None else None)
+    if tablet is not None:
+        actions.end_tablet(session=tablet, now=timezone.now())
+
+
+def _sign_in_to_chart(patient_id: int) -> str:
+    chart = reverse("patients:chart", args=[patient_id])
+    return reverse("accounts:login") + "?" + urlencode({"next": chart})
 
 
 @on_tablet
@@ -107,8 +137,8 @@ def _give_back(request: HttpRequest, tablet: TabletSession, *, finished: bool) -
     lands back on the patient's chart."""
     now = timezone.now()
     actions.end_tablet(session=tablet, now=now)
+    request.session.pop(TABLET_SESSION_KEY, None)
     account_actions.record_logout(user=request.user, now=now, reason="tablet handed back")
     logout(request)
-    chart = reverse("patients:chart", args=[tablet.patient_id])
-    sign_in = reverse("accounts:login") + "?" + urlencode({"next": chart})
-    return render(request, "questionnaires/tablet/given_back.html", {"finished": finished, "sign_in": sign_in})
+    return render(request, "questionnaires/tablet/given_back.html", {
+        "finished": finished, "sign_in": _sign_in_to_chart(tablet.patient_id)})

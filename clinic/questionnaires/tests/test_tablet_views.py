@@ -8,9 +8,11 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from clinic.accounts.middleware import LAST_ACTIVITY_KEY
+from clinic.accounts.tests.factories import StaffUserFactory
 from clinic.audit.models import AuditEvent
 from clinic.patients.tests.factories import PatientFactory
-from clinic.questionnaires import queries
+from clinic.questionnaires import actions, queries, tablet_views
 from clinic.questionnaires.middleware import TABLET_SESSION_KEY
 from clinic.questionnaires.models import QuestionnaireRequest, QuestionnaireResponse, TabletSession
 
@@ -152,3 +154,79 @@ def test_the_chart_panel_offers_the_link_to_all_staff_and_the_tablet_to_clinical
     assert "Due for the patient to answer: PHQ-9, C-SSRS screener." in panel
     assert ("Send sign-in link" in panel, "by email to ines@example.org" in panel,
             "Hand tablet to patient" in panel) == (True, True, hands_tablet)
+
+
+def signed_out_to_the_chart(response, tablet, patient):
+    """The tablet went to the staff login, back to the chart after, with staff and tablet mode signed out."""
+    chart = reverse("patients:chart", args=[patient.pk])
+    return (response.status_code, response.headers["Location"], "_auth_user_id" in tablet.session,
+            TABLET_SESSION_KEY in tablet.session) == (
+        302, f"{reverse('accounts:login')}?next={chart.replace('/', '%2F')}", False, False)
+
+
+def test_a_tablet_whose_mode_was_ended_elsewhere_signs_staff_out(tablet, patient, nurse, now):
+    first = TabletSession.objects.get()
+    actions.start_tablet(patient=patient, actor=nurse, now=now)
+
+    response = tablet.get(reverse("tablet:home"))
+
+    assert signed_out_to_the_chart(response, tablet, patient)
+    assert tablet.get(reverse("patients:list")).headers["Location"].startswith(reverse("accounts:login"))
+    first.refresh_from_db()
+    assert first.ended_at == now
+    ended = AuditEvent.objects.get(action="questionnaires.tablet_ended")
+    assert (ended.object_id, ended.actor, ended.data["tablet_handed_over_by"]) == (str(first.pk), None, nurse.pk)
+    assert AuditEvent.objects.get(action="accounts.logout").data == {"reason": "tablet mode ended"}
+
+
+def test_a_tablet_started_by_someone_else_signs_staff_out_and_ends(tablet, patient, nurse, main_site, now):
+    other = StaffUserFactory(username="other-nurse", role="nurse", organisation=main_site.organisation,
+                             sites=[main_site])
+    TabletSession.objects.update(started_by=other)
+
+    response = tablet.post(reverse("tablet:answer", args=["phq9"]), {**PHQ9_NONE, "action": "submit"})
+
+    assert signed_out_to_the_chart(response, tablet, patient)
+    assert (TabletSession.objects.get().ended_at, QuestionnaireResponse.objects.count()) == (now, 0)
+    assert AuditEvent.objects.filter(action="questionnaires.tablet_ended").count() == 1
+
+
+def test_a_tablet_left_idle_ends_tablet_mode_with_the_staff_login(tablet, patient):
+    session = tablet.session
+    session[LAST_ACTIVITY_KEY] = 0
+    session.save()
+
+    response = tablet.get(reverse("tablet:home"))
+
+    assert response.headers["Location"].startswith(reverse("accounts:login"))
+    assert ("_auth_user_id" in tablet.session, TABLET_SESSION_KEY in tablet.session) == (False, False)
+    assert TabletSession.objects.get().ended_at is not None
+    ended = AuditEvent.objects.get(action="questionnaires.tablet_ended")
+    assert ended.object_id == str(TabletSession.objects.get().pk)
+
+
+def test_the_patient_may_not_hand_the_tablet_to_another_patient(tablet, patient, nurse, main_site, now):
+    other = PatientFactory(site=main_site, given_name="Oskar", family_name="Brandvold")
+    QuestionnaireRequest.objects.create(patient=other, instrument="gad7", requested_by=nurse, requested_at=now)
+    held = tablet.session[TABLET_SESSION_KEY]
+
+    response = tablet.post(reverse("tablet:start", args=[other.pk]))
+
+    assert response.headers["Location"] == reverse("tablet:home")
+    assert list(TabletSession.objects.values_list("patient", "ended_at")) == [(patient.pk, None)]
+    assert tablet.session[TABLET_SESSION_KEY] == held
+    assert not AuditEvent.objects.filter(action="questionnaires.tablet_started",
+                                         patient_links__patient_id=other.pk).exists()
+    assert tablet.get("/tablet/no-such-page/").headers["Location"] == reverse("tablet:home")
+
+
+def test_starting_tablet_mode_is_refused_while_this_browser_is_in_it(tablet, patient, nurse, rf):
+    """Even past the middleware: the view itself refuses to hand over a tablet that is handed over."""
+    request = rf.post(reverse("tablet:start", args=[patient.pk]))
+    request.user = nurse
+    request.session = tablet.session
+
+    response = tablet_views.start(request, patient.pk)
+
+    assert (response.status_code, response.headers["Location"]) == (302, reverse("tablet:home"))
+    assert TabletSession.objects.count() == 1
