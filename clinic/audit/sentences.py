@@ -60,6 +60,7 @@ SENTENCES: dict[str, str] = {
     "questionnaires.alert_viewed": "Viewed a clinical alert",
     "questionnaires.alert_acknowledged": "Acknowledged a clinical alert with the action taken",
     "questionnaires.alert_notified": "Told a clinician of a clinical alert",
+    "questionnaires.alert_unrouted": "Found no active prescriber or director at the site to tell of a clinical alert",
     "questionnaires.alert_settings_saved": "Changed a site's on-call clinician or crisis texts",
     "questionnaires.risk_assessment_form_viewed": "Opened the form for a suicide risk assessment",
     "questionnaires.risk_assessment_recorded": "Recorded a suicide risk assessment",

@@ -7,6 +7,7 @@ a staff sign-in, and these pages refuse a browser holding only a staff login. Ev
 patient as the actor of its audit event. Tablet mode (tablet_views) reuses the answering pages with the
 staff member who handed the tablet over."""
 
+import functools
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,7 +117,11 @@ def _answer_post(request: HttpRequest, answering: Answering, scale: Instrument) 
     if submitting and not errors:
         try:
             response = actions.submit_response(patient=patient, instrument=scale.code, answers=answers,
-                                               actor=answering.actor, now=now, mode=answering.mode, context=context)
+                                               actor=answering.actor, now=now, mode=answering.mode, context=context,
+                                               require_due=True, link=answering.link)
+        except actions.NotDue as error:  # sent twice, or withdrawn meanwhile: nothing to keep as a draft
+            messages.info(request, error.message)
+            return HttpResponseRedirect(answering.url("home"))
         except DomainError as error:
             problem = error.message
         else:
@@ -136,7 +141,14 @@ def _after_submit(request: HttpRequest, answering: Answering, response: Question
         return HttpResponseRedirect(answering.url("crisis", response.pk))
     messages.success(request, f"Thank you: your answers to {scales.instrument(response.instrument).name} "
                               "were sent to the clinic.")
-    return HttpResponseRedirect(answering.url("home"))
+    return HttpResponseRedirect(_next_after_answer(answering))
+
+
+def _next_after_answer(answering: Answering) -> str:
+    """The patient's page, or the thank-you page once the last answer used the link up."""
+    if answering.link is not None and PatientLink.objects.filter(pk=answering.link.pk, used_at__isnull=False).exists():
+        return reverse("patient:done")
+    return answering.url("home")
 
 
 def _render_answer(request: HttpRequest, answering: Answering, scale: Instrument, answers: list[Any],
@@ -167,22 +179,25 @@ def crisis_page(request: HttpRequest, answering: Answering, response_id: int) ->
         "answering": answering, "patient": answering.patient, "high": high,
         "crisis_text_high": queries.crisis_text(site=site, high=True) if high else "",
         "crisis_text": queries.crisis_text(site=site, high=False),
-        "continue_url": answering.url("home"),
+        "continue_url": _next_after_answer(answering),
     })
 
 
 # The patient's link
 
 
-def signed_in_patient(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Only a browser signed in with a patient's link, still open, gets in; a staff login alone does not."""
+def signed_in_patient(view: Callable[..., HttpResponse], *, used_link_too: bool = False) -> Callable[..., HttpResponse]:
+    """Only a browser signed in with a patient's link, still open, gets in; a staff login alone does not.
+    `used_link_too` lets the same browser finish reading what followed its last answer (the crisis text)
+    once that answer used the link up."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         link = _session_link(request)
         if link is None:
             return render(request, "questionnaires/patient/not_signed_in.html", status=403)
-        if (refused := actions.refusal(link, now=timezone.now())) is not None:
+        refused = actions.refusal(link, now=timezone.now())
+        if refused is not None and not (used_link_too and refused.reason == "used"):
             request.session.flush()
             return _refused_page(request, link=None, refused=refused)
         answering = Answering(patient=link.patient, actor=actions.PatientActor(link.patient), mode=Mode.REMOTE,
@@ -270,7 +285,7 @@ def answer(request: HttpRequest, answering: Answering, instrument: str) -> HttpR
     return answer_page(request, answering, instrument)
 
 
-@signed_in_patient
+@functools.partial(signed_in_patient, used_link_too=True)
 def crisis(request: HttpRequest, answering: Answering, response_id: int) -> HttpResponse:
     return crisis_page(request, answering, response_id)
 

@@ -483,3 +483,40 @@ def test_crisis_texts_default_to_988_and_for_high_risk_911_until_the_site_sets_i
     assert (queries.crisis_text(site=main_site, high=False), queries.crisis_text(site=main_site, high=True)) == (
         "Call us.", "Call 911 now.")
     assert event("questionnaires.alert_settings_saved").data == {"on_call": None}
+
+
+def test_a_patients_second_submission_of_a_scale_no_longer_due_is_refused_and_stores_nothing(patient, nurse, now):
+    """Found by review: the patient's pages checked what was due outside the transaction, so two presses of
+    Send stored two responses and opened two alerts. Under the request's lock the second is refused."""
+    actions.request_questionnaires(patient=patient, instruments=["phq9"], actor=nurse, now=now)
+    me = actions.PatientActor(patient)
+
+    actions.submit_response(patient=patient, instrument="phq9", answers=answers.PHQ9_ITEM_9_POSITIVE, actor=me,
+                            now=now, mode="remote", require_due=True)
+    with pytest.raises(actions.NotDue):
+        actions.submit_response(patient=patient, instrument="phq9", answers=answers.PHQ9_ITEM_9_POSITIVE, actor=me,
+                                now=now, mode="remote", require_due=True)
+
+    assert (QuestionnaireResponse.objects.count(), Alert.objects.count()) == (1, 1)
+
+
+def test_an_alert_goes_to_the_sites_directors_when_the_prescriber_no_longer_works_there(
+        patient, nurse, prescriber, director, now):
+    """Found by review: a deactivated prescriber was still the only one told."""
+    prescriber.is_active = False
+    prescriber.save()
+
+    submit(patient, "phq9", answers.PHQ9_ITEM_9_POSITIVE, actor=nurse, now=now)
+
+    assert list(AlertNotification.objects.values_list("recipient", "reason")) == [(director.pk, "prescriber")]
+
+
+def test_an_alert_nobody_at_the_site_can_be_told_of_is_recorded(patient, nurse, prescriber, director, now):
+    for clinician in (prescriber, director):
+        clinician.is_active = False
+        clinician.save()
+
+    submit(patient, "phq9", answers.PHQ9_ITEM_9_POSITIVE, actor=nurse, now=now)
+
+    assert not AlertNotification.objects.exists()
+    assert event("questionnaires.alert_unrouted").data == {"code": "SUICIDE_RISK"}

@@ -17,7 +17,7 @@ from clinic.audit.models import AuditEvent
 from clinic.patients.tests.factories import PatientFactory
 from clinic.questionnaires import actions, queries
 from clinic.questionnaires.middleware import PATIENT_LINK_KEY
-from clinic.questionnaires.models import PatientLink, QuestionnaireRequest, QuestionnaireResponse
+from clinic.questionnaires.models import Alert, PatientLink, QuestionnaireRequest, QuestionnaireResponse
 
 BORN = {"month": "4", "day": "9", "year": "1980"}
 WRONG = {"month": "4", "day": "9", "year": "1981"}
@@ -127,13 +127,13 @@ def test_once_everything_is_submitted_the_link_is_used_and_opens_nothing_again(p
     patient_client.post(reverse("patient:answer", args=["gad7"]), {**answers(GAD7), "action": "submit"})
     last = patient_client.post(reverse("patient:answer", args=["phq9"]),
                                {**answers(["1"] * 8 + ["0"]), "action": "submit"})
-    home = patient_client.get(reverse("patient:home"))
-    thanks = patient_client.get(home.headers["Location"])
+    # The last answer uses the link up in its own transaction: a tab closed now leaves nothing open.
+    used_at_submission = PatientLink.objects.get().used_at
+    thanks = patient_client.get(last.headers["Location"])
 
     again = Client().post(reverse("patient:link", args=[token]), BORN)
 
-    assert last.headers["Location"] == reverse("patient:home")
-    assert home.headers["Location"] == reverse("patient:done")
+    assert (last.headers["Location"], used_at_submission) == (reverse("patient:done"), now)
     assert "Your answers were sent to the clinic" in thanks.content.decode()
     assert PatientLink.objects.get().used_at == now
     assert (again.status_code, again.context["reason"]) == (410, "used")
@@ -304,3 +304,32 @@ def test_the_patients_page_reads_in_the_same_queries_for_two_questionnaires_or_e
         many = patient_client.get(reverse("patient:home"))
 
     assert len(many.context["due"]) == 11
+
+
+def test_the_last_answer_raising_a_suicide_alert_still_shows_the_crisis_text_then_thanks(patient_client, now):
+    """The link is used up by the last answer, yet the crisis text comes first (issue 13 point 2)."""
+    patient_client.post(reverse("patient:answer", args=["gad7"]), {**answers(GAD7), "action": "submit"})
+    last = patient_client.post(reverse("patient:answer", args=["phq9"]),
+                               {**answers(["1"] * 8 + ["1"]), "action": "submit"})
+
+    crisis = patient_client.get(last.headers["Location"])
+
+    assert PatientLink.objects.get().used_at == now
+    assert (crisis.status_code, "988" in crisis.content.decode()) == (200, True)
+    assert crisis.context["continue_url"] == reverse("patient:done")
+    assert patient_client.get(reverse("patient:home")).status_code == 410
+
+
+def test_sending_the_same_answers_twice_stores_one_response_and_opens_one_alert(patient_client):
+    """Found by review: a second press of Send once stored a second response and opened a second alert. The
+    page refuses what is no longer due; the action refuses it too, under a lock, for two presses at once
+    (clinic/questionnaires/tests/test_actions.py)."""
+    posted = {**answers(["1"] * 8 + ["1"]), "action": "submit"}
+
+    first = patient_client.post(reverse("patient:answer", args=["phq9"]), posted)
+    second = patient_client.post(reverse("patient:answer", args=["phq9"]), posted)
+
+    assert first.status_code == 302
+    assert second.status_code in (302, 404)
+    assert (QuestionnaireResponse.objects.filter(instrument="phq9").count(), Alert.objects.count()) == (1, 1)
+    assert not QuestionnaireResponse.objects.filter(status="draft").exists()
