@@ -16,6 +16,7 @@ from clinic.audit.models import AuditEvent
 from clinic.patients.models import Document, Medication, OtherDiagnosis, Patient, ReferringClinician
 from clinic.patients.tests.factories import PatientFactory
 from clinic.questionnaires.models import Alert, QuestionnaireRequest
+from clinic.questionnaires.tests.factories import PHQ9_ITEM_9_POSITIVE, QuestionnaireResponseFactory
 
 # Routes that show or change no patient's data, with the reason.
 NO_PATIENT_DATA = {
@@ -167,8 +168,9 @@ def chart_with_records(main_site, nurse, settings, tmp_path):
         file=SimpleUploadedFile("k" * 32, b"%PDF-1.4"), uploaded_by=nurse, uploaded_at=dt.datetime.now(dt.UTC))
     alert = Alert.objects.create(patient=patient, code="SUICIDE_RISK", kind="suicide_risk", item=9,
                                  message="PHQ-9 item 9 above 0.", raised_at=dt.datetime.now(dt.UTC))
+    response = QuestionnaireResponseFactory(patient=patient, answers=list(PHQ9_ITEM_9_POSITIVE))
     return patient, {"site_id": main_site.pk, "patient_id": patient.pk, "kind": "medication", "item_id": medication.pk,
-                     "alert_id": alert.pk, "member_id": nurse.pk,
+                     "alert_id": alert.pk, "member_id": nurse.pk, "response_id": response.pk,
                      "document_id": document.pk, "request_id": due.pk, "instrument": "phq9",
                      "items": {"medication": medication.pk, "other_diagnosis": diagnosis.pk}}
 
