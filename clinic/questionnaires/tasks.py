@@ -1,10 +1,14 @@
 """Telling clinicians of a clinical alert at once, by their channel (email or text message).
 
-Sent at most once per alert and clinician: each notification row is claimed by one conditional
-UPDATE before anything is sent, so however many workers run the task (a retry, a second worker
-picking up a duplicate), only the one whose claim took sends. A send that fails gives the claim back,
-with its error, for the next run to try again. The message names the patient by MRN only, never the
-drug, the diagnosis or the answers."""
+Delivery is at least once, and once in all but one case. Each notification row is claimed by one
+conditional UPDATE before anything is sent, so however many workers run the task (a retry, a second
+worker picking up a duplicate), only the one whose claim took sends. A send that fails gives the claim
+back, with its error, and the worker's scheduler sweep sends it again. A claim older than STALE_CLAIM
+is taken to be a worker that died mid-send and is given back too: had that worker sent the message and
+died before recording it, the clinician gets it twice. Sends cannot hang that long (SMTP gives up after
+EMAIL_TIMEOUT, 30 s), so a second message means a worker died, never a slow one. For a suicide alert a
+message twice is the safe side of a message never. The message names the patient by MRN only, never
+the drug, the diagnosis or the answers."""
 
 import contextlib
 import datetime as dt
