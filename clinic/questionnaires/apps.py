@@ -11,4 +11,4 @@ class QuestionnairesConfig(AppConfig):
         from clinic.questionnaires import tablet_views
 
         user_logged_out.connect(tablet_views.end_tablet_mode_on_sign_out,
-                                dispatch_uid="questionnaires.end_tablet_mode_on_sign_out")
+                                dispatch_uid="end tablet mode on sign-out")
