@@ -23,6 +23,7 @@ from clinic.accounts.models import PRESCRIBING_ROLES, Role, StaffUser
 from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind
 from clinic.patients.models import Patient
+from clinic.questionnaires import queries
 from clinic.questionnaires.models import (
     Alert,
     AlertNotification,
@@ -319,7 +320,7 @@ def _open_alert(response: QuestionnaireResponse, raised: scales.base.Alert, *, n
     patient = response.patient
     high = alert_kinds.is_high_risk(raised.code)
     at_site = {clinician.pk: clinician for clinician in _clinicians_at(patient.site)}
-    on_call = _alert_settings(patient.site).on_call if high else None
+    on_call = queries.alert_settings(site=patient.site).on_call if high else None
     on_call = on_call if on_call is not None and on_call.pk in at_site else None
     prescriber = at_site.get(patient.prescriber_id)
     alert = Alert.objects.create(
@@ -353,10 +354,6 @@ def _open_alert(response: QuestionnaireResponse, raised: scales.base.Alert, *, n
 def _clinicians_at(site: Site) -> list[StaffUser]:
     """The active prescribers and medical directors who work at the site, oldest accounts first."""
     return list(StaffUser.objects.filter(sites=site, role__in=PRESCRIBING_ROLES, is_active=True).order_by("pk"))
-
-
-def _alert_settings(site: Site) -> SiteAlertSettings:
-    return SiteAlertSettings.objects.filter(site=site).select_related("on_call").first() or SiteAlertSettings(site=site)
 
 
 @transaction.atomic

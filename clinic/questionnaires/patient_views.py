@@ -76,7 +76,7 @@ def due_items(patient: Patient) -> list[Due]:
     drafts = queries.drafts(patient=patient)
     return [Due(request=request, scale=scales.instrument(request.instrument), started=request.instrument in drafts)
             for request in queries.due_requests(patient=patient)
-            if scales.instrument(request.instrument).completed_by != "clinician"]
+            if not actions.clinician_rated(scales.instrument(request.instrument))]
 
 
 def due_scale(patient: Patient, code: str) -> Instrument:

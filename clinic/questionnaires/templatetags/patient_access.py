@@ -7,7 +7,7 @@ from django import template
 
 from clinic.accounts.models import CLINICAL_ROLES
 from clinic.questionnaires import link_messages, queries
-from clinic.questionnaires.actions import NoContact
+from clinic.questionnaires.actions import NoContact, clinician_rated
 from clinic.rules import scales
 
 register = template.Library()
@@ -17,7 +17,7 @@ register = template.Library()
 def patient_access(context: template.Context, patient: Any) -> dict[str, Any]:
     user = context["request"].user
     due = [scales.instrument(code) for code in queries.due_instruments(patient=patient)]
-    due = [scale for scale in due if scale.completed_by != "clinician"]
+    due = [scale for scale in due if not clinician_rated(scale)]
     try:
         contact = link_messages.contact_for(patient)
     except NoContact as error:
