@@ -276,7 +276,8 @@ def walk_answering_pages(page, base_url: str, namespace: str, crisis: dict[str, 
         seen[code] = response.status
         check_at_both_sizes(page, f"{namespace}:answer:{code}", problems)
     page.goto(f"{base_url}/{namespace}/answer/phq9/")
-    page.click("button[value=submit]")
+    with page.expect_navigation():
+        page.click("button[value=submit]")
     seen["errors"] = page.locator("[data-testid=answer-errors]").count()
     check_at_both_sizes(page, f"{namespace}:answer:phq9 sent empty", problems)
     for code, response_id in crisis.items():
@@ -351,7 +352,8 @@ def test_the_tablet_pages_pass_axe_and_fit_a_phone(page, live_server, password_o
 
     seen = walk_answering_pages(page, live_server.url, "tablet", crisis, problems)
     page.goto(f"{live_server.url}/tablet/")
-    page.click("text=Give back to staff")
+    with page.expect_navigation():
+        page.click("text=Give back to staff")
     given_back = page.locator("[data-testid=given-back]").count()
     check_at_both_sizes(page, "tablet:give_back", problems)
 
