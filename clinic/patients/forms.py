@@ -458,7 +458,8 @@ class SafetyHistoryForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(choices=DocumentKind.choices)
+    # The clinic's own letters are written by clinic.letters, never uploaded.
+    kind = forms.ChoiceField(choices=[choice for choice in DocumentKind.choices if choice[0] != DocumentKind.LETTER])
     title = forms.CharField(max_length=200)
     document_date = CheckedDateField(label="Date on the document")
     file = forms.FileField(help_text="PDF, JPEG, PNG or TIFF.")

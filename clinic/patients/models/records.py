@@ -34,6 +34,8 @@ class DocumentKind(models.TextChoices):
     REFERRAL_LETTER = "referral_letter", "Referral letter"
     OUTSIDE_RECORDS = "outside_records", "Outside records"
     RESULT_REPORT = "result_report", "Result report"
+    # A letter the clinic wrote and signed (clinic.letters), kept as its PDF.
+    LETTER = "letter", "Letter from the clinic"
     OTHER = "other", "Other"
 
 
