@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "clinic.audit",
     "clinic.patients",
     "clinic.questionnaires",
+    "clinic.referrals",
     "clinic.backups",
     "clinic.jobs",
     "clinic.demo",
