@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ninja",
     "clinic.web",
     "clinic.sites",
+    "clinic.protocols",
     "clinic.accounts",
     "clinic.audit",
     "clinic.patients",

@@ -109,6 +109,7 @@ SENTENCES: dict[str, str] = {
     "sites.chair_renamed": "Renamed a chair",
     "sites.chair_deactivated": "Took a chair out of service",
     "sites.chair_reactivated": "Put a chair back in service",
+    "protocols.changed": "Changed the clinic's protocol",
     # The audit trail and the database
     "audit.patient_trail_viewed": "Viewed who viewed or changed this record",
     "audit.chain_verified": "Checked that the audit trail is unchanged",
