@@ -8,11 +8,12 @@ and says for every trial why it did or did not count, and which definition it ap
 is a finding for the prescriber, not an eligibility gate (§2.2).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clinic.rules.drug_classes import ANTIDEPRESSANT_TRIAL_CLASSES, DRUG_CLASS_LABELS, DRUG_CLASSES
 from clinic.rules.errors import DomainError
 from clinic.rules.protocol import ProtocolInvalid as TrdProtocolInvalid
+from clinic.rules.protocol import tagged
 
 SOURCE = ("clinical-reference §2.2: Gaynes 2020 [26] (≥ 2 failures unipolar, ≥ 1 bipolar); Depress Anxiety "
           "2021 [27] (minimum trial 4–6 weeks); Shiroma 2020 [22] and [3] (current episode, ATHF classes)")
@@ -37,14 +38,23 @@ class TrialInvalid(DomainError):
 class TrdProtocol:
     """TRD counting settings [D] (§2.2); defaults from the reference."""
 
-    min_weeks: int = 6  # allowed 4–8
-    require_distinct_classes: bool = False
-    min_failed_trials_unipolar: int = 2  # the most common unipolar definition [26]
-    min_failed_trials_bipolar: int = 1  # the most common bipolar definition [26]
-    # [U] Definitions disagree; by default a trial stopped for intolerance is recorded, not counted.
+    min_weeks: int = field(
+        default=6, metadata=tagged("D", "§2.2 trd_min_weeks [D]: default 6, allowed 4–8; a minimum trial of 4–6 "
+                                        "weeks was proposed [27]"))
+    require_distinct_classes: bool = field(
+        default=False, metadata=tagged("D", "§2.2 trd_require_distinct_classes [D]; some trials require different "
+                                            "classes (ATHF) [22]"))
+    min_failed_trials_unipolar: int = field(
+        default=2, metadata=tagged("D", "§2.2 trd_min_failed_trials [D]: ≥ 2 failures, the most common unipolar "
+                                        "definition [26]"))
+    min_failed_trials_bipolar: int = field(
+        default=1, metadata=tagged("D", "§2.2 [D]: ≥ 1 failure, the most common bipolar definition [26]"))
     # When a clinic turns this on, an intolerance trial in the current episode counts without the
     # dose and duration conditions, which it never reached.
-    count_intolerance: bool = False
+    count_intolerance: bool = field(
+        default=False, metadata=tagged("U", "§2.2 [U]: definitions disagree on intolerance; by default a trial "
+                                            "stopped for intolerance before an adequate duration is recorded, not "
+                                            "counted"))
 
     def __post_init__(self) -> None:
         if self.min_weeks not in MIN_WEEKS_ALLOWED:

@@ -7,12 +7,12 @@ only at the points of §4.5 (dosing weight 0.1 kg, ordered dose 0.1 mg, drawn vo
 a further calculation.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from clinic.rules import body_size
 from clinic.rules.physiological_ranges import RANGES
-from clinic.rules.protocol import ProtocolInvalid
+from clinic.rules.protocol import ProtocolInvalid, tagged
 
 WEIGHT_BASES = ("actual", "ideal", "adjusted", "actual_capped")
 
@@ -26,6 +26,8 @@ PER_KG_PER_H_DISPLAY_STEP = Decimal("0.01")
 PERCENT_DISPLAY_STEP = Decimal("0.01")
 BODY_DISPLAY_STEP = Decimal("0.1")
 INCH_DISPLAY_STEP = Decimal("0.01")
+PLAUSIBLE_SOURCE = ("product choice: the record's plausible range (clinic.rules.physiological_ranges) bounds the "
+                    "dosing figures too; not a clinical limit")
 
 
 @dataclass(frozen=True)
@@ -37,30 +39,50 @@ class DosingProtocol:
     product choice (the intake form's plausible ranges), not a clinical limit.
     """
 
-    weight_basis: str = "actual"  # §4.2 [D]
-    # Product choice: `actual_capped` doses on min(actual, weight_cap_kg); the reference sets no cap.
-    weight_cap_kg: Decimal | None = None
-    ibw_min_height_cm: Decimal = body_size.DEVINE_MIN_HEIGHT_CM  # §4.2 [D]
-    max_weight_age_days: int = 30  # §4.2 [D]: block a weight more than 30 days old
-    min_dose_mg_per_kg: Decimal = Decimal("0.1")  # §4.5 [D], the studied range [2, 3]
-    max_dose_mg_per_kg: Decimal = Decimal("1.0")  # §4.5 [D]
-    warn_above_mg_per_kg: Decimal = Decimal("0.75")  # §4.5 [D]
-    max_step_up_mg_per_kg: Decimal = Decimal("0.25")  # §4.5 [D], the titration step of [5]
-    max_dose_mg: Decimal | None = None  # §4.5 [D]: absolute mg cap, unset
-    bag_ml: Decimal = Decimal(100)  # §4.3 [D] (100 mL NS is common but not in a guideline [U])
-    duration_min: Decimal = Decimal(40)  # §4.5 [D]; shorter durations warn
-    count_drug_volume_in_total: bool = True  # §4.3 [D]
-    max_final_mg_per_ml: Decimal = Decimal("2.0")  # §4.3 [D]: warn above
-    max_drawn_difference_percent: Decimal = Decimal(1)  # §4.4 [D]: warn above
-    max_rate_ml_per_h: Decimal | None = None  # product choice: no limit in the reference
-    # Product choice: the 10 mg/mL "not for further dilution" wording was not seen on the current
-    # label (§4.3), so diluting it warns by default; a clinic may make it a refusal.
-    refuse_dilution_of_10_mg_per_ml: bool = False
-    # The record's plausible ranges (clinic.rules.physiological_ranges) bound the dosing figures too.
-    min_weight_kg: Decimal = RANGES["weight_kg"].low
-    max_weight_kg: Decimal = RANGES["weight_kg"].high
-    min_height_cm: Decimal = RANGES["height_cm"].low
-    max_height_cm: Decimal = RANGES["height_cm"].high
+    weight_basis: str = field(
+        default="actual", metadata=tagged("D", "§4.2 [D]: each protocol sets weight_basis, actual by default; studies "
+                                               "dosed on actual body weight [9, 19]"))
+    weight_cap_kg: Decimal | None = field(
+        default=None, metadata=tagged("D", "product choice: actual_capped doses on min(actual, weight_cap_kg); the "
+                                           "reference sets no cap (§4.2), so unset means none"))
+    ibw_min_height_cm: Decimal = field(
+        default=body_size.DEVINE_MIN_HEIGHT_CM,
+        metadata=tagged("D", "§4.2 [D]: below 152.4 cm (60 in) IBW is not computed; the prescriber chooses the weight"))
+    max_weight_age_days: int = field(default=30, metadata=tagged("D", "§4.2 [D]: block a weight more than 30 days old"))
+    min_dose_mg_per_kg: Decimal = field(
+        default=Decimal("0.1"), metadata=tagged("D", "§4.5 [D]: 0.1–1.0 mg/kg allowed, the studied range [2, 3]"))
+    max_dose_mg_per_kg: Decimal = field(
+        default=Decimal("1.0"), metadata=tagged("D", "§4.5 [D]: 0.1–1.0 mg/kg allowed, the studied range [2, 3]; the "
+                                                     "medical director may widen it"))
+    warn_above_mg_per_kg: Decimal = field(default=Decimal("0.75"), metadata=tagged("D", "§4.5 [D]: warn above "
+                                                                                        "0.75 mg/kg"))
+    max_step_up_mg_per_kg: Decimal = field(
+        default=Decimal("0.25"), metadata=tagged("D", "§4.5 [D]: warn on a step up > 0.25 mg/kg from the last "
+                                                      "infusion, the titration step of [5]"))
+    max_dose_mg: Decimal | None = field(
+        default=None, metadata=tagged("D", "§4.5 [D]: absolute mg cap unset; no maximum exists for psychiatric use "
+                                           "[U] (§4.1)"))
+    bag_ml: Decimal = field(
+        default=Decimal(100), metadata=tagged("D", "§4.3 [D] bag_volume_mL = 100 NS (common and used in one study "
+                                                   "[44]; no guideline states it [U])"))
+    duration_min: Decimal = field(
+        default=Decimal(40), metadata=tagged("D", "§4.5 [D]: 40 min, warn if shorter; 0.5 mg/kg over 40 min is "
+                                                  "the standard dose [1, 2]"))
+    count_drug_volume_in_total: bool = field(default=True, metadata=tagged("D", "§4.3 [D] count_drug_volume_in_total"))
+    max_final_mg_per_ml: Decimal = field(
+        default=Decimal("2.0"), metadata=tagged("D", "§4.3 [D]: warn above max_final_conc_mg_per_mL = 2.0"))
+    max_drawn_difference_percent: Decimal = field(
+        default=Decimal(1), metadata=tagged("D", "§4.4 [D]: warn if drawn mg differs from ordered by more than 1 %"))
+    max_rate_ml_per_h: Decimal | None = field(
+        default=None, metadata=tagged("D", "product choice: the reference sets no rate limit, so unset means none"))
+    refuse_dilution_of_10_mg_per_ml: bool = field(
+        default=False, metadata=tagged("D", "product choice: the 10 mg/mL \"not for further dilution\" wording [23] "
+                                            "was not seen on the current label (§4.3), so diluting it warns; a clinic "
+                                            "may make it a refusal"))
+    min_weight_kg: Decimal = field(default=RANGES["weight_kg"].low, metadata=tagged("D", PLAUSIBLE_SOURCE))
+    max_weight_kg: Decimal = field(default=RANGES["weight_kg"].high, metadata=tagged("D", PLAUSIBLE_SOURCE))
+    min_height_cm: Decimal = field(default=RANGES["height_cm"].low, metadata=tagged("D", PLAUSIBLE_SOURCE))
+    max_height_cm: Decimal = field(default=RANGES["height_cm"].high, metadata=tagged("D", PLAUSIBLE_SOURCE))
 
     def __post_init__(self) -> None:
         if self.weight_basis not in WEIGHT_BASES:

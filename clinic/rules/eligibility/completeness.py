@@ -1,10 +1,11 @@
 """HS_INTAKE_INCOMPLETE: nothing passes by being unanswered (clinical-reference §3 [D]).
 
 An intake with unanswered safety items, without a blood pressure, or without the intake screens
-(AUDIT-C, DAST-10, the C-SSRS screener, the primary scale of each indication (§2.1) and YMRS for any
-bipolar diagnosis) cannot be scheduled. The finding is a blocking one that lists everything still
-missing — also no indication recorded, a blood pressure at the uncontrolled level not yet rechecked,
-and a benzodiazepine without its lorazepam-equivalent dose — not a clinical contraindication.
+(the protocol's `intake_screens`, by default AUDIT-C, DAST-10 and the C-SSRS screener; the primary
+scale of each indication (§2.1); YMRS for any bipolar diagnosis) cannot be scheduled. The finding
+is a blocking one that lists everything still missing — also no indication recorded, a blood
+pressure at the uncontrolled level not yet rechecked, and a benzodiazepine without its
+lorazepam-equivalent dose — not a clinical contraindication.
 """
 
 from typing import Any
@@ -16,12 +17,10 @@ from clinic.rules.eligibility.intake import BloodPressure, Intake
 from clinic.rules.eligibility.trigger import Trigger
 from clinic.rules.safety_history import SAFETY_ITEMS
 
-ALWAYS = ("audit_c", "dast10", "cssrs_screener")
-
 
 def required_screens(intake: Intake, protocol: CriteriaSettings) -> dict[str, str]:
     """Each intake screen this intake needs, with why (§3 intake set [D]; primary scales §2.1)."""
-    needed = {code: "intake screen" for code in ALWAYS}
+    needed = {code: "intake screen" for code in protocol.intake_screens}
     for indication in intake.indications:
         needed.setdefault(protocol.primary_scales[indication], f"primary scale for {indication}")
     if intake.is_bipolar():

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from clinic.rules.eligibility.intake import SCREENS, is_whole_number
 from clinic.rules.indications import INDICATIONS, PRIMARY_SCALES
-from clinic.rules.protocol import ProtocolInvalid
+from clinic.rules.protocol import ProtocolInvalid, tagged
 from clinic.rules.trd import DEFAULT_TRD_PROTOCOL, TrdProtocol
 
 CSSRS_RISKS = frozenset({"low", "moderate", "high"})
@@ -24,6 +24,11 @@ POSITIVE_WHOLE_NUMBERS = ("htn_systolic_above_mmhg", "htn_diastolic_above_mmhg",
 # §3 HS_AGE: esketamine is not approved under 18 [11]; a clinic may raise the age, never lower it.
 YOUNGEST_ADULT_AGE_YEARS = 18
 # (uncontrolled level, CA_HTN level, what they measure): the hard stop's level must lie above the caution's.
+UNCONTROLLED_SOURCE = "§3 HS_HTN_UNCONTROLLED [D]: an intake BP ≥ 180/110 mmHg confirmed on a recheck after 5 min"
+# §3 intake set [D]: the screens every intake needs besides the primary scale (and YMRS if bipolar).
+DEFAULT_INTAKE_SCREENS = ("audit_c", "dast10", "cssrs_screener")
+# The C-SSRS screener feeds HS_SUICIDE_HIGH and CA_SUICIDE_RISK, whose alerts are locked (§7.2).
+LOCKED_INTAKE_SCREENS = ("cssrs_screener",)
 HTN_LEVEL_PAIRS = (("htn_uncontrolled_systolic_mmhg", "htn_systolic_above_mmhg", "systolic"),
                    ("htn_uncontrolled_diastolic_mmhg", "htn_diastolic_above_mmhg", "diastolic"))
 
@@ -33,23 +38,40 @@ class CriteriaSettings:
     """The thresholds of clinical-reference §3 a clinic may change [D]. The AUDIT-C, DAST-10 and YMRS
     cut-offs belong to those scales' own settings (clinic.rules.scales)."""
 
-    adult_age_years: int = 18  # HS_AGE
-    older_adult_age_years: int = 65  # CA_AGE_65
-    mania_includes_hypomania: bool = True  # HS_MANIA: hypomania included by default [D]
-    htn_systolic_above_mmhg: int = 140  # CA_HTN: intake BP > 140/90
-    htn_diastolic_above_mmhg: int = 90
-    # HS_HTN_UNCONTROLLED [D]: an intake BP ≥ 180/110 mmHg confirmed on a recheck after 5 min.
-    htn_uncontrolled_systolic_mmhg: int = 180
-    htn_uncontrolled_diastolic_mmhg: int = 110
-    htn_recheck_after_minutes: int = 5
-    # CA_SUICIDE_RISK: must hold moderate and high (§7.2 locked); a clinic may add low.
-    cssrs_caution_risks: frozenset[str] = frozenset({"moderate", "high"})
-    # CA_CNS_MEDS: trials excluded > 2–3 mg/day lorazepam-equivalent [28]; the lower end by default.
-    benzodiazepine_trial_limit_mg_per_day: Decimal = Decimal(2)
-    pregnancy_test_max_age_days: int = 7  # §3 intake set [D]: negative and ≤ 7 days old at infusion 1
-    # §2.1 primary scale [D], an intake screen for each indication (HS_INTAKE_INCOMPLETE asks for it).
-    primary_scales: Mapping[str, str] = field(default_factory=lambda: PRIMARY_SCALES)
-    trd: TrdProtocol = DEFAULT_TRD_PROTOCOL
+    adult_age_years: int = field(
+        default=18, metadata=tagged("D", "§3 HS_AGE: under 18 at infusion 1; adult trials, esketamine not approved "
+                                         "under 18 [11]; a clinic may raise it, never lower it"))
+    older_adult_age_years: int = field(
+        default=65, metadata=tagged("D", "§3 CA_AGE_65: predicts BP surges [18]; EU esketamine labelling starts "
+                                         "lower at this age [64]"))
+    mania_includes_hypomania: bool = field(
+        default=True, metadata=tagged("D", "§3 HS_MANIA: current hypomania is included by default [D]"))
+    htn_systolic_above_mmhg: int = field(default=140, metadata=tagged("D", "§3 CA_HTN: intake BP > 140/90 mmHg "
+                                                                           "[18, 19, 11]"))
+    htn_diastolic_above_mmhg: int = field(default=90, metadata=tagged("D", "§3 CA_HTN: intake BP > 140/90 mmHg "
+                                                                           "[18, 19, 11]"))
+    htn_uncontrolled_systolic_mmhg: int = field(default=180, metadata=tagged("D", UNCONTROLLED_SOURCE))
+    htn_uncontrolled_diastolic_mmhg: int = field(default=110, metadata=tagged("D", UNCONTROLLED_SOURCE))
+    htn_recheck_after_minutes: int = field(default=5, metadata=tagged("D", UNCONTROLLED_SOURCE))
+    cssrs_caution_risks: frozenset[str] = field(
+        default=CSSRS_LOCKED_RISKS, metadata=tagged("D", "§3 CA_SUICIDE_RISK: C-SSRS risk moderate; high is "
+                                                         "HS_SUICIDE_HIGH until assessed. Locked (§7.2): moderate "
+                                                         "and high stay; a clinic may add low"))
+    benzodiazepine_trial_limit_mg_per_day: Decimal = field(
+        default=Decimal(2), metadata=tagged("D", "§3 CA_CNS_MEDS: trials excluded > 2–3 mg/day "
+                                                 "lorazepam-equivalent [28]; the lower end by default"))
+    pregnancy_test_max_age_days: int = field(
+        default=7, metadata=tagged("D", "§3 intake set [D]: negative and ≤ 7 days old at the first infusion of "
+                                        "each course; no source sets this schedule"))
+    primary_scales: Mapping[str, str] = field(
+        default_factory=lambda: PRIMARY_SCALES,
+        metadata=tagged("D", "§2.1 primary scale [D] of each indication, an intake screen HS_INTAKE_INCOMPLETE "
+                             "asks for"))
+    intake_screens: tuple[str, ...] = field(
+        default=DEFAULT_INTAKE_SCREENS,
+        metadata=tagged("D", "§3 intake set [D]: AUDIT-C, DAST-10 and the C-SSRS screener, besides the primary "
+                             "scale and YMRS if bipolar; the C-SSRS screener stays (§7.2 locked suicide alerts)"))
+    trd: TrdProtocol = field(default=DEFAULT_TRD_PROTOCOL, metadata=tagged("D", "§2.2; its own section"))
 
     def __post_init__(self) -> None:
         if not self.cssrs_caution_risks <= CSSRS_RISKS:
@@ -70,6 +92,7 @@ class CriteriaSettings:
                                   f"on the day of infusion 1), not {self.pregnancy_test_max_age_days!r}.",
                                   field="pregnancy_test_max_age_days")
         self._check_primary_scales()
+        self._check_intake_screens()
 
     def _check_ages(self) -> None:
         """§3 HS_AGE (< 18 at infusion 1; esketamine not approved under 18 [11]) and CA_AGE_65 (≥ 65)."""
@@ -120,3 +143,14 @@ class CriteriaSettings:
                 raise ProtocolInvalid(f"The primary scale of {indication} must be an intake screen "
                                       f"({', '.join(SCREENS)}), not {scale!r}.", field="primary_scales")
         object.__setattr__(self, "primary_scales", MappingProxyType(dict(self.primary_scales)))
+
+    def _check_intake_screens(self) -> None:
+        if isinstance(self.intake_screens, str) or not all(code in SCREENS for code in self.intake_screens):
+            raise ProtocolInvalid(f"Intake screens must be chosen from {', '.join(SCREENS)}, not "
+                                  f"{self.intake_screens!r}.", field="intake_screens")
+        for code in LOCKED_INTAKE_SCREENS:
+            if code not in self.intake_screens:
+                raise ProtocolInvalid("Every intake needs the C-SSRS screener: it raises the suicide-risk findings, "
+                                      "whose alerts are locked (clinical-reference §7.2). Keep it; a clinic may add "
+                                      "screens.", field="intake_screens")
+        object.__setattr__(self, "intake_screens", tuple(self.intake_screens))

@@ -20,6 +20,7 @@ from clinic.rules.eligibility.criteria import HARD_STOP, KIND_LOCKS, KINDS, RULE
 from clinic.rules.eligibility.criteria_settings import CriteriaSettings
 from clinic.rules.eligibility.intake import Intake, check_intake
 from clinic.rules.protocol import ProtocolInvalid as EligibilityProtocolInvalid
+from clinic.rules.protocol import tagged
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,11 @@ class EligibilityProtocol(CriteriaSettings):
     at least a caution (§7.2, suicide alerts are locked). The TRD result is never a hard stop (§2.2).
     """
 
-    kinds: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, str] = field(
+        default_factory=dict,
+        metadata=tagged("D", "§3 [D]: the kind of each rule is a setting (default the table's), except that the "
+                             "esketamine label's contraindications, HS_PREGNANT and HS_PSYCHOSIS_ACTIVE are never "
+                             "milder than a hard stop; CA_SUICIDE_RISK stays at least a caution (§7.2)"))
 
     def __post_init__(self) -> None:
         super().__post_init__()

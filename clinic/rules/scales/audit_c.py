@@ -11,13 +11,15 @@ wording is left out; the answer options are the published response categories.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from clinic.rules.protocol import tagged
 from clinic.rules.scales.base import (
     Alert,
     AnswerError,
     Instrument,
+    InvalidProtocol,
     Item,
     Score,
     item_points,
@@ -41,8 +43,17 @@ ITEMS = (
 class AuditCProtocol:
     """The clinic's AUDIT-C cut-offs [D]: a total at or above the cut-off is a positive screen."""
 
-    positive_at_or_above_male: int = 4
-    positive_at_or_above_female: int = 3
+    positive_at_or_above_male: int = field(
+        default=4, metadata=tagged("D", "§7.2: positive ≥ 4 (men) → CA_SUD_HISTORY [49]"))
+    positive_at_or_above_female: int = field(
+        default=3, metadata=tagged("D", "§7.2: positive ≥ 3 (women) → CA_SUD_HISTORY [49]"))
+
+    def __post_init__(self) -> None:
+        for name in ("positive_at_or_above_male", "positive_at_or_above_female"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+                raise InvalidProtocol(f"The AUDIT-C cut-off {name} must be a whole number from 1 to 12 (the "
+                                      f"total's range), not {value!r}.", field=name)
 
 
 DEFAULT_PROTOCOL = AuditCProtocol()

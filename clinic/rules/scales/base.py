@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any, ClassVar, TypeVar
 
 from clinic.rules.errors import DomainError
-from clinic.rules.protocol import InvalidProtocol
+from clinic.rules.protocol import InvalidProtocol, tagged
 
 Number = int | Decimal
 
@@ -297,6 +297,10 @@ def protocol_from(context: dict[str, Any], default: ProtocolT) -> ProtocolT:
     return protocol
 
 
+SUICIDE_LOCK_SOURCE = ("§7.2 [D]: the alert fires when the suicide item scores above 0. Locked: no clinic may "
+                       "switch a suicide-item alert off or make it less sensitive")
+
+
 @dataclass(frozen=True)
 class SuicideItemProtocol:
     """The suicide alert fires when the scale's suicide item scores above 0 (clinical-reference §7.2).
@@ -308,7 +312,7 @@ class SuicideItemProtocol:
     scale: ClassVar[str]
     item_number: ClassVar[int]
 
-    suicide_alert_above: int = 0
+    suicide_alert_above: int = field(default=0, metadata=tagged("D", SUICIDE_LOCK_SOURCE))
 
     def __post_init__(self) -> None:
         threshold = self.suicide_alert_above

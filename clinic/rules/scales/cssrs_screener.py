@@ -19,9 +19,10 @@ ago, 2 = Yes, within 3 months. Items 3–5 are null when item 2 is No and requir
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from clinic.rules.protocol import tagged
 from clinic.rules.scales.base import (
     NO_YES,
     Alert,
@@ -60,8 +61,12 @@ class CssrsScreenerProtocol:
     review [D]) is locked on (§7.2): `alert_on_moderate` stays true. A clinic may add a same-day
     review alert on low risk with `alert_on_low`."""
 
-    alert_on_moderate: bool = True
-    alert_on_low: bool = False
+    alert_on_moderate: bool = field(
+        default=True, metadata=tagged("D", "§7.2: moderate → same-day review [D]; locked on (no clinic may switch a "
+                                           "suicide alert off)"))
+    alert_on_low: bool = field(
+        default=False, metadata=tagged("D", "product choice: §7.2 sets no alert on low risk; a clinic may only add "
+                                            "alerts, such as this one"))
 
     def __post_init__(self) -> None:
         for name in ("alert_on_moderate", "alert_on_low"):

@@ -8,9 +8,10 @@ not checked [U]: item wording is left out.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from clinic.rules.protocol import InvalidProtocol, tagged
 from clinic.rules.scales.base import (
     NO_YES,
     Alert,
@@ -41,7 +42,14 @@ SEVERITY_BANDS = (Band(0, 0, "NONE", "No problems reported"), Band(1, 2, "LOW", 
 class Dast10Protocol:
     """The clinic's DAST-10 setting [D]: the total that raises the substance-use caution."""
 
-    sud_caution_at_or_above: int = 3
+    sud_caution_at_or_above: int = field(
+        default=3, metadata=tagged("D", "§3 CA_SUD_HISTORY and §7.2: DAST-10 ≥ 3 [50]"))
+
+    def __post_init__(self) -> None:
+        value = self.sud_caution_at_or_above
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+            raise InvalidProtocol(f"The DAST-10 caution level must be a whole number from 1 to 10 (the total's "
+                                  f"range), not {value!r}.", field="sud_caution_at_or_above")
 
 
 DEFAULT_PROTOCOL = Dast10Protocol()

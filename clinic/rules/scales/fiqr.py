@@ -26,11 +26,12 @@ published item text only under its licence.
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from clinic.rules.protocol import tagged
 from clinic.rules.scales.base import (
     AnswerError,
     Band,
@@ -93,7 +94,9 @@ class FiqrProtocol:
     """The clinic's FIQR setting [D]: which unverified band set [U], if any. The validity limits are the
     developers' [L] and are not settings."""
 
-    band_set: str | None = None
+    band_set: str | None = field(
+        default=None, metadata=tagged("U", "§7.2 [U]: two published FIQR band sets (Salaffi 2018 and 2020 [48]); "
+                                           "neither enabled by default"))
 
     def __post_init__(self) -> None:
         if self.band_set is not None and self.band_set not in BAND_SETS:

@@ -8,10 +8,11 @@ or the last 24 hours, is a clinic setting [D]. The reference's response rule for
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from clinic.rules.protocol import tagged
 from clinic.rules.scales.base import (
     AnswerError,
     Band,
@@ -36,8 +37,10 @@ PERCENT_PLACES = Decimal("0.1")
 class PainNrsProtocol:
     """The clinic's pain NRS settings [D]; the defaults show no unverified bands."""
 
-    recall_period: str = "now"
-    show_unverified_bands: bool = False
+    recall_period: str = field(default="now", metadata=tagged("D", "§7.1: pain NRS recall now or 24 h [D]"))
+    show_unverified_bands: bool = field(
+        default=False, metadata=tagged("U", "§7.2 [U]: 1–3 mild, 4–6 moderate, 7–10 severe, unverified; hidden by "
+                                            "default"))
 
     def __post_init__(self) -> None:
         if self.recall_period not in RECALL_PERIODS:

@@ -10,9 +10,10 @@ Public domain (VA), so the item wording is included. LOINC codes are unverified 
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from clinic.rules.protocol import tagged
 from clinic.rules.scales.base import Instrument, InvalidProtocol, Item, Score, item_points, options, protocol_from
 
 SOURCE = "VA National Center for PTSD, PCL-5 (Weathers et al. 2013); Blevins et al. 2015; Bovin et al. 2016"
@@ -55,7 +56,9 @@ SYMPTOM_MIN_POINTS = 2  # "Moderately" or more counts as a symptom (DSM-5 rule, 
 class Pcl5Protocol:
     """[D] Provisional-PTSD cut-off on the total; the reference's default is 33 (literature 31–33)."""
 
-    provisional_cutoff: int = 33
+    provisional_cutoff: int = field(
+        default=33, metadata=tagged("D", "§7.2: provisional PTSD if the total is at or above the cut-off (default 33; "
+                                         "literature 31–33) or the DSM-5 rule is met [37]"))
 
     def __post_init__(self) -> None:
         if isinstance(self.provisional_cutoff, bool) or not isinstance(self.provisional_cutoff, int) \

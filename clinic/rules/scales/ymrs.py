@@ -17,10 +17,11 @@ and anchor wording is left out; the items carry short labels.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from clinic.rules.protocol import tagged
 from clinic.rules.scales.base import (
     Alert,
     Band,
@@ -57,9 +58,13 @@ class YmrsProtocol:
     """The clinic's YMRS settings [D]: totals that hold the next infusion and raise the caution (§7.2:
     12), and whether the unverified bands [U] are shown."""
 
-    hold_next_infusion_at_or_above: Number = 12
-    mania_caution_at_or_above: Number = 12
-    show_unverified_bands: bool = True
+    hold_next_infusion_at_or_above: Number = field(
+        default=12, metadata=tagged("D", "§7.2 and §8: YMRS ≥ 12 → hold the next infusion for review [D]"))
+    mania_caution_at_or_above: Number = field(
+        default=12, metadata=tagged("D", "§3 CA_MANIA_SCORE: YMRS ≥ 12"))
+    show_unverified_bands: bool = field(
+        default=True, metadata=tagged("U", "§7.2 [U]: one published post-hoc grouping (Born 2021 [41]), not a "
+                                           "validated severity scale; shown marked unverified"))
 
     def __post_init__(self) -> None:
         for name in ("hold_next_infusion_at_or_above", "mania_caution_at_or_above"):
