@@ -458,8 +458,10 @@ class SafetyHistoryForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    # The clinic's own letters are written by clinic.letters, never uploaded.
-    kind = forms.ChoiceField(choices=[choice for choice in DocumentKind.choices if choice[0] != DocumentKind.LETTER])
+    # The clinic's own letters are written by clinic.letters, never uploaded; a signed consent is uploaded
+    # from the Consent tab, which links it to its consent.
+    kind = forms.ChoiceField(choices=[choice for choice in DocumentKind.choices
+                                      if choice[0] not in (DocumentKind.LETTER, DocumentKind.CONSENT)])
     title = forms.CharField(max_length=200)
     document_date = CheckedDateField(label="Date on the document")
     file = forms.FileField(help_text="PDF, JPEG, PNG or TIFF.")

@@ -36,6 +36,8 @@ class DocumentKind(models.TextChoices):
     RESULT_REPORT = "result_report", "Result report"
     # A letter the clinic wrote and signed (clinic.letters), kept as its PDF.
     LETTER = "letter", "Letter from the clinic"
+    # A signed paper consent, uploaded through the Consent tab (clinic.consents) and linked to its consent.
+    CONSENT = "consent", "Signed consent"
     OTHER = "other", "Other"
 
 
