@@ -26,10 +26,35 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from clinic.rules import course_plan, discharge, long_term_safety, maintenance, plausibility, response
+from clinic.rules import (
+    course_plan,
+    discharge,
+    long_term_safety,
+    maintenance,
+    plausibility,
+    response,
+    scales,
+    trd,
+    visits,
+)
+from clinic.rules.dosing import protocol as dosing
+from clinic.rules.eligibility import criteria, criteria_settings, intake, screening
 from clinic.rules.protocol import InvalidProtocol
 from clinic.rules.response import Remission, ScaleCriteria, Threshold
-from clinic.rules.vitals import thresholds
+from clinic.rules.scales import (
+    audit_c,
+    cssrs_screener,
+    dast10,
+    fiqr,
+    hamd17,
+    madrs,
+    pain_nrs,
+    pcl5,
+    phq9,
+    qids_sr16,
+    ymrs,
+)
+from clinic.rules.vitals import reading, thresholds
 
 RULES_VERSION = "2026.12.0"
 KINDS = ("int", "decimal", "bool", "text", "choice", "int_list", "text_list", "mapping")
@@ -59,29 +84,69 @@ class FieldSpec:
 
 
 SECTIONS: tuple[Section, ...] = (
+    Section("eligibility", "Eligibility screening", screening.EligibilityProtocol,
+            "clinical-reference §2.1 and §3"),
+    Section("trd", "Treatment-resistant depression", trd.TrdProtocol, "clinical-reference §2.2"),
+    Section("dosing", "Dosing and pump", dosing.DosingProtocol, "clinical-reference §4.2–§4.5"),
+    Section("visits", "Visits and pre-visit instructions", visits.VisitProtocol, "clinical-reference §5.2 and §5.5"),
+    Section("vitals", "Infusion-day vitals and alerts", thresholds.VitalsProtocol, "clinical-reference §5.2–§5.3"),
+    Section("discharge", "Observation and discharge", discharge.DischargeProtocol, "clinical-reference §5.5"),
     Section("induction", "Induction course", course_plan.InductionProtocol, "clinical-reference §6.1"),
     Section("response", "Response and remission", response.ResponseProtocol, "clinical-reference §6.2–§6.3"),
     Section("maintenance", "Maintenance", maintenance.MaintenanceProtocol, "clinical-reference §6.4"),
-    Section("vitals", "Infusion-day vitals and alerts", thresholds.VitalsProtocol, "clinical-reference §5.2–§5.3"),
-    Section("discharge", "Observation and discharge", discharge.DischargeProtocol, "clinical-reference §5.5"),
     Section("long_term", "Long-term safety", long_term_safety.LongTermProtocol, "clinical-reference §8"),
+    Section("phq9", "PHQ-9 suicide alert", phq9.Phq9Protocol, "clinical-reference §7.2"),
+    Section("madrs", "MADRS suicide alert", madrs.MadrsProtocol, "clinical-reference §7.2"),
+    Section("qids_sr16", "QIDS-SR16 suicide alert", qids_sr16.QidsSr16Protocol, "clinical-reference §7.2"),
+    Section("hamd17", "HAM-D17 suicide alert", hamd17.Hamd17Protocol, "clinical-reference §7.2"),
+    Section("cssrs_screener", "C-SSRS screener alerts", cssrs_screener.CssrsScreenerProtocol,
+            "clinical-reference §7.2"),
+    Section("audit_c", "AUDIT-C", audit_c.AuditCProtocol, "clinical-reference §7.2"),
+    Section("dast10", "DAST-10", dast10.Dast10Protocol, "clinical-reference §3 and §7.2"),
+    Section("pcl5", "PCL-5", pcl5.Pcl5Protocol, "clinical-reference §7.2"),
+    Section("ymrs", "YMRS", ymrs.YmrsProtocol, "clinical-reference §3, §7.2 and §8"),
+    Section("fiqr", "FIQR", fiqr.FiqrProtocol, "clinical-reference §7.2"),
+    Section("pain_nrs", "Pain NRS", pain_nrs.PainNrsProtocol, "clinical-reference §7.1–§7.2"),
     Section("plausibility", "Plausible measurements", plausibility.PlausibilitySettings,
             "product choice: slips in typed weights and heights"),
 )
 _BY_KEY = {item.key: item for item in SECTIONS}
 # (class, field name) → the section key whose object the field holds.
-_PARTS: dict[tuple[type, str], str] = {}
+_PARTS: dict[tuple[type, str], str] = {(criteria_settings.CriteriaSettings, "trd"): "trd"}
 # (class, field name) → the values a choice, list or mapping field may hold.
 _CHOICES: dict[tuple[type, str], tuple[str, ...]] = {
+    (criteria_settings.CriteriaSettings, "cssrs_caution_risks"): ("low", "moderate", "high"),
+    (criteria_settings.CriteriaSettings, "primary_scales"): intake.SCREENS,
+    (criteria_settings.CriteriaSettings, "intake_screens"): intake.SCREENS,
+    (screening.EligibilityProtocol, "kinds"): criteria.KINDS,
+    (dosing.DosingProtocol, "weight_basis"): dosing.WEIGHT_BASES,
     (discharge.DischargeProtocol, "sedation_deeper_when"): discharge.SEDATION_DIRECTIONS,
     (discharge.DischargeProtocol, "max_nausea"): discharge.NAUSEA_LEVELS,
-    (thresholds.VitalsProtocol, "stop_symptoms"): (*thresholds.STOP_SYMPTOMS, *thresholds.OTHER_SYMPTOMS),
+    (thresholds.VitalsProtocol, "stop_symptoms"): (*reading.STOP_SYMPTOMS, *reading.OTHER_SYMPTOMS),
     (long_term_safety.LongTermProtocol, "bladder_symptoms"): long_term_safety.BLADDER_SYMPTOMS,
+    (fiqr.FiqrProtocol, "band_set"): tuple(fiqr.BAND_SETS),
+    (pain_nrs.PainNrsProtocol, "recall_period"): pain_nrs.RECALL_PERIODS,
 }
-_WORDS = {"mmhg": "mmHg", "ml": "mL", "pct": "%", "percent": "%", "bp": "BP", "hr": "heart rate",
-          "rr": "respiratory rate", "spo2": "SpO₂", "lft": "LFT", "trd": "TRD", "ibw": "IBW", "cadss6": "CADSS-6",
-          "htn": "hypertension", "cssrs": "C-SSRS", "sud": "substance use", "ca": "CA", "nrs": "NRS", "mg": "mg",
-          "kg": "kg", "cm": "cm", "min": "min", "h": "h", "sr16": "SR16"}
+_WORDS = {"bp": "BP", "hr": "heart rate", "rr": "respiratory rate", "spo2": "SpO₂", "lft": "LFT", "trd": "TRD",
+          "ibw": "IBW", "cadss6": "CADSS-6", "htn": "hypertension", "cssrs": "C-SSRS", "sud": "substance use",
+          "min": "minimum", "max": "maximum", "setup": "set-up", "pct": "%", "percent": "%", "ml": "mL",
+          "mmhg": "mmHg", "nrs": "NRS"}
+_LABELS = {
+    "refuse_dilution_of_10_mg_per_ml": "Refuse diluting the 10 mg/mL strength",
+    "max_final_mg_per_ml": "Maximum final concentration (mg/mL)",
+    "infusion_every_min_after_last": "Readings after the last timepoint, every (minutes)",
+    "max_per_rolling_7_days": "Maximum infusions in 7 consecutive dates",
+    "min_weeks": "Minimum weeks at an adequate dose",
+    "kinds": "Finding kinds, by rule code",
+    "criteria": "Thresholds per scale",
+    "lft_in_maintenance_only_if_ca_hepatic": "LFTs in maintenance only with CA_HEPATIC",
+    "provisional_cutoff": "Provisional PTSD cut-off",
+    "pre_window_min": "Pre-infusion check window (minutes)",
+}
+_UNITS = {"mg_per_kg": "mg/kg", "ml_per_h": "mL/h", "mg_per_ml": "mg/mL", "mg_per_day": "mg/day", "per_min": "/min",
+          "mmhg": "mmHg", "bpm": "bpm", "percent": "%", "pct": "%", "min": "minutes", "minutes": "minutes",
+          "days": "days", "weeks": "weeks", "months": "months", "hours": "hours", "years": "years", "kg": "kg",
+          "cm": "cm", "mg": "mg", "ml": "mL"}
 
 
 def section(key: str) -> Section:
@@ -149,8 +214,8 @@ def _spec(key: str, cls: type, item: Any, default: Any) -> FieldSpec:
     return FieldSpec(section=key, name=item.name, label=_label(item.name), kind=kind, tag=metadata["tag"],
                      source=metadata["source"], verified=metadata["verified"],
                      required=metadata.get("required", False), blocks=metadata.get("blocks", ""),
-                     default=_plain(default, kind), choices=tuple((value, _label(value)) for value in
-                                                                  _choices(cls, item.name)))
+                     default=_plain(default, kind),
+                     choices=tuple((value, _choice_label(value)) for value in _choices(cls, item.name)))
 
 
 def _choices(cls: type, name: str) -> tuple[str, ...]:
@@ -158,8 +223,19 @@ def _choices(cls: type, name: str) -> tuple[str, ...]:
                  if issubclass(cls, owner) and field_name == name), ())
 
 
+def _choice_label(value: str) -> str:
+    return scales.INSTRUMENTS[value].name if value in scales.INSTRUMENTS else _label(value)
+
+
 def _label(name: str) -> str:
-    text = " ".join(_WORDS.get(word.lower(), word.lower()) for word in name.split("_"))
+    """"max_dose_mg_per_kg" → "Maximum dose (mg/kg)": words, then the unit the name ends with."""
+    if name in _LABELS:
+        return _LABELS[name]
+    unit = next((suffix for suffix in _UNITS if name.endswith(f"_{suffix}")), None)
+    words = name.removesuffix(f"_{unit}").split("_") if unit else name.split("_")
+    text = " ".join(_WORDS.get(word.lower(), word.lower()) for word in words)
+    if unit:
+        text += f" ({_UNITS[unit]})"
     return text[:1].upper() + text[1:]
 
 
