@@ -1,0 +1,118 @@
+"""Reads of screening runs and eligibility decisions, shared by the pages, the API, booking and the
+infusion day."""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from clinic.patients.models import Patient
+from clinic.protocols.queries import current_protocol
+from clinic.rules.eligibility import CAUTION, HARD_STOP
+from clinic.rules.typed_values import day_text
+from clinic.screening import intake
+from clinic.screening.models import (
+    CautionDecision,
+    DecisionAddendum,
+    EligibilityDecision,
+    Outcome,
+    ScreeningRun,
+)
+from clinic.sites.queries import site_today
+
+# The protocol section whose rules screen an intake.
+SECTION = "eligibility"
+
+
+def eligibility_rules(protocol: Any) -> Any:
+    return protocol.rules(SECTION)
+
+
+def latest_run(*, patient: Patient) -> ScreeningRun | None:
+    return (ScreeningRun.objects.filter(patient=patient).select_related("protocol", "run_by")
+            .order_by("-number").first())
+
+
+def runs(*, patient: Patient) -> QuerySet[ScreeningRun]:
+    """Every run of the patient, newest first, without their stored inputs."""
+    return (ScreeningRun.objects.filter(patient=patient).select_related("protocol", "run_by")
+            .defer("inputs").order_by("-number"))
+
+
+def decisions(*, patient: Patient) -> QuerySet[EligibilityDecision]:
+    """Every decision of the patient, newest (the one in force) first, with its caution decisions and addenda."""
+    return (EligibilityDecision.objects.filter(patient=patient)
+            .select_related("signed_by", "screening_run", "protocol")
+            .prefetch_related(Prefetch("caution_decisions", queryset=CautionDecision.objects.order_by("id")),
+                              Prefetch("addenda", queryset=DecisionAddendum.objects.select_related("written_by")
+                                       .order_by("written_at", "id")))
+            .order_by("-signed_at", "-id"))
+
+
+def decision_in_force(*, patient: Patient) -> EligibilityDecision | None:
+    """The newest signed decision: a later one always replaces an earlier one."""
+    return decisions(patient=patient).first()
+
+
+@dataclass(frozen=True)
+class EligibilityState:
+    """Whether the patient may be booked and treated on a day, and why not in words a clinician acts on.
+
+    `code` is ELIGIBLE, NO_DECISION, NOT_ELIGIBLE, HARD_STOP or NEW_CAUTION; `findings` are the hard
+    stops or the cautions not addressed that make it so (empty otherwise)."""
+
+    eligible: bool
+    code: str
+    message: str
+    decision: EligibilityDecision | None
+    findings: tuple[dict[str, Any], ...] = ()
+
+
+def eligibility_state(*, patient: Patient, on: dt.date, now: dt.datetime) -> EligibilityState:
+    """The patient's eligibility for an infusion on `on`.
+
+    The findings are the rules' on the intake as it stands, screened for `on` (for today when `on` is
+    past) with the protocol in force: every intake change makes a new run with the same inputs, but a
+    finding may depend on the day itself (an age reached, a test too old), so the day asked about is
+    screened, not the day of the last run. The newest decision is the one in force."""
+    decision = decision_in_force(patient=patient)
+    if decision is None:
+        return EligibilityState(False, "NO_DECISION", "No eligibility decision is signed. A prescriber reviews "
+                                "the screening and signs one on the Screening tab.", None)
+    if decision.outcome == Outcome.NOT_ELIGIBLE:
+        return EligibilityState(False, "NOT_ELIGIBLE", f"{_signer(decision)} signed \"not eligible\" on "
+                                f"{_signed_day(decision, patient)}. A new decision is needed before any treatment.",
+                                decision)
+    findings = live_findings(patient=patient, on=on, now=now)
+    hard_stops = tuple(finding for finding in findings if finding["kind"] == HARD_STOP)
+    if hard_stops:
+        titles = "; ".join(finding["title"] for finding in hard_stops)
+        return EligibilityState(False, "HARD_STOP", f"Hard stop: {titles}. Resolve it in the intake, screen again "
+                                "and have a prescriber sign a new decision.", decision, hard_stops)
+    addressed = {row.code for row in decision.caution_decisions.all()}
+    new = tuple(finding for finding in findings if finding["kind"] == CAUTION and finding["code"] not in addressed)
+    if new:
+        titles = "; ".join(finding["title"] for finding in new)
+        return EligibilityState(False, "NEW_CAUTION", f"A caution the decision did not address: {titles}. A "
+                                "prescriber writes a decision on it by signing a new eligibility decision.",
+                                decision, new)
+    return EligibilityState(True, "ELIGIBLE", f"{decision.get_outcome_display()}: signed by {_signer(decision)} on "
+                            f"{_signed_day(decision, patient)}.", decision)
+
+
+def _signer(decision: EligibilityDecision) -> str:
+    return decision.signed_by.get_full_name() or decision.signed_by.get_username()
+
+
+def _signed_day(decision: EligibilityDecision, patient: Patient) -> str:
+    return day_text(decision.signed_at.astimezone(zoneinfo.ZoneInfo(patient.site.time_zone)).date())
+
+
+def live_findings(*, patient: Patient, on: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
+    patient = Patient.objects.select_related("site").get(pk=patient.pk)
+    day = max(on, site_today(site=patient.site, now=now))
+    protocol = current_protocol(site=patient.site, now=now)
+    _, findings = intake.screened(patient, on=day, protocol=eligibility_rules(protocol))
+    return findings
