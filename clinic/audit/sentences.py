@@ -74,6 +74,16 @@ SENTENCES: dict[str, str] = {
     "questionnaires.tablet_started": "Handed the clinic tablet to the patient",
     "questionnaires.tablet_home_viewed": "Viewed the questionnaires due on the clinic tablet",
     "questionnaires.tablet_ended": "Gave the clinic tablet back to staff",
+    # The referral queue
+    "referrals.queue_viewed": "Viewed the referral queue",
+    "referrals.received": "Entered a referral",
+    "referrals.viewed": "Viewed a referral",
+    "referrals.letter_viewed": "Viewed a referral letter",
+    "referrals.status_changed": "Changed a referral's status",
+    "referrals.register_form_viewed": "Opened a referral to register the person as a patient",
+    "referrals.registered": "Registered a referred person as a patient",
+    "referrals.linked_to_patient": "Linked a referral to the patient already registered",
+    "referrals.letter_filed": "Filed the referral letter in the patient's documents",
     # Sign-in and accounts
     "accounts.login": "Signed in",
     "accounts.logout": "Signed out",
