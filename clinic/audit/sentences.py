@@ -84,6 +84,11 @@ SENTENCES: dict[str, str] = {
     "referrals.registered": "Registered a referred person as a patient",
     "referrals.linked_to_patient": "Linked a referral to the patient already registered",
     "referrals.letter_filed": "Filed the referral letter in the patient's documents",
+    # Letters to the patient and the referring clinician
+    "letters.tab_viewed": "Viewed the letters",
+    "letters.produced": "Wrote a letter about a decision",
+    "letters.sent": "Emailed a letter",
+    "letters.printed": "Opened a letter to print",
     # Sign-in and accounts
     "accounts.login": "Signed in",
     "accounts.logout": "Signed out",
