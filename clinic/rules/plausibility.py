@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from clinic.rules.errors import DomainError
 from clinic.rules.physiological_ranges import plain
-from clinic.rules.protocol import tagged
+from clinic.rules.protocol import InvalidProtocol, tagged
 from clinic.rules.typed_values import day_text
 
 SOURCE = ("Product choice: diastolic below systolic is the definition of the two pressures; the change "
@@ -34,6 +34,14 @@ class PlausibilitySettings:
     # after 40; more than 5 cm between two measurements is almost always a slip.
     height_change_confirm_cm: Decimal = field(
         default=Decimal(5), metadata=tagged("D", "Product choice: more than 5 cm from the last height of an adult"))
+
+    def __post_init__(self) -> None:
+        for name in ("weight_change_confirm_percent", "height_change_confirm_cm"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | Decimal) or not Decimal(value).is_finite() \
+                    or value <= 0:
+                raise InvalidProtocol(f"{name} must be a decimal number above 0, not {value!r}: at 0 every new "
+                                      "measurement would ask for confirmation.", field=name)
 
 
 DEFAULT_SETTINGS = PlausibilitySettings()
