@@ -28,7 +28,7 @@ from clinic.rules.maintenance import (
     first_visit_window,
     visit_window,
 )
-from clinic.rules.response import ResponseProtocol
+from clinic.rules.response import NON_RESPONSE, NOT_EVALUABLE, PARTIAL, REMISSION, RESPONSE, WORSE, ResponseProtocol
 
 SOURCE = "clinical-reference §6.1–§6.4"
 INDUCTION, ASSESSMENT, MAINTENANCE, TAPER, STOPPED, REFERRED = (
@@ -50,6 +50,14 @@ MOVES: Mapping[str, tuple[str, ...]] = {
 }
 ALTERNATIVE_CODES = tuple(option.code for option in ALTERNATIVES)
 ALTERNATIVE_LABELS: Mapping[str, str] = {option.code: option.label for option in ALTERNATIVES}
+# The end-of-induction class the prescriber records when deciding the assessment (§6.2–§6.3). A scale
+# without an agreed threshold gives no computed class: the prescriber decides without one, recorded as
+# not evaluable, as §6.2 records a baseline too low to measure against.
+ASSESSMENT_RESULTS = (REMISSION, RESPONSE, PARTIAL, NON_RESPONSE, WORSE, NOT_EVALUABLE)
+ASSESSMENT_RESULT_LABELS: Mapping[str, str] = {
+    REMISSION: "Remission", RESPONSE: "Response", PARTIAL: "Partial response", NON_RESPONSE: "No response",
+    WORSE: "Worse than at baseline", NOT_EVALUABLE: "Not evaluable (the prescriber decides without a class)",
+}
 # The letters a decision produces: the reasons the letters take.
 COURSE_STOPPED, ALTERNATIVE_REFERRAL, INDUCTION_ASSESSMENT = (
     "course_stopped", "alternative_referral", "induction_assessment")
@@ -84,23 +92,31 @@ class AlternativesRequired(DomainError):
     field = "alternatives"
 
 
+class AssessmentResultRequired(DomainError):
+    code = "ASSESSMENT_RESULT_REQUIRED"
+    field = "assessment_result"
+
+
 @dataclass(frozen=True)
 class PhaseChange:
-    """A checked move: the interval it carries (maintenance only) and the alternatives (referral only)."""
+    """A checked move: the interval it carries (maintenance only), the alternatives (referral only) and
+    the end-of-induction class (a decision leaving the assessment only)."""
 
     from_phase: str
     to_phase: str
     reason: str
     interval_weeks: int | None
     alternatives: tuple[str, ...]
+    assessment_result: str | None
     letter_reason: str | None
 
 
 def check_phase_change(*, from_phase: str, to_phase: str, reason: str, interval_weeks: int | None = None,
-                       alternatives: Collection[str] = (),
+                       alternatives: Collection[str] = (), assessment_result: str | None = None,
                        protocol: MaintenanceProtocol) -> PhaseChange:
     """The move, checked against §6.3–§6.4: allowed from this phase, with a reason, an interval inside
-    the protocol's bounds for maintenance and the chosen alternatives for a referral."""
+    the protocol's bounds for maintenance, the chosen alternatives for a referral and, leaving the
+    assessment, the end-of-induction class the decision rests on."""
     if from_phase in FINAL:
         raise CourseClosed(f"The course is {LABELS[from_phase].lower()}: nothing follows. Open a new course from a "
                            "new eligibility decision if treatment starts again.")
@@ -112,7 +128,20 @@ def check_phase_change(*, from_phase: str, to_phase: str, reason: str, interval_
         raise ReasonRequired("Give the reason for this decision: it is signed and kept with the course.")
     interval = _checked_interval(to_phase, interval_weeks, protocol)
     chosen = _checked_alternatives(to_phase, alternatives)
-    return PhaseChange(from_phase, to_phase, reason.strip(), interval, chosen, letter_reason(from_phase, to_phase))
+    result = _checked_result(from_phase, assessment_result)
+    return PhaseChange(from_phase, to_phase, reason.strip(), interval, chosen, result,
+                       letter_reason(from_phase, to_phase))
+
+
+def _checked_result(from_phase: str, assessment_result: str | None) -> str | None:
+    if from_phase != ASSESSMENT:
+        return None
+    if assessment_result not in ASSESSMENT_RESULTS:
+        known = ", ".join(ASSESSMENT_RESULT_LABELS[code].split(" (")[0].lower() for code in ASSESSMENT_RESULTS)
+        raise AssessmentResultRequired("Record the end-of-induction result the decision rests on: the primary "
+                                       f"scale's score 1–7 days after the last induction infusion against the "
+                                       f"baseline, as one of {known} (§6.2).")
+    return assessment_result
 
 
 def _checked_interval(to_phase: str, interval_weeks: int | None, protocol: MaintenanceProtocol) -> int | None:

@@ -32,6 +32,8 @@ DECIDED = date(2026, 12, 2)
 
 
 def change(from_phase, to_phase, **kwargs):
+    if from_phase == ASSESSMENT:
+        kwargs.setdefault("assessment_result", "response")
     return check_phase_change(from_phase=from_phase, to_phase=to_phase, reason=kwargs.pop("reason", "Agreed."),
                               protocol=kwargs.pop("protocol", MAINT), **kwargs)
 
@@ -45,6 +47,7 @@ def test_allowed_moves_without_interval_or_alternatives(from_phase, to_phase):
 
     assert (move.from_phase, move.to_phase, move.interval_weeks, move.alternatives) == (
         from_phase, to_phase, None, ())
+    assert move.assessment_result == ("response" if from_phase == ASSESSMENT else None)
 
 
 @pytest.mark.parametrize(("from_phase", "to_phase"), [
@@ -141,6 +144,23 @@ def test_refuses_a_referral_without_known_alternatives(alternatives, words):
 ])
 def test_letters_follow_decisions_that_end_the_course_or_decide_the_assessment(from_phase, to_phase, reason):
     assert change(from_phase, to_phase, interval_weeks=3, alternatives=["ECT"]).letter_reason == reason
+
+
+@pytest.mark.parametrize("to_phase", MOVES[ASSESSMENT])
+@pytest.mark.parametrize("result", [None, "", "no_agreed_threshold", "better"])
+def test_a_decision_leaving_the_assessment_records_its_result(to_phase, result):
+    with pytest.raises(course_phases.AssessmentResultRequired) as refused:
+        change(ASSESSMENT, to_phase, interval_weeks=4, alternatives=["TMS"], assessment_result=result)
+
+    assert refused.value.field == "assessment_result"
+    assert "remission, response, partial response, no response, worse than at baseline, not evaluable" in \
+        refused.value.message
+
+
+@pytest.mark.parametrize("result", course_phases.ASSESSMENT_RESULTS)
+def test_the_assessment_result_is_kept_only_leaving_the_assessment(result):
+    assert change(ASSESSMENT, MAINTENANCE, interval_weeks=4, assessment_result=result).assessment_result == result
+    assert change(INDUCTION, STOPPED, assessment_result=result).assessment_result is None
 
 
 def test_the_induction_plan_is_the_protocols():
