@@ -141,7 +141,8 @@ def all_routes(patterns=None, namespace: str | None = None, prefix: str = "") ->
 
 
 def test_every_route_is_classified():
-    classified = set(NO_PATIENT_DATA) | {case.url_name for case in CASES} | LIST_AND_CREATE | set(PATIENT_ROUTES)
+    classified = (set(NO_PATIENT_DATA) | {case.url_name for case in CASES} | LIST_AND_CREATE | set(PATIENT_ROUTES)
+                  | set(REFERRAL_ROUTES))
 
     unknown = set(all_routes()) - classified
     stale = classified - set(all_routes())
@@ -473,3 +474,114 @@ def test_front_desk_may_not_hand_the_tablet_to_a_patient(answering_patient, sign
     [event] = AuditEvent.objects.filter(actor=front_desk)
     assert TabletSession.objects.count() == 0
     assert (event.action, event.data["route"]) == ("audit.access_refused", "tablet:start")
+
+
+# The referral queue: personal data of people not yet patients. Every route writes one event naming the
+# referral (and, once registered, the patient), and answers another site's referral as a missing one.
+REFERRAL_ROUTES = {
+    "referrals:queue": "referrals.queue_viewed",
+    "referrals:add": "referrals.received (a blank form shows no one's data; its POST is walked)",
+    "referrals:detail": "referrals.viewed",
+    "referrals:change_status": "referrals.status_changed",
+    "referrals:letter": "referrals.letter_viewed",
+    "referrals:register": "referrals.register_form_viewed; its POST referrals.registered",
+}
+REFERRAL_WALK = [
+    ("referrals:queue", "get", "referrals.queue_viewed", {}),
+    ("referrals:add", "post", "referrals.received",
+     {"site": "@site_id", "received_on": "2026-11-02", "source": "self", "given_name": "Ines",
+      "family_name": "Marlow", "reason": "Depression"}),
+    ("referrals:detail", "get", "referrals.viewed", {}),
+    ("referrals:change_status", "post", "referrals.status_changed",
+     {"status": "contacted", "happened_on": "2026-11-03"}),
+    ("referrals:letter", "get", "referrals.letter_viewed", {}),
+    ("referrals:register", "get", "referrals.register_form_viewed", {}),
+    ("referrals:register", "post", "referrals.registered",
+     {"given_name": "Ada", "family_name": "Lovegood", "birth_date": "1984-06-12", "sex": "female",
+      "phone": "555-0177", "preferred_channel": "phone"}),
+]
+
+
+@pytest.fixture
+def referral_with_letter(main_site, front_desk, settings, tmp_path, now):
+    from clinic.referrals import actions as referral_actions
+
+    settings.MEDIA_ROOT = tmp_path
+    referral = referral_actions.create_referral(
+        actor=front_desk, now=now, site=main_site, max_bytes=10_000, received_on=dt.date(2026, 11, 2),
+        given_name="Ada", family_name="Lovegood", birth_date=dt.date(1984, 6, 12), reason="Depression", source="self",
+        letter=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 letter", content_type="application/pdf"))
+    return referral, {"referral_id": referral.pk, "site_id": main_site.pk}
+
+
+def test_the_referral_walk_covers_every_referral_route():
+    assert {url_name for url_name, *_ in REFERRAL_WALK} == set(REFERRAL_ROUTES) == set(routes_of("referrals"))
+
+
+@pytest.mark.parametrize(("url_name", "method", "action", "data"), REFERRAL_WALK,
+                         ids=[f"{method}-{action}" for _, method, action, _ in REFERRAL_WALK])
+@pytest.mark.parametrize("role", ["front_desk", "nurse"])
+def test_referral_route_writes_one_audit_event_naming_actor_and_referral(
+        url_name, method, action, data, role, request, signed_in, referral_with_letter, clock, now):
+    from clinic.referrals.models import Referral
+
+    referral, arguments = referral_with_letter
+    clock(now)
+    user = request.getfixturevalue(role)
+    client = signed_in(user)
+    before = AuditEvent.objects.order_by("seq").last().seq
+    values = {key: arguments[value[1:]] if str(value).startswith("@") else value for key, value in data.items()}
+
+    url = url_for_name(url_name, arguments)
+    response = client.post(url, values) if method == "post" else client.get(url)
+
+    assert response.status_code in {200, 302}, response.content[:500]
+    [event] = [event for event in AuditEvent.objects.filter(seq__gt=before) if event.action == action]
+    assert (event.actor, event.role, event.actor_kind) == (user, user.role, "staff")
+    subject = Referral.objects.order_by("pk").last() if url_name == "referrals:add" else referral
+    if url_name == "referrals:queue":
+        assert event.data["referral_ids"] == [referral.pk]
+    else:
+        assert (event.object_type, event.object_id) == ("referrals.Referral", str(subject.pk))
+    registered = Referral.objects.get(pk=referral.pk).patient_id
+    assert [link.patient_id for link in event.patient_links.all()] == ([registered] if registered else [])
+
+
+@pytest.mark.parametrize(("url_name", "method", "action", "data"),
+                         [case for case in REFERRAL_WALK if case[0] not in {"referrals:queue", "referrals:add"}],
+                         ids=lambda value: value if isinstance(value, str) and ":" in value else "")
+def test_referral_route_answers_another_site_as_not_found(url_name, method, action, data, signed_in,
+                                                         referral_with_letter, other_site):
+    from clinic.accounts.tests.factories import StaffUserFactory
+    from clinic.referrals.models import Referral
+
+    referral, arguments = referral_with_letter
+    outsider = StaffUserFactory(username="outside-front-desk", role="front_desk", organisation=other_site.organisation,
+                                sites=[other_site])
+    before = every_row()
+
+    url = url_for_name(url_name, arguments)
+    response = signed_in(outsider).post(url, data) if method == "post" else signed_in(outsider).get(url)
+
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(actor=outsider, action__startswith="referrals.").exists()
+    assert (Referral.objects.get(pk=referral.pk).status, every_row()["patients.Patient"]) == (
+        "received", before["patients.Patient"])
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("url_name", sorted(REFERRAL_ROUTES))
+def test_every_referral_route_sends_a_signed_out_visitor_to_sign_in_and_changes_nothing(
+        client, referral_with_letter, url_name, method):
+    _referral, arguments = referral_with_letter
+    url = url_for_name(url_name, arguments)
+    data = {key: arguments[value[1:]] if str(value).startswith("@") else value
+            for name, verb, _action, fields in REFERRAL_WALK if name == url_name and verb == "post"
+            for key, value in fields.items()}
+    before = every_row()
+
+    response = client.post(url, data) if method == "post" else client.get(url)
+
+    assert (response.status_code, response.headers.get("Location")) == (302, f"{reverse('accounts:login')}?next={url}")
+    assert [text for text in ("Lovegood", "Ada", "letter.pdf") if text in response.content.decode()] == []
+    assert every_row() == before
