@@ -12,6 +12,7 @@ urlpatterns = [
     path("referrals/", include("clinic.referrals.urls")),
     path("audit/", include("clinic.audit.urls")),
     path("sites/", include("clinic.sites.urls")),
+    path("protocol/", include("clinic.protocols.urls")),
     path("alerts/", include("clinic.questionnaires.inbox_urls")),
     path("p/", include("clinic.questionnaires.patient_urls")),
     path("tablet/", include("clinic.questionnaires.tablet_urls")),

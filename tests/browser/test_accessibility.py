@@ -27,6 +27,7 @@ from clinic.patients.tests.factories import PatientFactory
 from clinic.questionnaires import actions as questionnaire_actions
 from clinic.questionnaires.models import Alert, Mode
 from clinic.questionnaires.tests.factories import CSSRS_HIGH, PHQ9_ITEM_9_POSITIVE
+from clinic.rules import protocols as protocol_catalogue
 from clinic.rules import scales
 from clinic.rules.errors import DomainError
 from clinic.sites.models import Chair
@@ -120,7 +121,7 @@ def records(main_site, nurse, prescriber, now, settings, tmp_path) -> dict[str, 
     return {"patient_id": patient.pk, "items": items, "document_id": document.pk, "referrer_id": referrer.pk,
             "site_id": main_site.pk, "chair_id": chair.pk, "member_id": nurse.pk, "token_id": 0,
             "uidb64": urlsafe_base64_encode(force_bytes(nurse.pk)), "token": default_token_generator.make_token(nurse),
-            "request_id": due.pk, "alert_id": alert.pk, "response_id": response.pk}
+            "request_id": due.pk, "alert_id": alert.pk, "response_id": response.pk, "version": 1}
 
 
 def page_urls(records: dict[str, Any]) -> dict[str, str]:
@@ -133,6 +134,11 @@ def page_urls(records: dict[str, Any]) -> dict[str, str]:
         if name == "questionnaires:entry":
             for code in scales.INSTRUMENTS:
                 urls[f"{name}:{code}"] = reverse(name, kwargs={"patient_id": records["patient_id"], "instrument": code})
+            continue
+        if name == "protocols:edit":
+            for section in protocol_catalogue.SECTIONS:
+                urls[f"{name}:{section.key}"] = reverse(name, kwargs={"site_id": records["site_id"],
+                                                                      "section": section.key})
             continue
         if name in {"patients:intake_add", "patients:intake_edit"}:
             for kind in INTAKE_KINDS:
