@@ -89,6 +89,17 @@ SENTENCES: dict[str, str] = {
     "letters.produced": "Wrote a letter about a decision",
     "letters.sent": "Emailed a letter",
     "letters.printed": "Opened a letter to print",
+    # Informed consent
+    "consents.tab_viewed": "Viewed the consent",
+    "consents.sign_form_viewed": "Opened the consent document to counsel the patient and sign",
+    "consents.paper_form_viewed": "Opened the form to upload a signed paper consent",
+    "consents.viewed": "Viewed a signed consent",
+    "consents.recorded": "Recorded the patient's informed consent",
+    "consents.withdrawn": "Recorded that the patient withdrew their consent",
+    "consents.patient_viewed": "Read their signed consent",
+    "api.consents.listed": "Read the consents through the API",
+    "api.consents.read": "Read a consent through the API",
+    "api.consents.document_read": "Read the current consent document through the API",
     # Sign-in and accounts
     "accounts.login": "Signed in",
     "accounts.logout": "Signed out",
