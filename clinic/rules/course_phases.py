@@ -116,7 +116,7 @@ def check_phase_change(*, from_phase: str, to_phase: str, reason: str, interval_
                        protocol: MaintenanceProtocol) -> PhaseChange:
     """The move, checked against §6.3–§6.4: allowed from this phase, with a reason, an interval inside
     the protocol's bounds for maintenance, the chosen alternatives for a referral and, leaving the
-    assessment, the end-of-induction class the decision rests on."""
+    assessment for maintenance or more infusions, the end-of-induction class the decision rests on."""
     if from_phase in FINAL:
         raise CourseClosed(f"The course is {LABELS[from_phase].lower()}: nothing follows. Open a new course from a "
                            "new eligibility decision if treatment starts again.")
@@ -128,13 +128,15 @@ def check_phase_change(*, from_phase: str, to_phase: str, reason: str, interval_
         raise ReasonRequired("Give the reason for this decision: it is signed and kept with the course.")
     interval = _checked_interval(to_phase, interval_weeks, protocol)
     chosen = _checked_alternatives(to_phase, alternatives)
-    result = _checked_result(from_phase, assessment_result)
+    result = _checked_result(from_phase, to_phase, assessment_result)
     return PhaseChange(from_phase, to_phase, reason.strip(), interval, chosen, result,
                        letter_reason(from_phase, to_phase))
 
 
-def _checked_result(from_phase: str, assessment_result: str | None) -> str | None:
-    if from_phase != ASSESSMENT:
+def _checked_result(from_phase: str, to_phase: str, assessment_result: str | None) -> str | None:
+    """Required when the assessment continues the course (its letter reports the result); optional when
+    it stops or refers (a consent withdrawn may stop a course before any result)."""
+    if from_phase != ASSESSMENT or (to_phase in FINAL and not assessment_result):
         return None
     if assessment_result not in ASSESSMENT_RESULTS:
         known = ", ".join(ASSESSMENT_RESULT_LABELS[code].split(" (")[0].lower() for code in ASSESSMENT_RESULTS)

@@ -146,15 +146,25 @@ def test_letters_follow_decisions_that_end_the_course_or_decide_the_assessment(f
     assert change(from_phase, to_phase, interval_weeks=3, alternatives=["ECT"]).letter_reason == reason
 
 
-@pytest.mark.parametrize("to_phase", MOVES[ASSESSMENT])
+@pytest.mark.parametrize("to_phase", [MAINTENANCE, INDUCTION])
 @pytest.mark.parametrize("result", [None, "", "no_agreed_threshold", "better"])
-def test_a_decision_leaving_the_assessment_records_its_result(to_phase, result):
+def test_a_decision_continuing_after_the_assessment_records_its_result(to_phase, result):
     with pytest.raises(course_phases.AssessmentResultRequired) as refused:
         change(ASSESSMENT, to_phase, interval_weeks=4, alternatives=["TMS"], assessment_result=result)
 
     assert refused.value.field == "assessment_result"
     assert "remission, response, partial response, no response, worse than at baseline, not evaluable" in \
         refused.value.message
+
+
+@pytest.mark.parametrize("to_phase", sorted(FINAL))
+def test_stopping_or_referring_after_the_assessment_may_leave_the_result_out(to_phase):
+    move = change(ASSESSMENT, to_phase, alternatives=["TMS"], assessment_result=None)
+
+    assert move.assessment_result is None
+    assert change(ASSESSMENT, to_phase, alternatives=["TMS"], assessment_result="worse").assessment_result == "worse"
+    with pytest.raises(course_phases.AssessmentResultRequired):
+        change(ASSESSMENT, to_phase, alternatives=["TMS"], assessment_result="better")
 
 
 @pytest.mark.parametrize("result", course_phases.ASSESSMENT_RESULTS)
