@@ -63,7 +63,7 @@ def as_text(spec: catalogue.FieldSpec, value: Any) -> Any:
         return ", ".join(str(item) for item in value)
     if spec.kind == "mapping":
         if _nested(value):
-            return json.dumps(value, indent=2)
+            return json.dumps(value, indent=2, ensure_ascii=False)
         return "\n".join(f"{key}: {item}" for key, item in value.items())
     return value
 
