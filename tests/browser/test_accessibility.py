@@ -27,6 +27,7 @@ from clinic.patients.tests.factories import PatientFactory
 from clinic.questionnaires import actions as questionnaire_actions
 from clinic.questionnaires.models import Alert, Mode
 from clinic.questionnaires.tests.factories import CSSRS_HIGH, PHQ9_ITEM_9_POSITIVE
+from clinic.referrals.tests.factories import ReferralFactory
 from clinic.rules import protocols as protocol_catalogue
 from clinic.rules import scales
 from clinic.rules.errors import DomainError
@@ -78,6 +79,8 @@ NOT_PAGES = {
     "tablet:home": "walked in " + TABLET_WALK + " (needs the tablet handed to a patient)",
     "tablet:answer": "walked in " + TABLET_WALK + " (needs the tablet handed to a patient)",
     "tablet:crisis": "walked in " + TABLET_WALK + " (needs the tablet handed to a patient)",
+    "referrals:change_status": "POST only; a refused change answers with the referral's page",
+    "referrals:letter": "the stored file itself",
 }
 SIGNED_OUT_PAGES = {"accounts:login", "accounts:password_reset", "accounts:password_reset_done",
                     "accounts:password_reset_confirm", "accounts:password_reset_complete"}
@@ -118,7 +121,10 @@ def records(main_site, nurse, prescriber, now, settings, tmp_path) -> dict[str, 
     response = questionnaire_actions.submit_response(patient=patient, instrument="phq9", answers=PHQ9_ITEM_9_POSITIVE,
                                                      actor=nurse, now=now, mode=Mode.PAPER)
     alert = Alert.objects.get(response=response, status="open")
-    return {"patient_id": patient.pk, "items": items, "document_id": document.pk, "referrer_id": referrer.pk,
+    referral = ReferralFactory(site=main_site, created_by=nurse, given_name="Tobias", family_name="Renwick",
+                               referring_clinician=referrer, source="clinician")
+    return {"patient_id": patient.pk, "referral_id": referral.pk,
+            "items": items, "document_id": document.pk, "referrer_id": referrer.pk,
             "site_id": main_site.pk, "chair_id": chair.pk, "member_id": nurse.pk, "token_id": 0,
             "uidb64": urlsafe_base64_encode(force_bytes(nurse.pk)), "token": default_token_generator.make_token(nurse),
             "request_id": due.pk, "alert_id": alert.pk, "response_id": response.pk, "version": 1}
@@ -207,6 +213,7 @@ def test_every_page_of_every_role_passes_axe_and_fits_a_phone(role, request, pag
     assert ("patients:chart" in opened, clinical <= set(opened)) == (True, role != "front_desk")
     assert ("questionnaires:tab" in opened, "alerts:acknowledge" in opened) == (True, role in PRESCRIBING_ROLES)
     assert ("audit:search" in opened, "alerts:site_settings" in opened) == (role == "director",) * 2
+    assert {"referrals:queue", "referrals:add", "referrals:detail", "referrals:register"} <= set(opened)
 
 
 def test_signed_out_pages_pass_axe_and_fit_a_phone(page, live_server, records):
