@@ -2,6 +2,8 @@
 into the same protocol object, and every refusal naming its field with the rule's own message."""
 
 import json
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -246,3 +248,16 @@ def test_visit_minutes_survive_the_store(chair_min, setup_min):
 
     assert built == VisitProtocol(induction_infusion_chair_min=chair_min, induction_infusion_setup_min=setup_min)
     assert protocols.build("visits", protocols.to_values(built)) == built
+
+
+def test_a_decimal_setting_refuses_a_list():
+    assert refusal(lambda: protocols.build("dosing", {"bag_ml": [100]})).field == "bag_ml"
+
+
+def test_a_setting_of_a_type_the_store_cannot_hold_is_caught_when_its_section_is_read():
+    @dataclass(frozen=True)
+    class DatedProtocol:
+        starts_on: date = date(2026, 12, 2)
+
+    with pytest.raises(TypeError, match=r"DatedProtocol\.starts_on has a type the catalogue cannot store"):
+        protocols._kind(DatedProtocol, "starts_on", date)
