@@ -1,6 +1,6 @@
 """The settings the screening criteria read: ages, blood pressure, suicide risk, benzodiazepine dose,
-pregnancy test age, the primary scale of each indication and the TRD protocol. Defaults from
-clinical-reference §2.1 and §3 [D].
+pregnancy test age, the primary scale of each indication, the intake screens and the TRD protocol.
+Defaults from clinical-reference §2.1 and §3 [D].
 
 The kind each finding has is a setting too, but it is checked against the criteria table, so it is
 added to these in `screening` (EligibilityProtocol), the one module that reads both.
