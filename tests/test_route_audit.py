@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.audit.models import AuditEvent
+from clinic.letters.actions import produce_letters
+from clinic.letters.content import LetterFacts
 from clinic.patients.models import Document, Medication, OtherDiagnosis, Patient, ReferringClinician
 from clinic.patients.tests.factories import PatientFactory
 from clinic.questionnaires.models import Alert, QuestionnaireRequest
@@ -123,6 +125,9 @@ CASES = [
     Case("questionnaires:risk_assessment", "questionnaires.risk_assessment_recorded", "post", role="director",
          data={"assessed_at": "2026-01-05T09:00", "risk_level": "low", "outcome": "proceed",
                "protective_factors": "Family", "safety_plan": "Plan reviewed"}),
+    Case("letters:tab", "letters.tab_viewed"),
+    Case("letters:print", "letters.printed"),
+    Case("letters:send", "letters.sent", "post"),
 ]
 # Routes that list or create patients rather than open one by id; tested in
 # clinic/patients/tests/test_views.py (one audit event naming every listed patient; registration).
@@ -174,9 +179,13 @@ def chart_with_records(main_site, nurse, settings, tmp_path):
     alert = Alert.objects.create(patient=patient, code="SUICIDE_RISK", kind="suicide_risk", item=9,
                                  message="PHQ-9 item 9 above 0.", raised_at=dt.datetime.now(dt.UTC))
     response = QuestionnaireResponseFactory(patient=patient, answers=list(PHQ9_ITEM_9_POSITIVE))
+    Patient.objects.filter(pk=patient.pk).update(email="patient@example.org")
+    [letter] = produce_letters(actor=nurse, now=dt.datetime.now(dt.UTC), patient=patient, reason="course_stopped",
+                               facts=LetterFacts(outcome="stopped", summary="Stopped at the patient's wish.",
+                                                 signed_by=nurse, signed_at=dt.datetime.now(dt.UTC)), source=patient)
     return patient, {"site_id": main_site.pk, "patient_id": patient.pk, "kind": "medication", "item_id": medication.pk,
                      "alert_id": alert.pk, "member_id": nurse.pk, "response_id": response.pk,
-                     "document_id": document.pk, "request_id": due.pk, "instrument": "phq9",
+                     "document_id": document.pk, "request_id": due.pk, "instrument": "phq9", "letter_id": letter.pk,
                      "items": {"medication": medication.pk, "other_diagnosis": diagnosis.pk}}
 
 
@@ -250,7 +259,8 @@ def test_referrer_directory_is_per_organisation(signed_in, front_desk, outsider,
 
 CLINICAL_CASES = [case for case in CASES if case.role == "nurse"]
 # Every page about one patient: the GET routes that render HTML (a document download is the file itself).
-PATIENT_PAGES = [case for case in CASES if case.method == "get" and case.url_name != "patients:document"]
+PATIENT_PAGES = [case for case in CASES
+                 if case.method == "get" and case.url_name not in {"patients:document", "letters:print"}]
 FRONT_DESK_PAGES = [case for case in PATIENT_PAGES if case.role == "front_desk"]
 
 
@@ -267,7 +277,8 @@ def test_the_banner_walk_covers_every_patient_page():
     assert pages == {"patients:chart", "patients:edit", "patients:intake", "patients:safety_history",
                      "patients:intake_add", "patients:intake_edit", "patients:document_upload", "patients:history",
                      "audit:patient", "alerts:acknowledge",
-                     "questionnaires:tab", "questionnaires:entry", "questionnaires:risk_assessment"}
+                     "questionnaires:tab", "questionnaires:entry", "questionnaires:risk_assessment",
+                     "letters:tab"}
 
 
 @pytest.mark.parametrize("case", PATIENT_PAGES, ids=lambda case: f"{case.url_name}-{case.kind}")
@@ -317,7 +328,7 @@ def test_front_desk_is_refused_every_clinical_route_and_only_the_refusal_is_audi
     assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
 
 
-SIGNED_OUT_NAMESPACES = ("patients", "audit", "alerts", "questionnaires")
+SIGNED_OUT_NAMESPACES = ("patients", "audit", "alerts", "questionnaires", "letters")
 # What each POST carries, so that a route that forgot its sign-in check would write something.
 POST_DATA = {case.url_name: case.data for case in CASES if case.method == "post" and case.kind == "medication"} | {
     "patients:register": PATIENT_FIELDS,
