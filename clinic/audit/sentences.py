@@ -51,6 +51,16 @@ SENTENCES: dict[str, str] = {
     "api.questionnaires.risk_assessments_listed": "Read the suicide risk assessments through the API",
     "api.questionnaires.risk_assessment_read": "Read a suicide risk assessment through the API",
     # Questionnaires, alerts and the patient's own access
+    # Screening and eligibility
+    "screening.tab_viewed": "Viewed the screening and eligibility decisions",
+    "screening.run_viewed": "Viewed a screening run",
+    "screening.run": "Screened the intake against the eligibility rules",
+    "screening.decision_form_viewed": "Opened the form to sign an eligibility decision",
+    "screening.decision_signed": "Signed an eligibility decision",
+    "screening.addendum_added": "Added an addendum to an eligibility decision",
+    "api.screening.run_read": "Read a screening run through the API",
+    "api.screening.decision_read": "Read an eligibility decision through the API",
+    "api.screening.eligibility_read": "Read the current eligibility through the API",
     "questionnaires.tab_viewed": "Viewed the questionnaires",
     "questionnaires.requested": "Asked the patient to complete questionnaires",
     "questionnaires.request_withdrawn": "Withdrew a questionnaire that was due",

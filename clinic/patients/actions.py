@@ -26,6 +26,7 @@ from clinic.patients.models import (
     SafetyHistory,
     TreatmentTrial,
 )
+from clinic.patients.signals import intake_changed
 from clinic.rules import eligibility, icd10, indications, plausibility, trial_fields
 from clinic.rules.birth_date import check_birth_date
 from clinic.rules.errors import DomainError
@@ -132,6 +133,8 @@ def update_patient(*, actor: Any, now: datetime, patient: Patient, **fields: Any
                     changes=changes)
     record_event(actor=actor, now=now, action="patients.updated", subject=patient,
                  site_id=patient.site_id, changed_fields=changes.keys())
+    if {"birth_date", "sex"} & changes.keys():
+        intake_changed.send(sender=Patient, patient=patient, actor=actor, now=now)
     return patient
 
 
@@ -217,6 +220,10 @@ RECORDED_FIELDS = {"measurement": ("recorded_by", "recorded_at"), "result": ("re
                    "other_diagnosis": ("recorded_by", "recorded_at")}
 
 
+# Intake kinds screening does not read (clinic.rules.eligibility.Intake): a change to them screens nothing again.
+NOT_SCREENED = frozenset({"allergy"})
+
+
 def intake_kind_of(item: models.Model) -> str:
     return next(kind for kind, model in INTAKE_MODELS.items() if isinstance(item, model))
 
@@ -277,6 +284,8 @@ def _record_intake_change(*, actor: Any, now: datetime, item: models.Model, acti
     record_revision(patient=item.patient, record=item, actor=actor, now=now, change=change, changes=changes)
     record_event(actor=actor, now=now, action=action, subject=item, site_id=item.patient.site_id,
                  changed_fields=[name for name in changes if name != "confirmed"], data=data)
+    if intake_kind_of(item) not in NOT_SCREENED:
+        intake_changed.send(sender=Patient, patient=item.patient, actor=actor, now=now)
 
 
 def _clear_no_known_drug_allergies(patient: Patient, *, actor: Any, now: datetime) -> None:
@@ -381,6 +390,8 @@ def remove_intake_item(*, actor: Any, now: datetime, item: models.Model) -> None
     record_event(actor=actor, now=now, action=f"patients.{kind}_removed", subject=item,
                  site_id=patient.site_id)
     item.delete()
+    if kind not in NOT_SCREENED:
+        intake_changed.send(sender=Patient, patient=patient, actor=actor, now=now)
 
 
 # The history dates of each kind of entry, and the words a refusal names each by.
@@ -495,6 +506,7 @@ def save_safety_history(*, actor: Any, now: datetime, patient: Patient, answers:
                     change="create" if created else "update", changes=changes)
     record_event(actor=actor, now=now, action="patients.safety_history_saved", subject=history,
                  site_id=patient.site_id, changed_fields=changes.keys())
+    intake_changed.send(sender=Patient, patient=patient, actor=actor, now=now)
     return history
 
 

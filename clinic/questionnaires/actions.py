@@ -23,6 +23,7 @@ from clinic.accounts.models import PRESCRIBING_ROLES, Role, StaffUser
 from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind
 from clinic.patients.models import Patient
+from clinic.patients.signals import intake_changed
 from clinic.questionnaires import queries
 from clinic.questionnaires.models import (
     Alert,
@@ -38,7 +39,7 @@ from clinic.questionnaires.models import (
     SuicideRiskAssessment,
     TabletSession,
 )
-from clinic.rules import scales
+from clinic.rules import eligibility, scales
 from clinic.rules.errors import DomainError
 from clinic.rules.scales import alert_kinds
 from clinic.rules.scales.base import AnswerError, answer_errors, unanswered
@@ -269,6 +270,8 @@ def submit_response(*, patient: Patient, instrument: str, answers: Sequence[Any]
     _audit(actor, now=now, action="questionnaires.response_submitted", patient=patient, subject=response,
            data={"instrument": scale.code, "total": _stored_number(score.total), "mode": mode,
                  "alerts": [alert.pk for alert in alerts]})
+    if scale.code in eligibility.SCREENS:
+        intake_changed.send(sender=Patient, patient=patient, actor=actor, now=now)
     if link is not None:
         finish_link_if_done(link=link, now=now)
     return response
@@ -407,6 +410,7 @@ def record_risk_assessment(*, patient: Patient, actor: StaffUser, now: dt.dateti
         notes=(notes or "").strip(), alert=alert, recorded_at=now)
     _audit(actor, now=now, action="questionnaires.risk_assessment_recorded", patient=patient, subject=assessment,
            data={"risk_level": risk_level, "outcome": outcome})
+    intake_changed.send(sender=Patient, patient=patient, actor=actor, now=now)
     return assessment
 
 

@@ -1,0 +1,181 @@
+"""Screening a patient and signing the eligibility decision.
+
+A run is made by a clinician ("Screen again", the API) or by the system in the transaction of every
+intake change (clinic.patients.signals.intake_changed). A decision is signed once, when it is written,
+by a prescriber or the medical director, on the patient's latest run; only addenda follow.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from clinic.accounts.models import PRESCRIBING_ROLES
+from clinic.audit.actions import record_event
+from clinic.audit.models import ActorKind
+from clinic.letters.actions import produce_letters
+from clinic.letters.content import LetterFacts
+from clinic.patients.models import Patient
+from clinic.protocols.queries import current_protocol
+from clinic.rules import protocols as catalogue
+from clinic.rules.errors import DomainError
+from clinic.screening import intake
+from clinic.screening.models import (
+    CautionDecision,
+    DecisionAddendum,
+    EligibilityDecision,
+    Outcome,
+    ScreeningRun,
+    Trigger,
+)
+from clinic.screening.queries import eligibility_rules, latest_run
+from clinic.sites.queries import site_today
+
+
+class PrescriberOnly(DomainError):
+    code = "PRESCRIBER_ONLY"
+
+
+class ScreeningChanged(DomainError):
+    code = "SCREENING_CHANGED"
+
+
+class AlreadySigned(DomainError):
+    code = "DECISION_ALREADY_SIGNED"
+
+
+class HardStopUnresolved(DomainError):
+    code = "HARD_STOP_UNRESOLVED"
+
+
+class DecisionIncomplete(DomainError):
+    code = "DECISION_INCOMPLETE"
+
+
+class NoScreening(DomainError):
+    code = "NO_SCREENING"
+
+
+@transaction.atomic
+def screen_patient(*, patient: Patient, actor: Any, now: datetime, trigger: str) -> ScreeningRun:
+    """Screen the patient's current intake for today at the site with the protocol in force and keep the run."""
+    # The patient's row is locked so that two runs at once take numbers one after the other, and read from
+    # the database, not from rows an earlier page prefetched before the change that triggered this run.
+    patient = Patient.objects.select_for_update().select_related("site").get(pk=patient.pk)
+    protocol = current_protocol(site=patient.site, now=now)
+    inputs, findings = intake.screened(patient, on=site_today(site=patient.site, now=now),
+                                       protocol=eligibility_rules(protocol))
+    number = (ScreeningRun.objects.filter(patient=patient).aggregate(last=Max("number"))["last"] or 0) + 1
+    staff = actor if trigger != Trigger.INTAKE_CHANGED and getattr(actor, "role", None) else None
+    run = ScreeningRun.objects.create(
+        patient=patient, site=patient.site, number=number, run_at=now, run_by=staff, trigger=trigger,
+        protocol=protocol, rules_version=catalogue.RULES_VERSION, screened_for=site_today(site=patient.site, now=now),
+        inputs=inputs, findings=findings)
+    data = {"number": number, "trigger": trigger, "protocol_version": protocol.version,
+            "rules_version": run.rules_version, "codes": [finding["code"] for finding in findings]}
+    if staff is not None:
+        record_event(actor=staff, now=now, action="screening.run", subject=run, site_id=patient.site_id, data=data)
+    else:
+        record_event(actor=None, actor_kind=ActorKind.SYSTEM, organisation_id=patient.organisation_id, now=now,
+                     action="screening.run", subject=run, site_id=patient.site_id, data=data)
+    return run
+
+
+@transaction.atomic
+def sign_decision(*, actor: Any, now: datetime, patient: Patient, screening_run: ScreeningRun, outcome: str,
+                  summary: str, caution_decisions: Mapping[str, str], conditions: str = "") -> EligibilityDecision:
+    """Sign one decision on the run the prescriber reviewed, which must be the patient's latest.
+
+    "Eligible" and "eligible with conditions" need every caution of the run decided in writing and no
+    hard stop; "not eligible" can always be signed."""
+    _require_prescriber(actor, "sign an eligibility decision")
+    patient = Patient.objects.select_for_update().select_related("site").get(pk=patient.pk)
+    latest = latest_run(patient=patient)
+    if screening_run.patient_id != patient.pk or latest is None:
+        raise NoScreening("Screen the patient first: a decision is signed on a screening run.", field="screening_run")
+    if latest.pk != screening_run.pk:
+        raise ScreeningChanged(f"The screening changed since you opened it: review run {latest.number} and sign "
+                               "your decision on it.", field="screening_run")
+    earlier = latest.decisions.select_related("signed_by").first()
+    if earlier is not None:
+        raise AlreadySigned(f"Run {latest.number} already has a decision, signed by "
+                            f"{earlier.signed_by.get_full_name() or earlier.signed_by.get_username()}. A signed "
+                            "decision is locked: add an addendum to it, or screen again and sign a new decision.")
+    cleaned = _checked(latest, outcome=outcome, summary=summary, conditions=conditions,
+                       caution_decisions=caution_decisions)
+    decision = EligibilityDecision.objects.create(
+        patient=patient, screening_run=latest, outcome=outcome, summary=cleaned["summary"],
+        conditions=cleaned["conditions"], signed_by=actor, signed_at=now, protocol=latest.protocol,
+        rules_version=latest.rules_version)
+    rows = CautionDecision.objects.bulk_create(
+        CautionDecision(decision=decision, code=finding["code"], title=finding["title"], message=finding["message"],
+                        written_decision=cleaned["cautions"][finding["code"]])
+        for finding in latest.cautions if cleaned["cautions"].get(finding["code"]))
+    record_event(actor=actor, now=now, action="screening.decision_signed", subject=decision,
+                 site_id=patient.site_id,
+                 data={"outcome": outcome, "run": latest.number, "protocol_version": latest.protocol.version,
+                       "rules_version": latest.rules_version, "cautions": [row.code for row in rows]})
+    produce_letters(actor=actor, now=now, patient=patient, reason="eligibility_outcome", source=decision,
+                    facts=LetterFacts(outcome=outcome, summary=decision.summary,
+                                      conditions=tuple(_condition_lines(decision, rows)),
+                                      signed_by=actor, signed_at=now))
+    return decision
+
+
+def _checked(run: ScreeningRun, *, outcome: str, summary: str, conditions: str,
+             caution_decisions: Mapping[str, str]) -> dict[str, Any]:
+    if outcome not in Outcome.values:
+        raise DecisionIncomplete("Choose the outcome: eligible, eligible with conditions or not eligible.",
+                                 field="outcome")
+    if not (summary or "").strip():
+        raise DecisionIncomplete("Write the summary of your decision; it goes into the letters.", field="summary")
+    caution_codes = [finding["code"] for finding in run.cautions]
+    for code in caution_decisions:
+        if code not in caution_codes:
+            raise DecisionIncomplete(f"{code} is not a caution of run {run.number}.", field=f"caution_{code}")
+    written = {code: (caution_decisions.get(code) or "").strip() for code in caution_codes}
+    if outcome != Outcome.NOT_ELIGIBLE:
+        if run.hard_stops:
+            titles = "; ".join(finding["title"] for finding in run.hard_stops)
+            raise HardStopUnresolved(f"Run {run.number} has a hard stop ({titles}), so the patient cannot be signed "
+                                     "eligible. Resolve it in the intake and screen again, or sign \"not eligible\".",
+                                     field="outcome")
+        for finding in run.cautions:
+            if not written[finding["code"]]:
+                raise DecisionIncomplete(f"Write your decision on the caution \"{finding['title']}\": every caution "
+                                         "needs one before the patient is signed eligible.",
+                                         field=f"caution_{finding['code']}")
+    conditions = (conditions or "").strip()
+    if outcome == Outcome.ELIGIBLE_WITH_CONDITIONS and not conditions:
+        raise DecisionIncomplete("Write the conditions the patient is eligible with.", field="conditions")
+    if outcome != Outcome.ELIGIBLE_WITH_CONDITIONS and conditions:
+        raise DecisionIncomplete("Conditions are written only for \"eligible with conditions\". Choose that outcome, "
+                                 "or clear the conditions.", field="conditions")
+    return {"summary": summary.strip(), "conditions": conditions, "cautions": written}
+
+
+def _condition_lines(decision: EligibilityDecision, rows: list[CautionDecision]) -> list[str]:
+    lines = [f"{row.title}: {row.written_decision}" for row in rows]
+    if decision.conditions:
+        lines.insert(0, decision.conditions)
+    return lines
+
+
+@transaction.atomic
+def add_addendum(*, actor: Any, now: datetime, decision: EligibilityDecision, text: str) -> DecisionAddendum:
+    """Add to a signed decision; the decision itself stays as it was signed."""
+    _require_prescriber(actor, "add to an eligibility decision")
+    if not (text or "").strip():
+        raise DecisionIncomplete("Write the addendum's text.", field="text")
+    addendum = DecisionAddendum.objects.create(decision=decision, text=text.strip(), written_by=actor, written_at=now)
+    record_event(actor=actor, now=now, action="screening.addendum_added", subject=addendum,
+                 patients=[decision.patient_id], site_id=decision.patient.site_id,
+                 data={"decision": decision.pk})
+    return addendum
+
+
+def _require_prescriber(actor: Any, what: str) -> None:
+    if getattr(actor, "role", None) not in PRESCRIBING_ROLES:
+        raise PrescriberOnly(f"Only a prescriber or the medical director may {what}. Ask one of them.")
