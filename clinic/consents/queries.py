@@ -35,7 +35,8 @@ def latest_document(*, site: Site) -> ConsentDocument | None:
 def consents(*, patient: Patient) -> QuerySet[Consent]:
     """The patient's consents, newest first, each with its document, signer and scan."""
     return (Consent.objects.filter(patient=patient)
-            .select_related("document", "protocol", "counselled_by", "withdrawn_by", "scan")
+            .select_related("patient__site", "document__protocol", "protocol", "counselled_by", "withdrawn_by",
+                            "scan")
             .order_by("-signed_at", "-id"))
 
 
