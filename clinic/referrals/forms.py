@@ -13,7 +13,9 @@ from clinic.rules.birth_date import ImplausibleBirthDate, check_birth_date
 from clinic.rules.errors import DomainError
 from clinic.sites.queries import site_today
 
-TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+# Typed as 14:30: the browser's own time picker follows its locale, which may ask for AM and PM.
+TIME_INPUT = forms.TimeInput(attrs={"inputmode": "numeric", "placeholder": "14:30", "autocomplete": "off",
+                                    "size": 5}, format="%H:%M")
 
 
 def _check_birth_date(form: forms.Form, site: Any, now: dt.datetime) -> None:
