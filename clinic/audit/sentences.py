@@ -56,6 +56,7 @@ SENTENCES: dict[str, str] = {
     "screening.run_viewed": "Viewed a screening run",
     "screening.run": "Screened the intake against the eligibility rules",
     "screening.decision_form_viewed": "Opened the form to sign an eligibility decision",
+    "screening.decision_viewed": "Opened an eligibility decision to add to it",
     "screening.decision_signed": "Signed an eligibility decision",
     "screening.addendum_added": "Added an addendum to an eligibility decision",
     "api.screening.run_read": "Read a screening run through the API",
