@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("clinic.accounts.urls")),
     path("patients/", include("clinic.patients.urls")),
     path("patients/<int:patient_id>/questionnaires/", include("clinic.questionnaires.urls")),
+    path("patients/<int:patient_id>/screening/", include("clinic.screening.urls")),
     path("patients/<int:patient_id>/letters/", include("clinic.letters.urls")),
     path("referrals/", include("clinic.referrals.urls")),
     path("audit/", include("clinic.audit.urls")),
