@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "clinic.audit",
     "clinic.patients",
     "clinic.questionnaires",
+    "clinic.consents",
     "clinic.letters",
     "clinic.screening",
     "clinic.referrals",

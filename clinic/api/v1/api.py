@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI, Swagger
 
-from clinic.api.v1 import alerts, dosing, errors, instruments, intake, patients, questionnaires, sites
+from clinic.api.v1 import alerts, consents, dosing, errors, instruments, intake, patients, questionnaires, sites
 from clinic.api.v1.auth import BearerToken
 
 api = NinjaAPI(
@@ -23,3 +23,4 @@ api.add_router("", instruments.router)
 api.add_router("", dosing.router)
 api.add_router("", questionnaires.router)
 api.add_router("", alerts.router)
+api.add_router("", consents.router)
