@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "clinic.consents",
     "clinic.letters",
     "clinic.screening",
+    "clinic.courses",
     "clinic.referrals",
     "clinic.backups",
     "clinic.jobs",

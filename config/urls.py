@@ -12,6 +12,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/screening/", include("clinic.screening.urls")),
     path("patients/<int:patient_id>/letters/", include("clinic.letters.urls")),
     path("patients/<int:patient_id>/consent/", include("clinic.consents.urls")),
+    path("patients/<int:patient_id>/course/", include("clinic.courses.urls")),
     path("referrals/", include("clinic.referrals.urls")),
     path("audit/", include("clinic.audit.urls")),
     path("sites/", include("clinic.sites.urls")),

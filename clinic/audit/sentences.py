@@ -107,6 +107,10 @@ SENTENCES: dict[str, str] = {
     "consents.viewed": "Viewed a signed consent",
     "consents.recorded": "Recorded the patient's informed consent",
     "consents.withdrawn": "Recorded that the patient withdrew their consent",
+    # Treatment courses
+    "courses.tab_viewed": "Viewed the treatment course",
+    "courses.opened": "Opened a treatment course from the eligibility decision",
+    "courses.phase_changed": "Signed a decision that changed the treatment course's phase",
     "consents.patient_viewed": "Read their signed consent",
     "api.consents.listed": "Read the consents through the API",
     "api.consents.read": "Read a consent through the API",

@@ -1,0 +1,10 @@
+"""The course's answer to a withdrawn consent: the patient's open courses stop, in the withdrawal's
+transaction, signed by whoever recorded the withdrawal."""
+
+from typing import Any
+
+from clinic.courses import actions
+
+
+def stop_courses_on_consent_withdrawal(*, patient: Any, actor: Any, now: Any, **_: Any) -> None:
+    actions.stop_for_withdrawn_consent(patient=patient, actor=actor, now=now)
