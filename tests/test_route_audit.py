@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.audit.models import AuditEvent
+from clinic.consents.tests.factories import signed_consent
 from clinic.letters.actions import produce_letters
 from clinic.letters.content import LetterFacts
 from clinic.patients.models import Document, Medication, OtherDiagnosis, Patient, ReferringClinician
@@ -128,6 +129,11 @@ CASES = [
     Case("letters:tab", "letters.tab_viewed"),
     Case("letters:print", "letters.printed"),
     Case("letters:send", "letters.sent", "post"),
+    Case("consents:tab", "consents.tab_viewed"),
+    Case("consents:sign", "consents.sign_form_viewed"),
+    Case("consents:paper", "consents.paper_form_viewed"),
+    Case("consents:detail", "consents.viewed"),
+    Case("consents:withdraw", "consents.withdrawn", "post", data={"reason": "Wants to stop"}),
 ]
 # Routes that list or create patients rather than open one by id; tested in
 # clinic/patients/tests/test_views.py (one audit event naming every listed patient; registration).
@@ -180,12 +186,14 @@ def chart_with_records(main_site, nurse, settings, tmp_path):
                                  message="PHQ-9 item 9 above 0.", raised_at=dt.datetime.now(dt.UTC))
     response = QuestionnaireResponseFactory(patient=patient, answers=list(PHQ9_ITEM_9_POSITIVE))
     Patient.objects.filter(pk=patient.pk).update(email="patient@example.org")
+    consent = signed_consent(patient=patient, actor=nurse, now=dt.datetime.now(dt.UTC))
     [letter] = produce_letters(actor=nurse, now=dt.datetime.now(dt.UTC), patient=patient, reason="course_stopped",
                                facts=LetterFacts(outcome="stopped", summary="Stopped at the patient's wish.",
                                                  signed_by=nurse, signed_at=dt.datetime.now(dt.UTC)), source=patient)
     return patient, {"site_id": main_site.pk, "patient_id": patient.pk, "kind": "medication", "item_id": medication.pk,
                      "alert_id": alert.pk, "member_id": nurse.pk, "response_id": response.pk,
                      "document_id": document.pk, "request_id": due.pk, "instrument": "phq9", "letter_id": letter.pk,
+                     "consent_id": consent.pk,
                      "items": {"medication": medication.pk, "other_diagnosis": diagnosis.pk}}
 
 
@@ -278,7 +286,7 @@ def test_the_banner_walk_covers_every_patient_page():
                      "patients:intake_add", "patients:intake_edit", "patients:document_upload", "patients:history",
                      "audit:patient", "alerts:acknowledge",
                      "questionnaires:tab", "questionnaires:entry", "questionnaires:risk_assessment",
-                     "letters:tab"}
+                     "letters:tab", "consents:tab", "consents:sign", "consents:paper", "consents:detail"}
 
 
 @pytest.mark.parametrize("case", PATIENT_PAGES, ids=lambda case: f"{case.url_name}-{case.kind}")
@@ -328,7 +336,7 @@ def test_front_desk_is_refused_every_clinical_route_and_only_the_refusal_is_audi
     assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
 
 
-SIGNED_OUT_NAMESPACES = ("patients", "audit", "alerts", "questionnaires", "letters")
+SIGNED_OUT_NAMESPACES = ("patients", "audit", "alerts", "questionnaires", "letters", "consents")
 # What each POST carries, so that a route that forgot its sign-in check would write something.
 POST_DATA = {case.url_name: case.data for case in CASES if case.method == "post" and case.kind == "medication"} | {
     "patients:register": PATIENT_FIELDS,
@@ -405,6 +413,7 @@ PATIENT_ROUTES = {
     "patient:new_link": "questionnaires.new_link_requested; clinic/questionnaires/tests/test_patient_views.py",
     "patient:done": "thank-you page: no patient data",
     "patient:sign_out": "ends the patient session: no patient data",
+    "patient_consent:consent": "walked: consents.patient_viewed, the patient as actor",
 }
 PATIENT_WALK = {"patient:home": "questionnaires.patient_home_viewed",
                 "patient:answer": "questionnaires.patient_form_viewed",
@@ -412,7 +421,8 @@ PATIENT_WALK = {"patient:home": "questionnaires.patient_home_viewed",
                 "tablet:home": "questionnaires.tablet_home_viewed",
                 "tablet:answer": "questionnaires.patient_form_viewed",
                 "tablet:crisis": "questionnaires.crisis_text_shown",
-                "tablet:give_back": "questionnaires.tablet_ended"}
+                "tablet:give_back": "questionnaires.tablet_ended",
+                "patient_consent:consent": "consents.patient_viewed"}
 
 
 @pytest.fixture
@@ -433,7 +443,7 @@ def test_patient_and_tablet_routes_write_one_audit_event_with_the_patient_as_act
         url_name, answering_patient, client, signed_in, nurse, clock, now):
     patient, arguments = answering_patient
     clock(now)
-    if url_name.startswith("patient:"):
+    if not url_name.startswith("tablet:"):
         client.post(reverse("patient:link", args=[arguments["token"]]),
                     {"month": patient.birth_date.month, "day": patient.birth_date.day, "year": patient.birth_date.year})
     else:
