@@ -14,7 +14,6 @@ from django.db.models import Max
 
 from clinic.accounts.models import PRESCRIBING_ROLES
 from clinic.audit.actions import record_event
-from clinic.audit.models import ActorKind
 from clinic.letters.actions import produce_letters
 from clinic.letters.content import LetterFacts
 from clinic.patients.models import Patient
@@ -73,13 +72,12 @@ def screen_patient(*, patient: Patient, actor: Any, now: datetime, trigger: str)
         patient=patient, site=patient.site, number=number, run_at=now, run_by=staff, trigger=trigger,
         protocol=protocol, rules_version=catalogue.RULES_VERSION, screened_for=site_today(site=patient.site, now=now),
         inputs=inputs, findings=findings)
-    data = {"number": number, "trigger": trigger, "protocol_version": protocol.version,
-            "rules_version": run.rules_version, "codes": [finding["code"] for finding in findings]}
+    # A run on an intake change is part of that change: its audit event (a nurse adding a medicine, a patient
+    # answering a screen) is the write's, and the run keeps its trigger and time. A run asked for is audited.
     if staff is not None:
-        record_event(actor=staff, now=now, action="screening.run", subject=run, site_id=patient.site_id, data=data)
-    else:
-        record_event(actor=None, actor_kind=ActorKind.SYSTEM, organisation_id=patient.organisation_id, now=now,
-                     action="screening.run", subject=run, site_id=patient.site_id, data=data)
+        record_event(actor=staff, now=now, action="screening.run", subject=run, site_id=patient.site_id,
+                     data={"number": number, "trigger": trigger, "protocol_version": protocol.version,
+                           "rules_version": run.rules_version, "codes": [finding["code"] for finding in findings]})
     return run
 
 

@@ -2,7 +2,18 @@
 
 from ninja import NinjaAPI, Swagger
 
-from clinic.api.v1 import alerts, consents, dosing, errors, instruments, intake, patients, questionnaires, sites
+from clinic.api.v1 import (
+    alerts,
+    consents,
+    dosing,
+    errors,
+    instruments,
+    intake,
+    patients,
+    questionnaires,
+    screening,
+    sites,
+)
 from clinic.api.v1.auth import BearerToken
 
 api = NinjaAPI(
@@ -23,4 +34,5 @@ api.add_router("", instruments.router)
 api.add_router("", dosing.router)
 api.add_router("", questionnaires.router)
 api.add_router("", alerts.router)
+api.add_router("", screening.router)
 api.add_router("", consents.router)

@@ -36,3 +36,15 @@ def complete_intake(patient: Patient, *, nurse: Any, now: dt.datetime, **answers
     for instrument, given in CLEAR_ANSWERS.items():
         stored_response(patient, instrument, given, at=now - dt.timedelta(hours=1))
     return patient
+
+
+def screened_patient(site: Any, *, nurse: Any, now: dt.datetime, given_name: str, **answers: bool) -> Patient:
+    """A male patient with a complete intake (complete_intake), screened once by the nurse (run 1)."""
+    from clinic.patients.tests.factories import PatientFactory
+    from clinic.screening import actions
+    from clinic.screening.models import Trigger
+
+    patient = complete_intake(PatientFactory(site=site, sex="male", given_name=given_name, family_name="Hale"),
+                              nurse=nurse, now=now, **answers)
+    actions.screen_patient(patient=patient, actor=nurse, now=now, trigger=Trigger.MANUAL)
+    return patient
