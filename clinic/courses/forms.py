@@ -40,7 +40,8 @@ class PhaseChangeForm(forms.Form):
                                                          "with the course."})
 
     def __init__(self, *args: Any, course: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", f"course-{course.pk}")
+        # Each open course has its form on the page: ids apart, names plain.
+        kwargs.setdefault("auto_id", f"course-{course.pk}-%s")
         super().__init__(*args, **kwargs)
         self.fields["to_phase"].choices = [(phase, course_phases.LABELS[phase])
                                            for phase in course_phases.MOVES[course.phase]]

@@ -36,10 +36,6 @@ def phase_url(course) -> str:
     return reverse("courses:change_phase", args=[course.patient_id, course.pk])
 
 
-def phase_post(course, **fields) -> dict:
-    return {f"course-{course.pk}-{name}": value for name, value in fields.items()}
-
-
 def text(response) -> str:
     """The page's words, tags taken out."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
@@ -78,9 +74,9 @@ def test_the_baseline_says_when_no_primary_score_falls_in_the_7_days(signed_in, 
 
 def test_moves_to_assessment_then_maintenance_and_shows_the_next_window(signed_in, course, prescriber, now):
     client = signed_in(prescriber)
-    client.post(phase_url(course), phase_post(course, to_phase="assessment", reason="Six infusions given."))
+    client.post(phase_url(course), dict(to_phase="assessment", reason="Six infusions given."))
 
-    response = client.post(phase_url(course), phase_post(course, to_phase="maintenance", interval_weeks="4",
+    response = client.post(phase_url(course), dict(to_phase="maintenance", interval_weeks="4",
                                                          assessment_result="response",
                                                          reason="PHQ-9 from 18 to 7."), follow=True)
 
@@ -94,9 +90,9 @@ def test_moves_to_assessment_then_maintenance_and_shows_the_next_window(signed_i
 
 def test_a_refused_phase_change_keeps_what_was_typed(signed_in, course, prescriber):
     client = signed_in(prescriber)
-    client.post(phase_url(course), phase_post(course, to_phase="assessment", reason="Six infusions given."))
+    client.post(phase_url(course), dict(to_phase="assessment", reason="Six infusions given."))
 
-    response = client.post(phase_url(course), phase_post(course, to_phase="maintenance", interval_weeks="9",
+    response = client.post(phase_url(course), dict(to_phase="maintenance", interval_weeks="9",
                                                          assessment_result="partial", reason="Holding up well."))
 
     form = response.context["rows"][0][1]
@@ -108,7 +104,7 @@ def test_a_refused_phase_change_keeps_what_was_typed(signed_in, course, prescrib
 
 
 def test_a_decision_without_its_reason_is_refused(signed_in, course, prescriber):
-    response = signed_in(prescriber).post(phase_url(course), phase_post(course, to_phase="stopped", reason=""))
+    response = signed_in(prescriber).post(phase_url(course), dict(to_phase="stopped", reason=""))
 
     assert "Give the reason for this decision" in text(response)
     assert TreatmentCourse.objects.get(pk=course.pk).is_open
@@ -143,7 +139,7 @@ def test_nurse_reads_the_course_but_signs_nothing(signed_in, course, nurse):
     client = signed_in(nurse)
 
     page = client.get(tab_url(course.patient))
-    refused = client.post(phase_url(course), phase_post(course, to_phase="stopped", reason="No."))
+    refused = client.post(phase_url(course), dict(to_phase="stopped", reason="No."))
 
     assert "A prescriber or the medical director signs phase changes." in text(page)
     assert page.context["rows"][0][1] is None
@@ -163,7 +159,7 @@ def test_another_sites_patient_and_course_answer_as_missing(signed_in, course, o
     client = signed_in(outsider)
 
     assert client.get(tab_url(course.patient)).status_code == 404
-    assert client.post(phase_url(course), phase_post(course, to_phase="stopped", reason="x")).status_code == 404
+    assert client.post(phase_url(course), dict(to_phase="stopped", reason="x")).status_code == 404
     assert TreatmentCourse.objects.get(pk=course.pk).is_open
 
 
@@ -171,7 +167,7 @@ def test_a_course_of_another_patient_is_not_found_under_this_one(signed_in, cour
     other = PatientFactory(site=main_site)
 
     response = signed_in(prescriber).post(reverse("courses:change_phase", args=[other.pk, course.pk]),
-                                          phase_post(course, to_phase="stopped", reason="x"))
+                                          dict(to_phase="stopped", reason="x"))
 
     assert response.status_code == 404
 
