@@ -12,6 +12,8 @@ from django.test import Client
 
 from clinic.accounts.tests.factories import StaffUserFactory
 from clinic.api.v1.api import api
+from clinic.consents.models import Consent
+from clinic.consents.tests.factories import signed_consent
 from clinic.patients.models import (
     Allergy,
     BodyMeasurement,
@@ -24,6 +26,7 @@ from clinic.patients.models import (
     TreatmentTrial,
 )
 from clinic.patients.tests.factories import PatientFactory
+from clinic.protocols.actions import change_section
 from clinic.questionnaires.models import Alert, SuicideRiskAssessment
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +86,13 @@ CASES: dict[str, Case] = {
     "GET /api/v1/patients/{patient_id}/suicide-risk-assessments": Case(
         "api.questionnaires.risk_assessments_listed"),
     "GET /api/v1/suicide-risk-assessments/{assessment_id}": Case("api.questionnaires.risk_assessment_read"),
+    "GET /api/v1/patients/{patient_id}/consent-document": Case("api.consents.document_read"),
+    "POST /api/v1/patients/{patient_id}/consents": Case("consents.recorded", 201, body={
+        "document_version": 2, "counselled_at": "2020-01-01T09:00:00Z", "counselling_note": "Went through it.",
+        "signed_name": "{patient_name}"}),
+    "GET /api/v1/patients/{patient_id}/consents": Case("api.consents.listed"),
+    "GET /api/v1/consents/{consent_id}": Case("api.consents.read"),
+    "POST /api/v1/consents/{consent_id}/withdraw": Case("consents.withdrawn", body={"reason": "Wants to stop"}),
     **entry_cases("allergies", "allergy", {"substance": "Latex"}, {"severity": "mild"}),
     **entry_cases("measurements", "measurement", {"measured_on": "2026-11-20", "heart_rate_bpm": 64},
                   {"weight_kg": 70.1}),
@@ -100,9 +110,9 @@ def operations() -> set[str]:
 
 
 @pytest.fixture
-def record(main_site, nurse, prescriber):
-    """A patient with one entry of every intake kind, a safety history, an open alert and a suicide risk
-    assessment: the URL arguments."""
+def record(main_site, nurse, prescriber, director):
+    """A patient with one entry of every intake kind, a safety history, an open alert, a suicide risk
+    assessment and a consent on a consent document since replaced by version 2: the URL arguments."""
     patient = PatientFactory(site=main_site, phone="555-0100")
     entries = {
         "indications": Indication.objects.create(patient=patient, code="TRD_UNIPOLAR", icd10_code="F33.2",
@@ -127,6 +137,9 @@ def record(main_site, nurse, prescriber):
     entries["assessment"] = SuicideRiskAssessment.objects.create(
         patient=patient, assessed_by=prescriber, assessed_at=RECORDED_AT, risk_level="low",
         protective_factors="Family", safety_plan="Reviewed", outcome="proceed", recorded_at=RECORDED_AT)
+    entries["consent"] = signed_consent(patient=patient, actor=nurse, now=dt.datetime.now(dt.UTC))
+    change_section(actor=director, now=dt.datetime.now(dt.UTC), site=main_site, section="visits",
+                   values={"no_driving_text": "No driving for 48 hours."}, reason="Local rule")
     return patient, entries
 
 
@@ -134,8 +147,10 @@ def call(client: Client, operation: str, case: Case, *, patient: Patient, entrie
     method, template = operation.split(" ")
     kind = template.split("/intake/")[-1].split("/")[0]
     url = template.format(patient_id=patient.pk, item_id=getattr(entries.get(kind), "pk", 0), code="phq9",
-                          alert_id=entries["alert"].pk, assessment_id=entries["assessment"].pk)
-    body = {key: value.format(site_id=patient.site_id) if isinstance(value, str) else value
+                          alert_id=entries["alert"].pk, assessment_id=entries["assessment"].pk,
+                          consent_id=entries["consent"].pk)
+    names = {"site_id": patient.site_id, "patient_name": f"{patient.given_name} {patient.family_name}"}
+    body = {key: value.format(**names) if isinstance(value, str) else value
             for key, value in case.body.items()}
     return client.generic(method, url, data=json.dumps(body) if body else "",
                           content_type="application/json")
@@ -202,7 +217,8 @@ def test_operation_refuses_front_desk_clinical_data(operation, api_client, front
     assert (event.action, event.actor, event.data["status"]) == ("audit.access_refused", front_desk, 403)
 
 
-@pytest.mark.parametrize("operation", sorted(op for op in CASES if "{alert_id}" in op or "{assessment_id}" in op))
+@pytest.mark.parametrize("operation", sorted(op for op in CASES
+                                              if "{alert_id}" in op or "{assessment_id}" in op or "{consent_id}" in op))
 def test_operation_answers_another_sites_alert_or_assessment_as_missing(operation, api_client, record, other_site):
     case = CASES[operation]
     patient, entries = record
@@ -213,3 +229,4 @@ def test_operation_answers_another_sites_alert_or_assessment_as_missing(operatio
 
     assert (response.status_code, response.json()["error"]["code"]) == (404, "NOT_FOUND")
     assert Alert.objects.get(pk=entries["alert"].pk).status == "open"
+    assert Consent.objects.get(pk=entries["consent"].pk).withdrawn_at is None
