@@ -21,6 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts.models import PRESCRIBING_ROLES
 from clinic.accounts.tests.factories import PASSWORD
+from clinic.letters.actions import produce_letters
+from clinic.letters.content import LetterFacts
 from clinic.patients import actions
 from clinic.patients.models import Document, ReferringClinician
 from clinic.patients.tests.factories import PatientFactory
@@ -81,6 +83,8 @@ NOT_PAGES = {
     "tablet:crisis": "walked in " + TABLET_WALK + " (needs the tablet handed to a patient)",
     "referrals:change_status": "POST only; a refused change answers with the referral's page",
     "referrals:letter": "the stored file itself",
+    "letters:print": "the letter's PDF itself",
+    "letters:send": "POST only; answers with the Letters tab",
 }
 SIGNED_OUT_PAGES = {"accounts:login", "accounts:password_reset", "accounts:password_reset_done",
                     "accounts:password_reset_confirm", "accounts:password_reset_complete"}
@@ -121,6 +125,10 @@ def records(main_site, nurse, prescriber, now, settings, tmp_path) -> dict[str, 
     response = questionnaire_actions.submit_response(patient=patient, instrument="phq9", answers=PHQ9_ITEM_9_POSITIVE,
                                                      actor=nurse, now=now, mode=Mode.PAPER)
     alert = Alert.objects.get(response=response, status="open")
+    produce_letters(actor=prescriber, now=now, patient=patient, reason="eligibility_outcome", source=patient,
+                    facts=LetterFacts(outcome="eligible_with_conditions", summary="Proceed after review.",
+                                      conditions=("CA_HTN — proceed with blood pressure every 15 minutes",),
+                                      signed_by=prescriber, signed_at=now))
     referral = ReferralFactory(site=main_site, created_by=nurse, given_name="Tobias", family_name="Renwick",
                                referring_clinician=referrer, source="clinician")
     return {"patient_id": patient.pk, "referral_id": referral.pk,
@@ -209,7 +217,7 @@ def test_every_page_of_every_role_passes_axe_and_fits_a_phone(role, request, pag
     assert violations == {}
     assert scrolls == {}
     clinical = {"patients:intake", "patients:history", "patients:intake_add:allergy", "questionnaires:entry:midas",
-                "alerts:inbox", "alerts:inbox:mine"}
+                "alerts:inbox", "alerts:inbox:mine", "letters:tab"}
     assert ("patients:chart" in opened, clinical <= set(opened)) == (True, role != "front_desk")
     assert ("questionnaires:tab" in opened, "alerts:acknowledge" in opened) == (True, role in PRESCRIBING_ROLES)
     assert ("audit:search" in opened, "alerts:site_settings" in opened) == (role == "director",) * 2
