@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.audit.models import AuditEvent
 from clinic.consents.tests.factories import signed_consent
+from clinic.courses.tests.factories import arranged_course
 from clinic.letters.actions import produce_letters
 from clinic.letters.content import LetterFacts
 from clinic.patients.models import Document, Medication, OtherDiagnosis, Patient, ReferringClinician
@@ -134,6 +135,11 @@ CASES = [
     Case("consents:paper", "consents.paper_form_viewed"),
     Case("consents:detail", "consents.viewed"),
     Case("consents:withdraw", "consents.withdrawn", "post", data={"reason": "Wants to stop"}),
+    Case("courses:tab", "courses.tab_viewed"),
+    Case("courses:change_phase", "courses.phase_changed", "post", role="prescriber",
+         data={"to_phase": "assessment", "reason": "Six infusions given."}),
+    # The walk's patient has an incomplete intake, so opening is refused and the tab is shown again.
+    Case("courses:open", "courses.tab_viewed", "post", role="prescriber", data={"indication": "TRD_UNIPOLAR"}),
 ]
 # Routes that list or create patients rather than open one by id; tested in
 # clinic/patients/tests/test_views.py (one audit event naming every listed patient; registration).
@@ -167,7 +173,7 @@ def test_every_route_is_classified():
 
 
 @pytest.fixture
-def chart_with_records(main_site, nurse, settings, tmp_path):
+def chart_with_records(main_site, nurse, prescriber, settings, tmp_path):
     """A patient with a medicine, an other diagnosis, a document and an open alert, and the URL arguments
     that reach them; "items" holds the intake entry of each kind."""
     settings.MEDIA_ROOT = tmp_path
@@ -187,13 +193,14 @@ def chart_with_records(main_site, nurse, settings, tmp_path):
     response = QuestionnaireResponseFactory(patient=patient, answers=list(PHQ9_ITEM_9_POSITIVE))
     Patient.objects.filter(pk=patient.pk).update(email="patient@example.org")
     consent = signed_consent(patient=patient, actor=nurse, now=dt.datetime.now(dt.UTC))
+    course = arranged_course(patient=patient, prescriber=prescriber, now=dt.datetime.now(dt.UTC))
     [letter] = produce_letters(actor=nurse, now=dt.datetime.now(dt.UTC), patient=patient, reason="course_stopped",
                                facts=LetterFacts(outcome="stopped", summary="Stopped at the patient's wish.",
                                                  signed_by=nurse, signed_at=dt.datetime.now(dt.UTC)), source=patient)
     return patient, {"site_id": main_site.pk, "patient_id": patient.pk, "kind": "medication", "item_id": medication.pk,
                      "alert_id": alert.pk, "member_id": nurse.pk, "response_id": response.pk,
                      "document_id": document.pk, "request_id": due.pk, "instrument": "phq9", "letter_id": letter.pk,
-                     "consent_id": consent.pk,
+                     "consent_id": consent.pk, "course_id": course.pk,
                      "items": {"medication": medication.pk, "other_diagnosis": diagnosis.pk}}
 
 
@@ -286,7 +293,8 @@ def test_the_banner_walk_covers_every_patient_page():
                      "patients:intake_add", "patients:intake_edit", "patients:document_upload", "patients:history",
                      "audit:patient", "alerts:acknowledge",
                      "questionnaires:tab", "questionnaires:entry", "questionnaires:risk_assessment",
-                     "letters:tab", "consents:tab", "consents:sign", "consents:paper", "consents:detail"}
+                     "letters:tab", "consents:tab", "consents:sign", "consents:paper", "consents:detail",
+                     "courses:tab"}
 
 
 @pytest.mark.parametrize("case", PATIENT_PAGES, ids=lambda case: f"{case.url_name}-{case.kind}")
@@ -336,7 +344,7 @@ def test_front_desk_is_refused_every_clinical_route_and_only_the_refusal_is_audi
     assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
 
 
-SIGNED_OUT_NAMESPACES = ("patients", "audit", "alerts", "questionnaires", "letters", "consents")
+SIGNED_OUT_NAMESPACES = ("patients", "audit", "alerts", "questionnaires", "letters", "consents", "courses")
 # What each POST carries, so that a route that forgot its sign-in check would write something.
 POST_DATA = {case.url_name: case.data for case in CASES if case.method == "post" and case.kind == "medication"} | {
     "patients:register": PATIENT_FIELDS,
