@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from clinic.demo import patients, questionnaires, sites, staff
+from clinic.demo import patients, questionnaires, screening, sites, staff
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ def seed(*, now: dt.datetime, password: str) -> SeedSummary:
         code: people[roles["clinician"]] for code, roles in patients.TEAMS.items()})
     questionnaires.seed_alert_settings(sites=clinic_sites, director=director, now=organisation.created_at)
     questionnaires.seed_histories(organisation=organisation, now=now)
+    screening.seed_screening(organisation=organisation, now=now)
     return SeedSummary(
         organisation_name=organisation.name,
         patients_added=patients_added,
