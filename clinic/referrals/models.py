@@ -76,7 +76,7 @@ class Referral(models.Model):
     status = models.CharField(max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED)
     # The date of the latest status change (the received date until the first): what the queue shows.
     status_on = models.DateField()
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    patient = models.ForeignKey(Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals")
     # "family, given" folded by clinic.patients.names.person_key: what the duplicate check and search
     # compare. Kept in step by the actions.
     name_key = models.CharField(max_length=402, editable=False)
