@@ -21,6 +21,7 @@ from clinic.patients.models import Document, Medication, OtherDiagnosis, Patient
 from clinic.patients.tests.factories import PatientFactory
 from clinic.questionnaires.models import Alert, QuestionnaireRequest
 from clinic.questionnaires.tests.factories import PHQ9_ITEM_9_POSITIVE, QuestionnaireResponseFactory
+from clinic.screening import actions as screening_actions
 
 # Routes that show or change no patient's data, with the reason.
 NO_PATIENT_DATA = {
@@ -140,6 +141,14 @@ CASES = [
          data={"to_phase": "assessment", "reason": "Six infusions given."}),
     # The walk's patient has an incomplete intake, so opening is refused and the tab is shown again.
     Case("courses:open", "courses.tab_viewed", "post", role="prescriber", data={"indication": "TRD_UNIPOLAR"}),
+    Case("screening:tab", "screening.tab_viewed"),
+    Case("screening:run", "screening.run_viewed"),
+    Case("screening:screen", "screening.run", "post"),
+    Case("screening:sign", "screening.decision_form_viewed", role="prescriber"),
+    Case("screening:sign", "screening.decision_signed", "post", role="prescriber",
+         data={"run": "@screening_run", "outcome": "not_eligible", "summary": "Intake incomplete."}),
+    Case("screening:addendum", "screening.decision_viewed", role="prescriber"),
+    Case("screening:addendum", "screening.addendum_added", "post", role="prescriber", data={"text": "Letter sent."}),
 ]
 # Routes that list or create patients rather than open one by id; tested in
 # clinic/patients/tests/test_views.py (one audit event naming every listed patient; registration).
@@ -197,10 +206,18 @@ def chart_with_records(main_site, nurse, prescriber, settings, tmp_path):
     [letter] = produce_letters(actor=nurse, now=dt.datetime.now(dt.UTC), patient=patient, reason="course_stopped",
                                facts=LetterFacts(outcome="stopped", summary="Stopped at the patient's wish.",
                                                  signed_by=nurse, signed_at=dt.datetime.now(dt.UTC)), source=patient)
+    decided = screening_actions.screen_patient(patient=patient, actor=nurse, now=dt.datetime.now(dt.UTC),
+                                               trigger="manual")
+    decision = screening_actions.sign_decision(actor=prescriber, now=dt.datetime.now(dt.UTC), patient=patient,
+                                               screening_run=decided, outcome="not_eligible",
+                                               summary="Intake incomplete.", caution_decisions={})
+    latest_run = screening_actions.screen_patient(patient=patient, actor=nurse, now=dt.datetime.now(dt.UTC),
+                                                  trigger="manual")
     return patient, {"site_id": main_site.pk, "patient_id": patient.pk, "kind": "medication", "item_id": medication.pk,
                      "alert_id": alert.pk, "member_id": nurse.pk, "response_id": response.pk,
                      "document_id": document.pk, "request_id": due.pk, "instrument": "phq9", "letter_id": letter.pk,
-                     "consent_id": consent.pk, "course_id": course.pk,
+                     "consent_id": consent.pk, "course_id": course.pk, "number": decided.number,
+                     "decision_id": decision.pk, "screening_run": latest_run.pk,
                      "items": {"medication": medication.pk, "other_diagnosis": diagnosis.pk}}
 
 
@@ -294,7 +311,7 @@ def test_the_banner_walk_covers_every_patient_page():
                      "audit:patient", "alerts:acknowledge",
                      "questionnaires:tab", "questionnaires:entry", "questionnaires:risk_assessment",
                      "letters:tab", "consents:tab", "consents:sign", "consents:paper", "consents:detail",
-                     "courses:tab"}
+                     "courses:tab", "screening:tab", "screening:run", "screening:sign", "screening:addendum"}
 
 
 @pytest.mark.parametrize("case", PATIENT_PAGES, ids=lambda case: f"{case.url_name}-{case.kind}")
@@ -344,7 +361,8 @@ def test_front_desk_is_refused_every_clinical_route_and_only_the_refusal_is_audi
     assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
 
 
-SIGNED_OUT_NAMESPACES = ("patients", "audit", "alerts", "questionnaires", "letters", "consents", "courses")
+SIGNED_OUT_NAMESPACES = ("patients", "audit", "alerts", "questionnaires", "letters", "consents", "courses",
+                         "screening")
 # What each POST carries, so that a route that forgot its sign-in check would write something.
 POST_DATA = {case.url_name: case.data for case in CASES if case.method == "post" and case.kind == "medication"} | {
     "patients:register": PATIENT_FIELDS,
