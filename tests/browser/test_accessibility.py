@@ -33,6 +33,7 @@ from clinic.referrals.tests.factories import ReferralFactory
 from clinic.rules import protocols as protocol_catalogue
 from clinic.rules import scales
 from clinic.rules.errors import DomainError
+from clinic.screening import actions as screening_actions
 from clinic.sites.models import Chair
 from tests.test_route_audit import all_routes
 
@@ -85,6 +86,7 @@ NOT_PAGES = {
     "referrals:letter": "the stored file itself",
     "letters:print": "the letter's PDF itself",
     "letters:send": "POST only; answers with the Letters tab",
+    "screening:screen": "POST only; answers with the Screening tab",
 }
 SIGNED_OUT_PAGES = {"accounts:login", "accounts:password_reset", "accounts:password_reset_done",
                     "accounts:password_reset_confirm", "accounts:password_reset_complete"}
@@ -129,13 +131,19 @@ def records(main_site, nurse, prescriber, now, settings, tmp_path) -> dict[str, 
                     facts=LetterFacts(outcome="eligible_with_conditions", summary="Proceed after review.",
                                       conditions=("CA_HTN — proceed with blood pressure every 15 minutes",),
                                       signed_by=prescriber, signed_at=now))
+    run = screening_actions.screen_patient(patient=patient, actor=nurse, now=now, trigger="manual")
+    decision = screening_actions.sign_decision(actor=prescriber, now=now, patient=patient, screening_run=run,
+                                               outcome="not_eligible", summary="Intake to complete first.",
+                                               caution_decisions={})
+    screening_actions.add_addendum(actor=prescriber, now=now, decision=decision, text="Referrer told.")
     referral = ReferralFactory(site=main_site, created_by=nurse, given_name="Tobias", family_name="Renwick",
                                referring_clinician=referrer, source="clinician")
     return {"patient_id": patient.pk, "referral_id": referral.pk,
             "items": items, "document_id": document.pk, "referrer_id": referrer.pk,
             "site_id": main_site.pk, "chair_id": chair.pk, "member_id": nurse.pk, "token_id": 0,
             "uidb64": urlsafe_base64_encode(force_bytes(nurse.pk)), "token": default_token_generator.make_token(nurse),
-            "request_id": due.pk, "alert_id": alert.pk, "response_id": response.pk, "version": 1}
+            "request_id": due.pk, "alert_id": alert.pk, "response_id": response.pk, "version": 1,
+            "number": run.number, "decision_id": decision.pk}
 
 
 def page_urls(records: dict[str, Any]) -> dict[str, str]:
