@@ -111,6 +111,8 @@ SENTENCES: dict[str, str] = {
     "courses.tab_viewed": "Viewed the treatment course",
     "courses.opened": "Opened a treatment course from the eligibility decision",
     "courses.phase_changed": "Signed a decision that changed the treatment course's phase",
+    "api.courses.listed": "Read the treatment courses through the API",
+    "api.courses.read": "Read a treatment course through the API",
     "consents.patient_viewed": "Read their signed consent",
     "api.consents.listed": "Read the consents through the API",
     "api.consents.read": "Read a consent through the API",

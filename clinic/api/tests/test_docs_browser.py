@@ -29,6 +29,6 @@ def test_docs_page_draws_every_operation_offline_without_policy_violations(page,
     page.wait_for_selector(".opblock-body", timeout=15_000)
 
     operations = sum(len(methods) for methods in api.get_openapi_schema()["paths"].values())
-    assert page.locator(".opblock-summary").count() == operations == 44
+    assert page.locator(".opblock-summary").count() == operations == 53
     assert page.locator(".info .title").inner_text().startswith("Clinic API")
     assert (outside, complaints) == ([], [])

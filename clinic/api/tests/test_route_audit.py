@@ -14,6 +14,7 @@ from clinic.accounts.tests.factories import StaffUserFactory
 from clinic.api.v1.api import api
 from clinic.consents.models import Consent
 from clinic.consents.tests.factories import signed_consent
+from clinic.courses.tests.factories import arranged_course
 from clinic.patients.models import (
     Allergy,
     BodyMeasurement,
@@ -93,6 +94,13 @@ CASES: dict[str, Case] = {
     "GET /api/v1/patients/{patient_id}/consents": Case("api.consents.listed"),
     "GET /api/v1/consents/{consent_id}": Case("api.consents.read"),
     "POST /api/v1/consents/{consent_id}/withdraw": Case("consents.withdrawn", body={"reason": "Wants to stop"}),
+    # The walk's patient is not eligible and the course is stopped (so that withdrawing consent stops nothing):
+    # both writes are refused and write nothing; their events are tested in clinic/api/tests/test_courses.py.
+    "POST /api/v1/patients/{patient_id}/courses": Case(None, 422, role="prescriber", body={"indication": "PTSD"}),
+    "POST /api/v1/courses/{course_id}/phase": Case(None, 422, role="prescriber",
+                                                   body={"to_phase": "taper", "reason": "Spacing out."}),
+    "GET /api/v1/patients/{patient_id}/courses": Case("api.courses.listed"),
+    "GET /api/v1/courses/{course_id}": Case("api.courses.read"),
     **entry_cases("allergies", "allergy", {"substance": "Latex"}, {"severity": "mild"}),
     **entry_cases("measurements", "measurement", {"measured_on": "2026-11-20", "heart_rate_bpm": 64},
                   {"weight_kg": 70.1}),
@@ -138,6 +146,8 @@ def record(main_site, nurse, prescriber, director):
         patient=patient, assessed_by=prescriber, assessed_at=RECORDED_AT, risk_level="low",
         protective_factors="Family", safety_plan="Reviewed", outcome="proceed", recorded_at=RECORDED_AT)
     entries["consent"] = signed_consent(patient=patient, actor=nurse, now=dt.datetime.now(dt.UTC))
+    entries["course"] = arranged_course(patient=patient, prescriber=prescriber, now=RECORDED_AT, phase="stopped",
+                                        closed_at=RECORDED_AT)
     change_section(actor=director, now=dt.datetime.now(dt.UTC), site=main_site, section="visits",
                    values={"no_driving_text": "No driving for 48 hours."}, reason="Local rule")
     return patient, entries
@@ -148,7 +158,7 @@ def call(client: Client, operation: str, case: Case, *, patient: Patient, entrie
     kind = template.split("/intake/")[-1].split("/")[0]
     url = template.format(patient_id=patient.pk, item_id=getattr(entries.get(kind), "pk", 0), code="phq9",
                           alert_id=entries["alert"].pk, assessment_id=entries["assessment"].pk,
-                          consent_id=entries["consent"].pk)
+                          consent_id=entries["consent"].pk, course_id=entries["course"].pk)
     names = {"site_id": patient.site_id, "patient_name": f"{patient.given_name} {patient.family_name}"}
     body = {key: value.format(**names) if isinstance(value, str) else value
             for key, value in case.body.items()}
@@ -218,7 +228,8 @@ def test_operation_refuses_front_desk_clinical_data(operation, api_client, front
 
 
 @pytest.mark.parametrize("operation", sorted(op for op in CASES
-                                              if "{alert_id}" in op or "{assessment_id}" in op or "{consent_id}" in op))
+                                              if "{alert_id}" in op or "{assessment_id}" in op or "{consent_id}" in op
+                                              or "{course_id}" in op))
 def test_operation_answers_another_sites_alert_or_assessment_as_missing(operation, api_client, record, other_site):
     case = CASES[operation]
     patient, entries = record

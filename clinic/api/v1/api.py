@@ -5,6 +5,7 @@ from ninja import NinjaAPI, Swagger
 from clinic.api.v1 import (
     alerts,
     consents,
+    courses,
     dosing,
     errors,
     instruments,
@@ -36,3 +37,4 @@ api.add_router("", questionnaires.router)
 api.add_router("", alerts.router)
 api.add_router("", screening.router)
 api.add_router("", consents.router)
+api.add_router("", courses.router)

@@ -19,7 +19,8 @@ from clinic.web.errors import log_forbidden
 logger = logging.getLogger(__name__)
 
 # Refusals that mean "this clashes with what is already there" rather than "a rule says no".
-CONFLICT_CODES = frozenset({"DUPLICATE_PATIENT", "IDEMPOTENCY_KEY_REUSED", "ALERT_ALREADY_ACKNOWLEDGED"})
+CONFLICT_CODES = frozenset({"DUPLICATE_PATIENT", "IDEMPOTENCY_KEY_REUSED", "ALERT_ALREADY_ACKNOWLEDGED",
+                            "COURSE_ALREADY_OPEN"})
 INVALID_INPUT = "Some fields are missing or not valid. Correct the fields named in details and send again."
 
 

@@ -31,7 +31,7 @@ def open_course(*, patient: Patient, prescriber: Any, now: dt.datetime) -> Treat
     return actions.open_course(patient=patient, actor=prescriber, now=now, indication="TRD_UNIPOLAR")
 
 
-def arranged_course(*, patient: Patient, prescriber: Any, now: dt.datetime) -> TreatmentCourse:
+def arranged_course(*, patient: Patient, prescriber: Any, now: dt.datetime, **fields: Any) -> TreatmentCourse:
     """A course in induction written as rows, for walks whose patient's intake is left incomplete: an
     empty screening run, an eligible decision on it, and the course on the protocol in force."""
     protocol = current_protocol(site=patient.site, now=now)
@@ -44,4 +44,4 @@ def arranged_course(*, patient: Patient, prescriber: Any, now: dt.datetime) -> T
     return TreatmentCourse.objects.create(
         patient=patient, site=patient.site, indication="TRD_UNIPOLAR", primary_scale="phq9", protocol=protocol,
         rules_version=catalogue.RULES_VERSION, decision=decision, opened_by=prescriber, opened_at=now,
-        induction_plan=course_phases.induction_plan(protocol.rules("induction")))
+        induction_plan=course_phases.induction_plan(protocol.rules("induction")), **fields)
