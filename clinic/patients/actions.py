@@ -27,6 +27,8 @@ from clinic.patients.models import (
     TreatmentTrial,
 )
 from clinic.patients.signals import intake_changed
+from clinic.protocols.models import ClinicProtocol
+from clinic.protocols.queries import current_protocol
 from clinic.rules import eligibility, icd10, indications, plausibility, trial_fields
 from clinic.rules.birth_date import check_birth_date
 from clinic.rules.errors import DomainError
@@ -36,6 +38,9 @@ from clinic.sites.models import Site
 from clinic.sites.queries import site_today
 
 MRN_PREFIX = "K"
+# The protocol sections whose settings the intake checks read.
+ELIGIBILITY = "eligibility"
+PLAUSIBILITY = "plausibility"
 
 
 class SiteNotYours(DomainError):
@@ -264,7 +269,7 @@ def _add_intake_item(*, actor: Any, now: datetime, patient: Patient, kind: str,
         setattr(item, by_field, actor)
         setattr(item, at_field, now)
     _validate_intake_item(kind, item, now=now)
-    overridden = _confirmed_changes(kind, item, confirmed=confirmed, changed=fields.keys())
+    overridden = _confirmed_changes(kind, item, confirmed=confirmed, changed=fields.keys(), now=now)
     item.full_clean()
     item.save()
     changes = {name: [None, _plain(value)] for name, value in fields.items()}
@@ -318,7 +323,7 @@ def _change_intake_item(*, actor: Any, now: datetime, item: models.Model, fields
     if not changes:
         return item
     _validate_intake_item(kind, item, now=now)
-    overridden = _confirmed_changes(kind, item, confirmed=confirmed, changed=changes.keys())
+    overridden = _confirmed_changes(kind, item, confirmed=confirmed, changed=changes.keys(), now=now)
     item.full_clean()
     item.save()
     _record_intake_change(actor=actor, now=now, item=item, action=f"patients.{kind}_changed", change="update",
@@ -338,18 +343,20 @@ def _indication_fields(patient: Patient, fields: dict[str, Any]) -> dict[str, An
 
 
 def _confirmed_changes(kind: str, item: models.Model, *, confirmed: frozenset[str],
-                       changed: Iterable[str]) -> list[str]:
+                       changed: Iterable[str], now: datetime) -> list[str]:
     """The codes of the change warnings the user confirmed for this measurement; refuses an unconfirmed
-    one (a weight or height far from the last), asking for the confirmation."""
-    if kind != "measurement":
-        return []
+    one (a weight or height far from the last, by the site's protocol in force), asking for the
+    confirmation."""
     changed = set(changed)
+    measures = [(measure, check) for measure, check in (("weight_kg", _check_weight), ("height_cm", _check_height))
+                if kind == "measurement" and measure in changed and getattr(item, measure) is not None]
+    if not measures:
+        return []
+    protocol = current_protocol(site=item.patient.site, now=now)
     warnings = []
-    for measure, check in (("weight_kg", _check_weight), ("height_cm", _check_height)):
-        if measure not in changed or getattr(item, measure) is None:
-            continue
+    for _, check in measures:
         try:
-            check(item)
+            check(item, protocol)
         except plausibility.ChangeToConfirm as warning:
             warnings.append(warning)
     # Every warning at once: asking about one at a time would drop the tick already given to another.
@@ -368,15 +375,17 @@ def _last_measured(item: BodyMeasurement, measure: str) -> plausibility.Earlier 
     return plausibility.Earlier(value=earlier[0], measured_on=earlier[1]) if earlier else None
 
 
-def _check_weight(item: BodyMeasurement) -> None:
-    plausibility.check_weight_change(weight_kg=item.weight_kg, last=_last_measured(item, "weight_kg"))
+def _check_weight(item: BodyMeasurement, protocol: ClinicProtocol) -> None:
+    plausibility.check_weight_change(weight_kg=item.weight_kg, last=_last_measured(item, "weight_kg"),
+                                     settings=protocol.rules(PLAUSIBILITY))
 
 
-def _check_height(item: BodyMeasurement) -> None:
+def _check_height(item: BodyMeasurement, protocol: ClinicProtocol) -> None:
     # An adult's height no longer grows: younger patients' heights are not compared.
     adult = eligibility.age_years(item.patient.birth_date, item.measured_on) >= \
-        eligibility.DEFAULT_PROTOCOL.adult_age_years
-    plausibility.check_height_change(height_cm=item.height_cm, last=_last_measured(item, "height_cm"), adult=adult)
+        protocol.rules(ELIGIBILITY).adult_age_years
+    plausibility.check_height_change(height_cm=item.height_cm, last=_last_measured(item, "height_cm"), adult=adult,
+                                     settings=protocol.rules(PLAUSIBILITY))
 
 
 @transaction.atomic

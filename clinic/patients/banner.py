@@ -1,11 +1,13 @@
 """What the patient banner shows on every patient page: who the patient is, their age on the site's
 today, whether allergies are recorded, and the flags of the rules' screening of the current intake.
 
-Until screening runs are stored, the flags come from running clinic.rules.eligibility.screen on the
-intake as it stands, with the default protocol, for today at the site. Nothing passes by being
-missing: an intake the rules refuse shows as a hard stop naming the error, and an incomplete one as
-the hard stop saying what is still to record. Front desk gets the administrative part alone; the
-clinical rows are not read for them at all.
+The flags come from running clinic.rules.eligibility.screen on the intake as it stands, for today at
+the site, with the site's protocol version in force: its eligibility section (with its TRD part) and
+each intake screen's scoring settings, exactly as a stored screening run reads them (clinic.screening
+screens through `current_intake` with the same version). Nothing passes by being missing: an intake
+the rules refuse shows as a hard stop naming the error, and an incomplete one as the hard stop saying
+what is still to record. Front desk gets the administrative part alone; the clinical rows are not read
+for them at all.
 """
 
 import datetime as dt
@@ -17,12 +19,16 @@ from django.db.models import prefetch_related_objects
 
 from clinic.patients import queries
 from clinic.patients.models import Patient
+from clinic.protocols.models import ClinicProtocol
+from clinic.protocols.queries import current_protocol
 from clinic.questionnaires import queries as questionnaire_queries
 from clinic.rules import eligibility, scales, trd
 from clinic.rules.eligibility import CAUTION, HARD_STOP, INFORMATION
 from clinic.rules.errors import DomainError
 from clinic.sites.queries import site_today
 
+# The protocol section whose rules screen an intake and whose adult age marks a patient under age.
+ELIGIBILITY = "eligibility"
 # A pregnancy result that is a test outcome; "pending" and "borderline" are not yet one.
 PREGNANCY_OUTCOMES = {"positive": True, "negative": False}
 MEASUREMENT_WORDS = {"blood_pressure": "seated blood pressure", "blood_pressure_recheck": "blood pressure recheck"}
@@ -75,16 +81,18 @@ class Banner:
     clinical: ClinicalBanner | None  # None when the user does not see clinical data
 
 
-def banner_for(*, patient: Patient, user: Any, now: dt.datetime) -> Banner:
-    """The banner of one patient for one user, at `now`; clinical rows only for clinical staff."""
+def banner_for(*, patient: Patient, user: Any, now: dt.datetime, protocol: ClinicProtocol | None = None) -> Banner:
+    """The banner of one patient for one user, at `now`; clinical rows only for clinical staff. `protocol`
+    is the site's version in force when the page has read it already."""
+    protocol = protocol or current_protocol(site=patient.site, now=now)
     today = site_today(site=patient.site, now=now)
     age = eligibility.age_years(patient.birth_date, today)
-    clinical = _clinical(patient, today=today) if user.sees_clinical_data else None
+    clinical = _clinical(patient, today=today, protocol=protocol) if user.sees_clinical_data else None
     return Banner(patient=patient, today=today, age_years=age,
-                  under_age=age < eligibility.DEFAULT_PROTOCOL.adult_age_years, clinical=clinical)
+                  under_age=age < protocol.rules(ELIGIBILITY).adult_age_years, clinical=clinical)
 
 
-def _clinical(patient: Patient, *, today: dt.date) -> ClinicalBanner:
+def _clinical(patient: Patient, *, today: dt.date, protocol: ClinicProtocol) -> ClinicalBanner:
     # Rows a page already prefetched (the chart, the intake) are not read again.
     prefetch_related_objects([patient], "allergies", "safety_history", "indications", "medications",
                              "measurements", "treatment_trials", "results")
@@ -92,16 +100,17 @@ def _clinical(patient: Patient, *, today: dt.date) -> ClinicalBanner:
         allergies=tuple(allergy.substance for allergy in patient.allergies.all()),
         nkda_recorded_at=patient.nkda_recorded_at,
         nkda_recorded_by=patient.nkda_recorded_by if patient.nkda_recorded_by_id else None,
-        flags=screening_flags(patient, today=today),
+        flags=screening_flags(patient, today=today, protocol=protocol),
         alerts=tuple(questionnaire_queries.open_alerts(patient=patient)),
     )
 
 
-def screening_flags(patient: Patient, *, today: dt.date) -> tuple[Flag, ...]:
-    """The findings of the rules' screening of the current intake, for an infusion today; an intake
-    the rules refuse is one hard stop saying what is wrong."""
+def screening_flags(patient: Patient, *, today: dt.date, protocol: ClinicProtocol) -> tuple[Flag, ...]:
+    """The findings of the rules' screening of the current intake with the site's `protocol`, for an
+    infusion today; an intake the rules refuse is one hard stop saying what is wrong."""
     try:
-        findings = eligibility.screen(current_intake(patient, today=today))
+        findings = eligibility.screen(current_intake(patient, today=today, protocol=protocol),
+                                      protocol.rules(ELIGIBILITY))
     except DomainError as error:
         return (Flag("INTAKE_INVALID", HARD_STOP, f"Intake has an error: {error.message}", error.message),)
     return tuple(_flag(finding) for finding in findings)
@@ -130,11 +139,12 @@ def missing(data: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def current_intake(patient: Patient, *, today: dt.date) -> eligibility.Intake:
+def current_intake(patient: Patient, *, today: dt.date, protocol: ClinicProtocol) -> eligibility.Intake:
     """The patient's intake as the rules read it, screened for a first infusion today at the site: with
-    the latest stored score of each intake screen and the clinicians' suicide risk assessments."""
+    the latest stored score of each intake screen, scored with its settings in `protocol`, and the
+    clinicians' suicide risk assessments."""
     history = getattr(patient, "safety_history", None)
-    questionnaires = questionnaire_queries.screening_inputs(patient=patient, infusion_date=today)
+    questionnaires = questionnaire_queries.screening_inputs(patient=patient, infusion_date=today, protocol=protocol)
     return eligibility.Intake(
         screens=questionnaires.screens,
         cssrs_screened_on=questionnaires.cssrs_screened_on,

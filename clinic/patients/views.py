@@ -18,6 +18,7 @@ from clinic.audit.actions import record_event
 from clinic.patients import actions, forms, queries, vitals_range
 from clinic.patients.models import Document, OtherDiagnosis, Patient
 from clinic.patients.revisions import revision_rows
+from clinic.protocols import reading
 from clinic.rules import icd10, indications, plausibility, trial_fields
 from clinic.rules.errors import DomainError
 from clinic.sites.queries import site_today
@@ -102,7 +103,8 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     clinical = {}
     if request.user.sees_clinical_data:
         latest = queries.latest_measurements(patient)
-        clinical = {"latest": latest, "vitals": vitals_range.latest_vitals(latest)}
+        protocol = reading.for_request(request, site=patient.site, now=timezone.now())
+        clinical = {"latest": latest, "vitals": vitals_range.latest_vitals(latest, protocol=protocol.rules("vitals"))}
     return render(request, "patients/chart.html", {"patient": patient, "tab": "summary", **clinical})
 
 

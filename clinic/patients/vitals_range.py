@@ -1,7 +1,7 @@
 """The chart's latest blood pressure and heart rate, each with the most severe infusion-day limit it
 crosses and every limit beside it (clinic.rules.vitals.chart_limits, clinical-reference §5.3).
 
-Until the clinic's protocol record exists the limits are the rules' defaults.
+The limits are the vitals section of the site's protocol version in force, which the chart passes in.
 """
 
 import datetime as dt
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic.rules.vitals.chart_limits import LimitCheck, check_blood_pressure, check_heart_rate
-from clinic.rules.vitals.thresholds import DEFAULT_PROTOCOL, VitalsProtocol
+from clinic.rules.vitals.thresholds import VitalsProtocol
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class LatestVital:
     check: LimitCheck
 
 
-def latest_vitals(latest: dict[str, Any], *, protocol: VitalsProtocol = DEFAULT_PROTOCOL) -> tuple[LatestVital, ...]:
+def latest_vitals(latest: dict[str, Any], *, protocol: VitalsProtocol) -> tuple[LatestVital, ...]:
     """The latest blood pressure and heart rate of clinic.patients.queries.latest_measurements, each
     checked against the protocol's limits."""
     vitals = []

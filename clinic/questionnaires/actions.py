@@ -24,6 +24,8 @@ from clinic.audit.actions import record_event
 from clinic.audit.models import ActorKind
 from clinic.patients.models import Patient
 from clinic.patients.signals import intake_changed
+from clinic.protocols.queries import current_protocol
+from clinic.protocols.reading import scoring_context
 from clinic.questionnaires import queries
 from clinic.questionnaires.models import (
     Alert,
@@ -216,10 +218,10 @@ def draft_for(*, patient: Patient, instrument: str) -> QuestionnaireResponse | N
 def submit_response(*, patient: Patient, instrument: str, answers: Sequence[Any], actor: Any, now: dt.datetime,
                     mode: str, context: dict[str, Any] | None = None, require_due: bool = False,
                     link: PatientLink | None = None) -> QuestionnaireResponse:
-    """Score the answers with the rules' scale, store the response with its total, severity, risk,
-    alerts and the scale's version, fulfil the request it answers, and open a clinical alert for every
-    alert the scale raised, all in one transaction. Refuses every wrong or missing answer at once,
-    naming each item.
+    """Score the answers with the rules' scale and its settings in the site's protocol, store the response
+    with its total, severity, risk, alerts and the scale's version, fulfil the request it answers, and open
+    a clinical alert for every alert the scale raised, all in one transaction. Refuses every wrong or
+    missing answer at once, naming each item.
 
     `require_due` (the patient's own pages) refuses a scale no longer due, under a lock on its request,
     so a second press of Send stores nothing twice and opens no second alert. With the patient's sign-in
@@ -233,8 +235,11 @@ def submit_response(*, patient: Patient, instrument: str, answers: Sequence[Any]
         # AUDIT-C's cut-off is the patient's sex's (§7.2: 4 for men, 3 for women); stored with the
         # answers, so screening re-scores it the same way.
         context.setdefault("sex", patient.sex)
+    # Scored with the scale's settings in the site's protocol in force (an alert threshold, a cut-off), as
+    # screening re-scores it (clinic.questionnaires.queries.screening_inputs).
+    protocol = current_protocol(site=patient.site, now=now)
     try:
-        score = scale.score(list(answers), context)
+        score = scale.score(list(answers), scoring_context(protocol, instrument=scale.code, context=context))
     except AnswerError as error:
         if missing := unanswered(scale, answers):
             raise AnswerError(f"{_items_text(missing)} of {scale.name} {'has' if len(missing) == 1 else 'have'} no "

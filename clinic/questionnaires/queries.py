@@ -11,6 +11,8 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from clinic.accounts.models import PRESCRIBING_ROLES, StaffUser
 from clinic.patients.models import Patient
+from clinic.protocols.models import ClinicProtocol
+from clinic.protocols.reading import scoring_context
 from clinic.questionnaires.models import (
     Alert,
     AlertStatus,
@@ -152,11 +154,12 @@ class ScreeningInputs:
     assessments: tuple[eligibility.SuicideRiskAssessment, ...]
 
 
-def screening_inputs(*, patient: Patient, infusion_date: dt.date) -> ScreeningInputs:
-    """In two queries: the intake screens' responses and the risk assessments. The C-SSRS screener read
-    is the latest, unless an earlier high-risk one is not yet cleared by a same-day assessment deciding
-    to proceed (clinic.rules.eligibility.suicide.screener_to_screen): a later, lower answer never lifts
-    HS_SUICIDE_HIGH for an infusion on `infusion_date`."""
+def screening_inputs(*, patient: Patient, infusion_date: dt.date, protocol: ClinicProtocol) -> ScreeningInputs:
+    """In two queries: the intake screens' responses and the risk assessments, each screen scored with its
+    settings in the site's `protocol` (AUDIT-C's and DAST-10's cut-offs raise CA_SUD_HISTORY). The C-SSRS
+    screener read is the latest, unless an earlier high-risk one is not yet cleared by a same-day assessment
+    deciding to proceed (clinic.rules.eligibility.suicide.screener_to_screen): a later, lower answer never
+    lifts HS_SUICIDE_HIGH for an infusion on `infusion_date`."""
     zone = zoneinfo.ZoneInfo(patient.site.time_zone)
     latest: dict[str, QuestionnaireResponse] = {}
     latest_high_screener = None
@@ -175,18 +178,20 @@ def screening_inputs(*, patient: Patient, infusion_date: dt.date) -> ScreeningIn
         eligibility.SuicideRiskAssessment(assessed_on=assessment.assessed_at.astimezone(zone).date(),
                                           outcome=assessment.outcome)
         for assessment in SuicideRiskAssessment.objects.filter(patient=patient).only("assessed_at", "outcome"))
-    scores = {code: _score(response) for code, response in latest.items()}
+    scores = {code: _score(response, protocol) for code, response in latest.items()}
     cssrs_screened_on = day(latest[CSSRS]) if CSSRS in latest else None
     if latest_high_screener is not None and latest_high_screener is not latest[CSSRS]:
-        screeners = [(cssrs_screened_on, scores[CSSRS]), (day(latest_high_screener), _score(latest_high_screener))]
+        screeners = [(cssrs_screened_on, scores[CSSRS]), (day(latest_high_screener),
+                                                         _score(latest_high_screener, protocol))]
         cssrs_screened_on, scores[CSSRS] = suicide.screener_to_screen(screeners, assessments=assessments,
                                                                       infusion_date=infusion_date)
     return ScreeningInputs(screens=eligibility.IntakeScreens(**scores), cssrs_screened_on=cssrs_screened_on,
                            ymrs_rated_on=day(latest["ymrs"]) if "ymrs" in latest else None, assessments=assessments)
 
 
-def _score(response: QuestionnaireResponse) -> scales.Score:
-    return scales.instrument(response.instrument).score(_answers(response.answers), dict(response.context))
+def _score(response: QuestionnaireResponse, protocol: ClinicProtocol) -> scales.Score:
+    context = scoring_context(protocol, instrument=response.instrument, context=response.context)
+    return scales.instrument(response.instrument).score(_answers(response.answers), context)
 
 
 def _answers(stored: Sequence[Any]) -> list[Any]:

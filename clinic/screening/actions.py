@@ -29,7 +29,7 @@ from clinic.screening.models import (
     ScreeningRun,
     Trigger,
 )
-from clinic.screening.queries import eligibility_rules, latest_run
+from clinic.screening.queries import latest_run
 from clinic.sites.queries import site_today
 
 
@@ -65,7 +65,7 @@ def screen_patient(*, patient: Patient, actor: Any, now: datetime, trigger: str)
     patient = Patient.objects.select_for_update().select_related("site").get(pk=patient.pk)
     protocol = current_protocol(site=patient.site, now=now)
     inputs, findings = intake.screened(patient, on=site_today(site=patient.site, now=now),
-                                       protocol=eligibility_rules(protocol))
+                                       protocol=protocol)
     number = (ScreeningRun.objects.filter(patient=patient).aggregate(last=Max("number"))["last"] or 0) + 1
     staff = actor if trigger != Trigger.INTAKE_CHANGED and getattr(actor, "role", None) else None
     run = ScreeningRun.objects.create(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from clinic.patients import banner
+from clinic.protocols.models import ClinicProtocol
 from clinic.rules import eligibility
 from clinic.rules.eligibility import HARD_STOP
 from clinic.rules.errors import DomainError
@@ -46,16 +47,16 @@ def refused_row(error: DomainError) -> dict[str, Any]:
             "source": INTAKE_CHECKS_SOURCE, "urgent": False, "blocks_infusion_start": True}
 
 
-def screened(patient: Any, *, on: dt.date, protocol: eligibility.EligibilityProtocol
-             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The patient's current intake for an infusion on `on`, and every finding of the rules on it."""
+def screened(patient: Any, *, on: dt.date, protocol: ClinicProtocol) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The patient's current intake for an infusion on `on`, and every finding of the rules on it, with the
+    site's protocol version `protocol`: the same reading of the same version as the patient banner's."""
     try:
-        intake = banner.current_intake(patient, today=on)
+        intake = banner.current_intake(patient, today=on, protocol=protocol)
     except DomainError as error:
         return {}, [refused_row(error)]
     inputs = plain(intake)
     try:
-        findings = eligibility.screen(intake, protocol)
+        findings = eligibility.screen(intake, protocol.rules(banner.ELIGIBILITY))
     except DomainError as error:
         return inputs, [refused_row(error)]
     return inputs, [finding_row(finding) for finding in findings]

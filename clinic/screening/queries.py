@@ -22,13 +22,6 @@ from clinic.screening.models import (
 )
 from clinic.sites.queries import site_today
 
-# The protocol section whose rules screen an intake.
-SECTION = "eligibility"
-
-
-def eligibility_rules(protocol: Any) -> Any:
-    return protocol.rules(SECTION)
-
 
 def latest_run(*, patient: Patient) -> ScreeningRun | None:
     return (ScreeningRun.objects.filter(patient=patient).select_related("protocol", "run_by")
@@ -114,5 +107,5 @@ def live_findings(*, patient: Patient, on: dt.date, now: dt.datetime) -> list[di
     patient = Patient.objects.select_related("site").get(pk=patient.pk)
     day = max(on, site_today(site=patient.site, now=now))
     protocol = current_protocol(site=patient.site, now=now)
-    _, findings = intake.screened(patient, on=day, protocol=eligibility_rules(protocol))
+    _, findings = intake.screened(patient, on=day, protocol=protocol)
     return findings

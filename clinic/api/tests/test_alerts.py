@@ -7,6 +7,7 @@ import pytest
 
 from clinic.api.tests.test_query_counts import HOUSE_BUDGET_QUERIES, captured_for, queries_for
 from clinic.patients.tests.factories import PatientFactory
+from clinic.protocols.queries import current_protocol
 from clinic.questionnaires import queries
 from clinic.questionnaires.models import Alert, SuicideRiskAssessment
 
@@ -216,7 +217,8 @@ def test_records_an_assessment_that_screening_reads(api_client, prescriber, pati
         "notes": "Seen in clinic.", "alert_id": str(alert.pk), "recorded_at": "2026-11-24T09:30:00-05:00"}
     assert (stored.assessed_by, stored.assessed_at, stored.recorded_at, stored.alert) == (
         prescriber, dt.datetime(2026, 11, 24, 14, 0, tzinfo=dt.UTC), now, alert)
-    inputs = queries.screening_inputs(patient=patient, infusion_date=now.date())
+    inputs = queries.screening_inputs(patient=patient, infusion_date=now.date(),
+                                      protocol=current_protocol(site=patient.site, now=now))
     assert inputs.assessments[0].outcome == "proceed"
     [event] = audit_log.new_events()
     assert (event.action, event.actor, audit_log.patient_ids(event)) == (

@@ -13,6 +13,7 @@ from clinic.accounts.models import PRESCRIBING_ROLES
 from clinic.demo import seed
 from clinic.patients import banner
 from clinic.patients.models import Patient, SafetyHistory
+from clinic.protocols.queries import current_protocol
 from clinic.questionnaires import queries
 from clinic.questionnaires.models import Alert, AlertNotification, QuestionnaireResponse, SiteAlertSettings
 from clinic.rules import scales
@@ -70,7 +71,8 @@ def test_only_the_alerted_patient_screens_with_a_suicide_flag(demo_clinic, db):
     alerted = Alert.objects.get().patient_id
     flagged = {patient.pk for patient in Patient.objects.select_related("site", "safety_history")
                if {"CA_SUICIDE_RISK", "HS_SUICIDE_HIGH"} & {
-                   flag.code for flag in banner.screening_flags(patient, today=NOW.date())}}
+                   flag.code for flag in banner.screening_flags(
+                       patient, today=NOW.date(), protocol=current_protocol(site=patient.site, now=NOW))}}
 
     assert flagged == {alerted}
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from clinic.patients import banner
 from clinic.patients.models import Patient
+from clinic.protocols import reading
 
 register = template.Library()
 
@@ -18,5 +19,7 @@ def patient_banner(context: template.Context, patient: Patient, oob: bool = Fals
     # The page's edge reads the clock, as its view does: the banner is part of every patient page,
     # whichever view renders it.
     now = timezone.now()  # noqa: TID251
-    return {"banner": banner.banner_for(patient=patient, user=user, now=now), "patient": patient, "user": user,
-            "oob": oob}
+    request = context.get("request")
+    protocol = reading.for_request(request, site=patient.site, now=now) if request is not None else None
+    return {"banner": banner.banner_for(patient=patient, user=user, now=now, protocol=protocol), "patient": patient,
+            "user": user, "oob": oob}

@@ -25,6 +25,7 @@ from clinic.patients.models import (
 )
 from clinic.patients.tests.factories import PatientFactory
 from clinic.patients.tests.test_views import clinical_tables, tables_named_in
+from clinic.protocols.queries import current_protocol
 from clinic.sites.tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -259,7 +260,8 @@ def test_the_intake_read_for_screening_is_the_record_as_it_stands(nurse, main_si
                                        diastolic_mmhg=diastolic, recorded_by=nurse,
                                        recorded_at=now + dt.timedelta(minutes=minutes))
 
-    intake = banner.current_intake(Patient.objects.get(pk=patient.pk), today=dt.date(2026, 11, 24))
+    protocol = current_protocol(site=patient.site, now=now)
+    intake = banner.current_intake(Patient.objects.get(pk=patient.pk), today=dt.date(2026, 11, 24), protocol=protocol)
 
     assert (intake.first_infusion_date, intake.infusion_date, intake.indications) == (
         dt.date(2026, 11, 24), dt.date(2026, 11, 24), ("TRD_BIPOLAR",))
@@ -270,7 +272,7 @@ def test_the_intake_read_for_screening_is_the_record_as_it_stands(nurse, main_si
     assert sorted((bp.measured_at.isoformat(), bp.systolic_mmhg) for bp in intake.blood_pressures) == [
         ("2026-11-24T09:30:00-05:00", 182), ("2026-11-24T09:36:00-05:00", 185)]
     codes = {flag.code for flag in banner.screening_flags(Patient.objects.get(pk=patient.pk),
-                                                          today=dt.date(2026, 11, 24))}
+                                                          today=dt.date(2026, 11, 24), protocol=protocol)}
     assert {"HS_HTN_UNCONTROLLED", "CA_BIPOLAR", "IN_TRD"} <= codes
     assert "IN_PREGNANCY_TEST" not in codes
 

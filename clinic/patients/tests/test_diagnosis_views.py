@@ -138,8 +138,9 @@ def test_front_desk_may_not_add_one(signed_in, front_desk, patient):
 # (indications, other diagnoses, medicines, allergies, measurements, prior treatments, results,
 # documents), the audit write's four, and the banner's reads for screening: the two of the diagnoses,
 # the stored intake screens and the suicide risk assessments; and its open alerts; and the open alert count
-# beside "Alerts" in the navigation (issue 13).
-PATIENT_PAGE_QUERIES = 23
+# beside "Alerts" in the navigation (issue 13); and the site's protocol version in force, read once for the
+# banner's screening and under-18 flags and the chart's vitals limits (clinic.protocols.reading).
+PATIENT_PAGE_QUERIES = 24
 
 
 @pytest.mark.parametrize("url_name", ["patients:intake", "patients:chart"])

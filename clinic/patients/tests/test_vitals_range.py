@@ -33,7 +33,7 @@ def hr(value: int) -> dict:
     (200, 100, ("BP_STOP", "at or above 200/120 mmHg")),
 ])
 def test_the_latest_blood_pressure_carries_the_most_severe_limit_it_crosses(systolic, diastolic, crossed):
-    [vital] = latest_vitals(bp(systolic, diastolic))
+    [vital] = latest_vitals(bp(systolic, diastolic), protocol=DEFAULT_PROTOCOL)
 
     assert (vital.label, vital.shown, vital.measured_on) == ("Blood pressure", f"{systolic}/{diastolic} mmHg",
                                                              MEASURED_ON)
@@ -44,7 +44,7 @@ def test_the_latest_blood_pressure_carries_the_most_severe_limit_it_crosses(syst
 def test_the_latest_heart_rate_is_checked_against_the_protocol_handed_in():
     protocol = dataclasses.replace(DEFAULT_PROTOCOL, hr_low_below_bpm=50)
 
-    [default] = latest_vitals(hr(49))
+    [default] = latest_vitals(hr(49), protocol=DEFAULT_PROTOCOL)
     [with_low] = latest_vitals(hr(49), protocol=protocol)
 
     assert (default.shown, default.check.crossed, default.check.not_set) == (

@@ -15,6 +15,7 @@ from clinic.accounts.tests.factories import StaffUserFactory
 from clinic.audit.models import AuditEvent
 from clinic.patients import banner
 from clinic.patients.tests.factories import PatientFactory
+from clinic.protocols.queries import current_protocol
 from clinic.questionnaires import actions, queries
 from clinic.questionnaires.actions import PatientActor
 from clinic.questionnaires.models import (
@@ -188,7 +189,8 @@ def test_audit_c_uses_the_patients_sex_for_its_cut_off(main_site, prescriber, nu
 
     assert ([alert["code"] for alert in response.alerts], response.context) == (alerts, {"sex": sex})
     assert Alert.objects.count() == len(alerts)
-    flags = {flag.code for flag in banner.screening_flags(patient, today=now.date())}
+    flags = {flag.code for flag in banner.screening_flags(patient, today=now.date(),
+                                                          protocol=current_protocol(site=patient.site, now=now))}
     assert ("CA_SUD_HISTORY" in flags) is bool(alerts)
 
 
@@ -355,7 +357,8 @@ def test_open_alert_counts_are_the_sites_and_those_naming_the_user(alert, patien
 
 
 def flags_of(patient, now) -> set[str]:
-    return {flag.code for flag in banner.screening_flags(patient, today=now.date())}
+    return {flag.code for flag in banner.screening_flags(patient, today=now.date(),
+                                                         protocol=current_protocol(site=patient.site, now=now))}
 
 
 def assess(patient, prescriber, now, outcome):
