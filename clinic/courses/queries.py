@@ -84,6 +84,9 @@ def baseline(*, course: TreatmentCourse, today: date, window_days: int) -> Basel
                         f"{scales.base.exact(course.baseline_response.total)}.")
     if not course.is_open:
         return Baseline(False, None, "The course closed before a baseline was fixed at infusion 1.")
+    if course.phase != course_phases.INDUCTION:
+        return Baseline(False, None, f"No baseline is fixed: it is the last {name} score taken in the {window_days} "
+                        "days before infusion 1, fixed when the infusion day records infusion 1.")
     zone = zoneinfo.ZoneInfo(course.patient.site.time_zone)
     window_opens = datetime.combine(today - timedelta(days=window_days), time.min, tzinfo=zone)
     latest = (QuestionnaireResponse.objects

@@ -218,11 +218,11 @@ def test_the_page_reads_in_the_same_queries_for_10_or_1000_patients_and_any_hist
                                                                                     now):
     client = signed_in(prescriber)
     other_patients_with_courses(10, course=course)
-    actions.change_phase(course=course, actor=prescriber, now=now, to_phase="assessment", reason="Six given.")
     client.get(tab_url(course.patient))  # the first page of a sign-in also saves the session
     few = page_queries(client, course.patient)
 
     other_patients_with_courses(990, course=course)
+    actions.change_phase(course=course, actor=prescriber, now=now, to_phase="assessment", reason="Six given.")
     actions.change_phase(course=course, actor=prescriber, now=now, to_phase="stopped", reason="Stop.")
     for _ in range(3):
         again = actions.open_course(patient=course.patient, actor=prescriber, now=now, indication="TRD_UNIPOLAR")
