@@ -13,6 +13,7 @@ from schemathesis.engine import Status, events, from_schema
 
 from clinic.accounts.tests.factories import StaffUserFactory
 from clinic.accounts.tokens import issue_token
+from clinic.consents.tests.factories import signed_consent
 from clinic.patients.models import (
     Allergy,
     BodyMeasurement,
@@ -101,10 +102,25 @@ def clinical_overrides(patient, prescriber_token: str) -> list[dict]:
     ]
 
 
-def with_site_in_examples(document: dict, site_id: str) -> dict:
-    """Point the registration example at a site of the caller's."""
+def consent_overrides(site, nurse) -> list[dict]:
+    """A consent, of a patient of its own, to read and withdraw: the fuzzed patient has none, so that
+    recording one can succeed."""
+    other = PatientFactory(site=site)
+    consent = signed_consent(patient=other, actor=nurse, now=dt.datetime.now(dt.UTC))
+    return [{"include-name": f"{method} /api/v1/consents/{{consent_id}}{tail}",
+             "parameters": {"path.consent_id": str(consent.pk)}}
+            for method, tail in (("GET", ""), ("POST", "/withdraw"))]
+
+
+def with_site_in_examples(document: dict, site_id: str, patient=None) -> dict:
+    """Point the registration example at a site of the caller's, and the consent example at the patient's
+    name, counselled in the past."""
     example = document["components"]["schemas"]["PatientIn"]["examples"][0]
     example["site_id"] = site_id
+    if patient is not None:
+        consent = document["components"]["schemas"]["ConsentIn"]["examples"][0]
+        consent |= {"signed_name": f"{patient.given_name} {patient.family_name}",
+                    "counselled_at": "2020-01-01T09:00:00Z"}
     return document
 
 
@@ -173,9 +189,10 @@ def fuzz_api(*, organisation, username: str = "nurse") -> Run:
         "parameters": {"path.patient_id": str(patient.pk)},
         # The instrument code is part of the path: score a real one, so the examples can reach a 2xx.
         "operations": [*item_overrides(entries), *clinical_overrides(patient, prescriber_token),
+                       *consent_overrides(site, nurse),
                        {"include-name": "POST /api/v1/instruments/{code}/score", "parameters": {"path.code": "phq9"}}],
     })
-    schema = schemathesis.openapi.from_dict(with_site_in_examples(document, str(site.pk)), config=config)
+    schema = schemathesis.openapi.from_dict(with_site_in_examples(document, str(site.pk), patient), config=config)
     app = InProcessApp()
     schema.app = app  # as schemathesis.openapi.from_wsgi sets it: calls go straight into Django
     try:
