@@ -77,7 +77,8 @@ class Banner:
     patient: Patient
     today: dt.date
     age_years: int
-    under_age: bool
+    under_age: bool  # under the adult age of the site's protocol (18 unless the clinic raised it)
+    adult_age_years: int
     clinical: ClinicalBanner | None  # None when the user does not see clinical data
 
 
@@ -88,8 +89,9 @@ def banner_for(*, patient: Patient, user: Any, now: dt.datetime, protocol: Clini
     today = site_today(site=patient.site, now=now)
     age = eligibility.age_years(patient.birth_date, today)
     clinical = _clinical(patient, today=today, protocol=protocol) if user.sees_clinical_data else None
-    return Banner(patient=patient, today=today, age_years=age,
-                  under_age=age < protocol.rules(ELIGIBILITY).adult_age_years, clinical=clinical)
+    adult_age = protocol.rules(ELIGIBILITY).adult_age_years
+    return Banner(patient=patient, today=today, age_years=age, under_age=age < adult_age, adult_age_years=adult_age,
+                  clinical=clinical)
 
 
 def _clinical(patient: Patient, *, today: dt.date, protocol: ClinicProtocol) -> ClinicalBanner:
