@@ -269,15 +269,18 @@ def new_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @signed_in_patient
 def home(request: HttpRequest, answering: Answering) -> HttpResponse:
-    """The patient's due questionnaires; once none is left, the link is used and the patient thanked."""
+    """The patient's due questionnaires and a link to their signed consent; once no questionnaire is left, the
+    link is used and the patient thanked, unless they have a signed consent to read first."""
     due = due_items(answering.patient)
+    signed = answering.patient.consents.exists()
     if not due:
         actions.finish_link_if_done(link=answering.link, now=timezone.now())
-        return HttpResponseRedirect(reverse("patient:done"))
+        if not signed:
+            return HttpResponseRedirect(reverse("patient:done"))
     record_patient_read(answering, action="questionnaires.patient_home_viewed",
                         data={"due": [item.scale.code for item in due]})
     return render(request, "questionnaires/patient/home.html", {
-        "answering": answering, "patient": answering.patient, "due": due})
+        "answering": answering, "patient": answering.patient, "due": due, "signed_consent": signed})
 
 
 @signed_in_patient

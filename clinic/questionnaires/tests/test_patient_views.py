@@ -292,7 +292,7 @@ SELF_REPORT = ["pcl5", "qids_sr16", "cssrs_screener", "pain_nrs", "hit6", "audit
 
 def test_the_patients_page_reads_in_the_same_queries_for_two_questionnaires_or_eleven(
         patient_client, patient, nurse, now, django_assert_num_queries):
-    with django_assert_num_queries(8) as few:
+    with django_assert_num_queries(9) as few:
         patient_client.get(reverse("patient:home"))
     QuestionnaireRequest.objects.bulk_create([
         QuestionnaireRequest(patient=patient, instrument=code, requested_by=nurse, requested_at=now)
