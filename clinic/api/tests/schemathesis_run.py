@@ -14,6 +14,7 @@ from schemathesis.engine import Status, events, from_schema
 from clinic.accounts.tests.factories import StaffUserFactory
 from clinic.accounts.tokens import issue_token
 from clinic.consents.tests.factories import signed_consent
+from clinic.courses.tests.factories import arranged_course, eligible_patient
 from clinic.patients.models import (
     Allergy,
     BodyMeasurement,
@@ -112,6 +113,22 @@ def consent_overrides(site, nurse) -> list[dict]:
             for method, tail in (("GET", ""), ("POST", "/withdraw"))]
 
 
+def course_overrides(site, nurse, prescriber, prescriber_token: str) -> list[dict]:
+    """An eligible patient to open a course for, and an open course to read and move: opening and signing are
+    a prescriber's, so those two operations run with a prescriber's token."""
+    now = dt.datetime.now(dt.UTC)
+    eligible = eligible_patient(site=site, nurse=nurse, prescriber=prescriber, now=now)
+    course = arranged_course(patient=PatientFactory(site=site), prescriber=prescriber, now=now)
+    as_prescriber = {"Authorization": f"Bearer {prescriber_token}"}
+    return [
+        {"include-name": "POST /api/v1/patients/{patient_id}/courses", "headers": as_prescriber,
+         "parameters": {"path.patient_id": str(eligible.pk)}},
+        {"include-name": "GET /api/v1/courses/{course_id}", "parameters": {"path.course_id": str(course.pk)}},
+        {"include-name": "POST /api/v1/courses/{course_id}/phase", "headers": as_prescriber,
+         "parameters": {"path.course_id": str(course.pk)}},
+    ]
+
+
 def with_site_in_examples(document: dict, site_id: str, patient=None) -> dict:
     """Point the registration example at a site of the caller's, and the consent example at the patient's
     name, counselled in the past."""
@@ -189,7 +206,7 @@ def fuzz_api(*, organisation, username: str = "nurse") -> Run:
         "parameters": {"path.patient_id": str(patient.pk)},
         # The instrument code is part of the path: score a real one, so the examples can reach a 2xx.
         "operations": [*item_overrides(entries), *clinical_overrides(patient, prescriber_token),
-                       *consent_overrides(site, nurse),
+                       *consent_overrides(site, nurse), *course_overrides(site, nurse, prescriber, prescriber_token),
                        {"include-name": "POST /api/v1/instruments/{code}/score", "parameters": {"path.code": "phq9"}}],
     })
     schema = schemathesis.openapi.from_dict(with_site_in_examples(document, str(site.pk), patient), config=config)
