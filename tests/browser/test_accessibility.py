@@ -87,6 +87,8 @@ NOT_PAGES = {
     "letters:print": "the letter's PDF itself",
     "letters:send": "POST only; answers with the Letters tab",
     "screening:screen": "POST only; answers with the Screening tab",
+    "courses:open": "POST only; a refused opening answers with the Course tab",
+    "courses:change_phase": "POST only; a refused change answers with the Course tab",
 }
 SIGNED_OUT_PAGES = {"accounts:login", "accounts:password_reset", "accounts:password_reset_done",
                     "accounts:password_reset_confirm", "accounts:password_reset_complete"}
@@ -225,7 +227,7 @@ def test_every_page_of_every_role_passes_axe_and_fits_a_phone(role, request, pag
     assert violations == {}
     assert scrolls == {}
     clinical = {"patients:intake", "patients:history", "patients:intake_add:allergy", "questionnaires:entry:midas",
-                "alerts:inbox", "alerts:inbox:mine", "letters:tab"}
+                "alerts:inbox", "alerts:inbox:mine", "letters:tab", "courses:tab"}
     assert ("patients:chart" in opened, clinical <= set(opened)) == (True, role != "front_desk")
     assert ("questionnaires:tab" in opened, "alerts:acknowledge" in opened) == (True, role in PRESCRIBING_ROLES)
     assert ("audit:search" in opened, "alerts:site_settings" in opened) == (role == "director",) * 2
