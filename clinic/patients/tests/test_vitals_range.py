@@ -71,9 +71,9 @@ def test_the_chart_shows_the_most_severe_limit_crossed_with_every_limit_and_its_
     blood_pressure, heart_rate = (text(re.sub(r"<ul>.*?</ul>", "", cell, flags=re.S)) for cell in cells)
     assert blood_pressure == (
         "170/105 mmHg 20 Nov 2026 Hold limit crossed: at or above 160/100 mmHg (PRE_BP_HOLD) "
-        "Clinic defaults: caution above 140/90 mmHg; hold at or above 160/100 mmHg; stop at or above 200/120 mmHg")
+        "Clinic limits: caution above 140/90 mmHg; hold at or above 160/100 mmHg; stop at or above 200/120 mmHg")
     assert heart_rate == ("124 bpm 20 Nov 2026 Pause limit crossed: above 120 bpm (HR_HIGH) "
-                          "Low limit not set by the medical director Clinic defaults: pause above 120 bpm")
+                          "Low limit not set by the medical director Clinic limits: pause above 120 bpm")
     assert re.findall(r'<span class="flag (\w+)" data-testid="vital-crossed">', page) == ["danger", "danger"]
     assert "<li>PRE_BP_HOLD, hold at or above 160/100 mmHg. Source: §5.3 [D] PRE_BP_HOLD: on any pre-infusion " \
            "reading" in cells[0]
