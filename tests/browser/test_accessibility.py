@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts.models import PRESCRIBING_ROLES
 from clinic.accounts.tests.factories import PASSWORD
+from clinic.consents.tests.factories import signed_consent
 from clinic.letters.actions import produce_letters
 from clinic.letters.content import LetterFacts
 from clinic.patients import actions
@@ -89,6 +90,8 @@ NOT_PAGES = {
     "screening:screen": "POST only; answers with the Screening tab",
     "courses:open": "POST only; a refused opening answers with the Course tab",
     "courses:change_phase": "POST only; a refused change answers with the Course tab",
+    "consents:withdraw": "POST only; a refused withdrawal answers with the consent's page",
+    "patient_consent:consent": "walked in " + PATIENT_WALK + " (needs a patient signed in from a link)",
 }
 SIGNED_OUT_PAGES = {"accounts:login", "accounts:password_reset", "accounts:password_reset_done",
                     "accounts:password_reset_confirm", "accounts:password_reset_complete"}
@@ -133,6 +136,7 @@ def records(main_site, nurse, prescriber, now, settings, tmp_path) -> dict[str, 
                     facts=LetterFacts(outcome="eligible_with_conditions", summary="Proceed after review.",
                                       conditions=("CA_HTN — proceed with blood pressure every 15 minutes",),
                                       signed_by=prescriber, signed_at=now))
+    consent = signed_consent(patient=patient, actor=nurse, now=now)
     run = screening_actions.screen_patient(patient=patient, actor=nurse, now=now, trigger="manual")
     decision = screening_actions.sign_decision(actor=prescriber, now=now, patient=patient, screening_run=run,
                                                outcome="not_eligible", summary="Intake to complete first.",
@@ -145,7 +149,7 @@ def records(main_site, nurse, prescriber, now, settings, tmp_path) -> dict[str, 
             "site_id": main_site.pk, "chair_id": chair.pk, "member_id": nurse.pk, "token_id": 0,
             "uidb64": urlsafe_base64_encode(force_bytes(nurse.pk)), "token": default_token_generator.make_token(nurse),
             "request_id": due.pk, "alert_id": alert.pk, "response_id": response.pk, "version": 1,
-            "number": run.number, "decision_id": decision.pk}
+            "number": run.number, "decision_id": decision.pk, "consent_id": consent.pk}
 
 
 def page_urls(records: dict[str, Any]) -> dict[str, str]:
@@ -227,7 +231,8 @@ def test_every_page_of_every_role_passes_axe_and_fits_a_phone(role, request, pag
     assert violations == {}
     assert scrolls == {}
     clinical = {"patients:intake", "patients:history", "patients:intake_add:allergy", "questionnaires:entry:midas",
-                "alerts:inbox", "alerts:inbox:mine", "letters:tab", "courses:tab"}
+                "alerts:inbox", "alerts:inbox:mine", "letters:tab", "courses:tab", "consents:tab",
+                "consents:sign", "consents:detail"}
     assert ("patients:chart" in opened, clinical <= set(opened)) == (True, role != "front_desk")
     assert ("questionnaires:tab" in opened, "alerts:acknowledge" in opened) == (True, role in PRESCRIBING_ROLES)
     assert ("audit:search" in opened, "alerts:site_settings" in opened) == (role == "director",) * 2
@@ -281,6 +286,7 @@ def answering_patient(main_site, prescriber, nurse):
         now=now, mode=Mode.REMOTE)
         for code, answers in (("phq9", PHQ9_ITEM_9_POSITIVE), ("cssrs_screener", CSSRS_HIGH))}
     questionnaire_actions.request_questionnaires(patient=patient, instruments=PATIENT_SCALES, actor=nurse, now=now)
+    signed_consent(patient=patient, actor=nurse, now=now)
     return patient, {code: response.pk for code, response in answered.items()}
 
 
@@ -359,6 +365,8 @@ def test_a_patients_pages_from_a_link_pass_axe_and_fit_a_phone(page, live_server
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/p/")
     seen = walk_answering_pages(page, live_server.url, "p", crisis, problems)
+    page.goto(f"{live_server.url}/p/consent/")
+    check_at_both_sizes(page, "patient_consent:consent", problems)
     page.goto(f"{live_server.url}/p/")
     page.click("text=Sign out")
     page.wait_for_url(f"{live_server.url}/p/sign-out/")
