@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from clinic.demo import patients, questionnaires, referrals, screening, sites, staff
+from clinic.demo import consents, patients, questionnaires, referrals, screening, sites, staff
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ def seed(*, now: dt.datetime, password: str) -> SeedSummary:
     questionnaires.seed_alert_settings(sites=clinic_sites, director=director, now=organisation.created_at)
     questionnaires.seed_histories(organisation=organisation, now=now)
     screening.seed_screening(organisation=organisation, now=now)
+    consents.seed_consents(organisation=organisation, now=now)
     referrals.seed_referrals(organisation=organisation, sites=clinic_sites, directory=directory, now=now,
                              team={code: people[roles["front"]] for code, roles in patients.TEAMS.items()})
     return SeedSummary(
