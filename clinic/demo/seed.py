@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from clinic.demo import consents, patients, questionnaires, referrals, screening, sites, staff
+from clinic.demo import consents, courses, patients, questionnaires, referrals, screening, sites, staff
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ def seed(*, now: dt.datetime, password: str) -> SeedSummary:
     questionnaires.seed_histories(organisation=organisation, now=now)
     screening.seed_screening(organisation=organisation, now=now)
     consents.seed_consents(organisation=organisation, now=now)
+    courses.seed_courses(organisation=organisation, now=now)
     referrals.seed_referrals(organisation=organisation, sites=clinic_sites, directory=directory, now=now,
                              team={code: people[roles["front"]] for code, roles in patients.TEAMS.items()})
     return SeedSummary(
