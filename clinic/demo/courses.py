@@ -52,7 +52,7 @@ STORIES: tuple[tuple[Step, ...], ...] = (
      Step(90, phases.MAINTENANCE, "Remission held through three maintenance infusions; the interval widens to 5 "
                                   "weeks, as agreed at the benefit–risk review.", interval_weeks=5),
      Step(160, phases.TAPER, "In remission for four months. The patient prefers to taper and stop; visits are "
-                             "agreed one at a time, with the home PHQ-9 every two weeks.")),
+                             "agreed one at a time, with the home questionnaires every two weeks.")),
     (Step(20, phases.ASSESSMENT, INDUCTION_DONE),
      Step(24, phases.STOPPED, "No response after six infusions: the score fell by less than a quarter from the "
                               "baseline. The course stops; the referring clinician continues the current medicines.",
@@ -62,9 +62,9 @@ STORIES: tuple[tuple[Step, ...], ...] = (
                                 "patient before deciding again.", assessment_result=response.PARTIAL),
      Step(34, phases.ASSESSMENT, "The two further infusions are given; the score after the last decides what "
                                  "follows."),
-     Step(38, phases.REFERRED, "Improvement stalled below a response after eight infusions. TMS and psychotherapy "
-                               "discussed and chosen with the patient; referred for both.",
-          alternatives=("TMS", "PSYCHOTHERAPY"), assessment_result=response.PARTIAL)),
+     Step(38, phases.REFERRED, "Improvement stalled below a response after eight infusions. A medication change "
+                               "and psychotherapy discussed and chosen with the patient; referred back for both.",
+          alternatives=("MEDICATION_CHANGE", "PSYCHOTHERAPY"), assessment_result=response.PARTIAL)),
 )
 
 

@@ -77,7 +77,7 @@ def test_maintenance_carries_its_interval_and_the_referral_its_alternatives(demo
     assert [change.interval_weeks for change in widened] == [3, 5]
     assert courses["taper"].maintenance_interval_weeks is None
     referral = courses["referred"].phase_changes.get(to_phase="referred")
-    assert referral.alternatives == ["TMS", "PSYCHOTHERAPY"]
+    assert referral.alternatives == ["MEDICATION_CHANGE", "PSYCHOTHERAPY"]
     assert referral.assessment_result == "partial"
     assert courses["stopped"].phase_changes.get(to_phase="stopped").assessment_result == "non_response"
     closed = {phase for phase, course in courses.items() if course.closed_at is not None}
