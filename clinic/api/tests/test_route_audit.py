@@ -29,6 +29,8 @@ from clinic.patients.models import (
 from clinic.patients.tests.factories import PatientFactory
 from clinic.protocols.actions import change_section
 from clinic.questionnaires.models import Alert, SuicideRiskAssessment
+from clinic.screening.actions import screen_patient, sign_decision
+from clinic.screening.models import DecisionAddendum
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,8 @@ class Case:
     status: int = 200
     role: str = "nurse"
     body: dict[str, Any] = field(default_factory=dict)
+    # Events the same write also makes, in its transaction (signing a decision writes its letters).
+    also: tuple[str, ...] = ()
 
 
 def entry_cases(path: str, kind: str, body: dict[str, Any], change: dict[str, Any]) -> dict[str, Case]:
@@ -100,6 +104,15 @@ CASES: dict[str, Case] = {
     "POST /api/v1/courses/{course_id}/phase": Case(None, 422, role="prescriber",
                                                    body={"to_phase": "taper", "reason": "Spacing out."}),
     "GET /api/v1/patients/{patient_id}/courses": Case("api.courses.listed"),
+    "POST /api/v1/patients/{patient_id}/screenings": Case("screening.run", 201),
+    "GET /api/v1/screenings/{screening_id}": Case("api.screening.run_read"),
+    "POST /api/v1/patients/{patient_id}/eligibility-decisions": Case(
+        "screening.decision_signed", 201, role="prescriber", also=("letters.produced",), body={
+            "screening_id": "{screening_id}", "outcome": "not_eligible", "summary": "The intake is not complete."}),
+    "GET /api/v1/eligibility-decisions/{decision_id}": Case("api.screening.decision_read"),
+    "POST /api/v1/eligibility-decisions/{decision_id}/addenda": Case(
+        "screening.addendum_added", 201, role="prescriber", body={"text": "Spoke to the referrer."}),
+    "GET /api/v1/patients/{patient_id}/eligibility": Case("api.screening.eligibility_read"),
     "GET /api/v1/courses/{course_id}": Case("api.courses.read"),
     **entry_cases("allergies", "allergy", {"substance": "Latex"}, {"severity": "mild"}),
     **entry_cases("measurements", "measurement", {"measured_on": "2026-11-20", "heart_rate_bpm": 64},
@@ -150,6 +163,11 @@ def record(main_site, nurse, prescriber, director):
                                         closed_at=RECORDED_AT)
     change_section(actor=director, now=dt.datetime.now(dt.UTC), site=main_site, section="visits",
                    values={"no_driving_text": "No driving for 48 hours."}, reason="Local rule")
+    # A decision signed on a first run, and a second run (the latest) that no decision has reviewed yet.
+    first_run = screen_patient(patient=patient, actor=nurse, now=RECORDED_AT, trigger="manual")
+    entries["decision"] = sign_decision(actor=prescriber, now=RECORDED_AT, patient=patient, screening_run=first_run,
+                                        outcome="not_eligible", summary="Intake incomplete.", caution_decisions={})
+    entries["screening"] = screen_patient(patient=patient, actor=nurse, now=RECORDED_AT, trigger="manual")
     return patient, entries
 
 
@@ -158,8 +176,10 @@ def call(client: Client, operation: str, case: Case, *, patient: Patient, entrie
     kind = template.split("/intake/")[-1].split("/")[0]
     url = template.format(patient_id=patient.pk, item_id=getattr(entries.get(kind), "pk", 0), code="phq9",
                           alert_id=entries["alert"].pk, assessment_id=entries["assessment"].pk,
-                          consent_id=entries["consent"].pk, course_id=entries["course"].pk)
-    names = {"site_id": patient.site_id, "patient_name": f"{patient.given_name} {patient.family_name}"}
+                          consent_id=entries["consent"].pk, course_id=entries["course"].pk,
+                          screening_id=entries["screening"].pk, decision_id=entries["decision"].pk)
+    names = {"site_id": patient.site_id, "patient_name": f"{patient.given_name} {patient.family_name}",
+             "screening_id": entries["screening"].pk}
     body = {key: value.format(**names) if isinstance(value, str) else value
             for key, value in case.body.items()}
     return client.generic(method, url, data=json.dumps(body) if body else "",
@@ -186,7 +206,8 @@ def test_operation_writes_one_audit_event_naming_actor_and_patient(operation, re
     if case.action is None:
         assert events == []
         return
-    [event] = events
+    assert sorted(event.action for event in events if event.action != case.action) == sorted(case.also)
+    [event] = [event for event in events if event.action == case.action]
     expected_patient = int(response.json()["id"]) if operation == "POST /api/v1/patients" else patient.pk
     assert (event.action, event.actor, event.role, event.actor_kind) == (case.action, user, user.role, "staff")
     assert audit_log.patient_ids(event) == [expected_patient]
@@ -229,7 +250,8 @@ def test_operation_refuses_front_desk_clinical_data(operation, api_client, front
 
 @pytest.mark.parametrize("operation", sorted(op for op in CASES
                                               if "{alert_id}" in op or "{assessment_id}" in op or "{consent_id}" in op
-                                              or "{course_id}" in op))
+                                              or "{course_id}" in op or "{screening_id}" in op
+                                              or "{decision_id}" in op))
 def test_operation_answers_another_sites_alert_or_assessment_as_missing(operation, api_client, record, other_site):
     case = CASES[operation]
     patient, entries = record
@@ -241,3 +263,4 @@ def test_operation_answers_another_sites_alert_or_assessment_as_missing(operatio
     assert (response.status_code, response.json()["error"]["code"]) == (404, "NOT_FOUND")
     assert Alert.objects.get(pk=entries["alert"].pk).status == "open"
     assert Consent.objects.get(pk=entries["consent"].pk).withdrawn_at is None
+    assert DecisionAddendum.objects.count() == 0
