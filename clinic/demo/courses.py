@@ -4,8 +4,9 @@ each opened from the patient's signed eligible decision and moved by signed phas
 course actions, which write the letters those decisions produce. The consents come before, from the
 consent demo. Once: a second run of the seed finds the courses and adds nothing.
 
-Each step is dated a number of days after the eligibility decision it follows, and never after the
-seed's `now`: a decision signed at `now` puts its whole course at that moment."""
+Each step is dated a number of days after the eligibility decision it follows, and no later than an hour
+before the seed's `now`, or than the decision itself when that was signed later: a decision signed at `now`
+puts its whole course at that moment."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -95,7 +96,8 @@ def _signed_eligible(organisation: Organisation) -> list[tuple[Patient, Eligibil
 
 
 def _at(decision: EligibilityDecision, days: int, now: dt.datetime) -> dt.datetime:
-    return min(now, decision.signed_at + dt.timedelta(days=days))
+    latest = max(decision.signed_at, now - dt.timedelta(hours=1))
+    return min(latest, decision.signed_at + dt.timedelta(days=days))
 
 
 def _indication(patient: Patient) -> str:
