@@ -97,6 +97,18 @@ def test_refuses_an_impossible_birth_date_naming_it_impossible(api_client, nurse
     assert not Patient.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["123", "1700000000", "2020-02-03T00:00:00"])
+def test_refuses_a_birth_date_that_is_not_an_iso_date_rather_than_reading_it_as_seconds(api_client, nurse,
+                                                                                        main_site, typed):
+    """pydantic reads a number in text as seconds since 1970; "123" must not register someone born 1 Jan 1970."""
+    response = register(api_client(nurse), main_site, birth_date=typed)
+
+    assert response.status_code == 400
+    assert [(detail["field"], detail["message"]) for detail in response.json()["error"]["details"]] == [
+        ("birth_date", "Give the date in ISO form, e.g. 2026-11-20.")]
+    assert not Patient.objects.exists()
+
+
 def test_accepts_the_29th_of_february_of_a_leap_year(api_client, nurse, main_site):
     response = register(api_client(nurse), main_site, birth_date="2020-02-29")
 

@@ -157,3 +157,11 @@ def test_the_state_names_a_new_caution_after_the_decision(api_client, prescriber
 
     assert (state["eligible"], state["code"], state["on"]) == (False, "NEW_CAUTION", "2026-12-01")
     assert [row["code"] for row in state["findings"]] == ["CA_SUD_HISTORY"]
+
+
+@pytest.mark.parametrize("typed", ["123", "true", "2026-13-01"])
+def test_the_eligibility_day_must_be_an_iso_date(api_client, nurse, clear_patient, typed):
+    response = api_client(nurse).get(f"/api/v1/patients/{clear_patient.pk}/eligibility", {"on": typed})
+
+    assert response.status_code == 400
+    assert [detail["field"] for detail in response.json()["error"]["details"]] == ["on"]

@@ -46,11 +46,14 @@ def _date_as_text(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("Give the date as text in ISO form, e.g. 2026-11-20.")
     # A date the calendar does not hold (2020-02-30) is named impossible, not "invalid".
-    if match := typed_values.ISO_DATE.match(value.strip()):
-        try:
-            typed_values.check_calendar(year=int(match[1]), month=int(match[2]), day=int(match[3]), field="date")
-        except typed_values.ImpossibleDate as error:
-            raise PydanticCustomError(error.code, error.message) from None
+    # Text that is not an ISO date ("123") would be read as seconds since 1970 too.
+    match = typed_values.ISO_DATE.match(value.strip())
+    if match is None:
+        raise PydanticCustomError("date_not_iso", "Give the date in ISO form, e.g. 2026-11-20.")
+    try:
+        typed_values.check_calendar(year=int(match[1]), month=int(match[2]), day=int(match[3]), field="date")
+    except typed_values.ImpossibleDate as error:
+        raise PydanticCustomError(error.code, error.message) from None
     return value
 
 
