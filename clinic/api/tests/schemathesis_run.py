@@ -26,6 +26,7 @@ from clinic.patients.models import (
 )
 from clinic.patients.tests.factories import PatientFactory
 from clinic.questionnaires.models import Alert, SuicideRiskAssessment
+from clinic.screening.actions import screen_patient, sign_decision
 from clinic.sites.tests.factories import ChairFactory, SiteFactory
 
 MAX_EXAMPLES = 25
@@ -129,7 +130,29 @@ def course_overrides(site, nurse, prescriber, prescriber_token: str) -> list[dic
     ]
 
 
-def with_site_in_examples(document: dict, site_id: str, patient=None) -> dict:
+def screening_overrides(site, nurse, prescriber, prescriber_token: str) -> tuple[list[dict], str]:
+    """A patient of their own with a decision signed on a first run and a second run no decision has
+    reviewed yet (nothing else screens them, so the run stays the latest): signing and adding to a
+    decision are a prescriber's. Returns the overrides and the run's id for the decision example."""
+    now = dt.datetime.now(dt.UTC)
+    patient = PatientFactory(site=site)
+    first = screen_patient(patient=patient, actor=nurse, now=now, trigger="manual")
+    decision = sign_decision(actor=prescriber, now=now, patient=patient, screening_run=first,
+                             outcome="not_eligible", summary="Intake incomplete.", caution_decisions={})
+    latest = screen_patient(patient=patient, actor=nurse, now=now, trigger="manual")
+    as_prescriber = {"Authorization": f"Bearer {prescriber_token}"}
+    return [
+        {"include-name": "POST /api/v1/patients/{patient_id}/eligibility-decisions", "headers": as_prescriber,
+         "parameters": {"path.patient_id": str(patient.pk)}},
+        {"include-name": "POST /api/v1/eligibility-decisions/{decision_id}/addenda", "headers": as_prescriber,
+         "parameters": {"path.decision_id": str(decision.pk)}},
+        {"include-name": "GET /api/v1/eligibility-decisions/{decision_id}",
+         "parameters": {"path.decision_id": str(decision.pk)}},
+        {"include-name": "GET /api/v1/screenings/{screening_id}", "parameters": {"path.screening_id": str(latest.pk)}},
+    ], str(latest.pk)
+
+
+def with_site_in_examples(document: dict, site_id: str, patient=None, screening_id: str | None = None) -> dict:
     """Point the registration example at a site of the caller's, and the consent example at the patient's
     name, counselled in the past."""
     example = document["components"]["schemas"]["PatientIn"]["examples"][0]
@@ -138,6 +161,10 @@ def with_site_in_examples(document: dict, site_id: str, patient=None) -> dict:
         consent = document["components"]["schemas"]["ConsentIn"]["examples"][0]
         consent |= {"signed_name": f"{patient.given_name} {patient.family_name}",
                     "counselled_at": "2020-01-01T09:00:00Z"}
+    if screening_id is not None:
+        # The screening patient's intake is incomplete (a hard stop): "not eligible" is what may be signed.
+        decision = document["components"]["schemas"]["DecisionIn"]["examples"][0]
+        decision |= {"screening_id": screening_id, "outcome": "not_eligible", "caution_decisions": []}
     return document
 
 
@@ -196,6 +223,7 @@ def fuzz_api(*, organisation, username: str = "nurse") -> Run:
     _, raw_token = issue_token(user=nurse, name="schemathesis", now=RECORDED_AT)
     _, prescriber_token = issue_token(user=prescriber, name="schemathesis", now=RECORDED_AT)
     document = Client().get("/api/v1/openapi.json").json()
+    decisions, screening_id = screening_overrides(site, nurse, prescriber, prescriber_token)
     config = schemathesis.Config.from_dict({
         "seed": SEED,
         "headers": {"Authorization": f"Bearer {raw_token}"},
@@ -207,9 +235,11 @@ def fuzz_api(*, organisation, username: str = "nurse") -> Run:
         # The instrument code is part of the path: score a real one, so the examples can reach a 2xx.
         "operations": [*item_overrides(entries), *clinical_overrides(patient, prescriber_token),
                        *consent_overrides(site, nurse), *course_overrides(site, nurse, prescriber, prescriber_token),
+                       *decisions,
                        {"include-name": "POST /api/v1/instruments/{code}/score", "parameters": {"path.code": "phq9"}}],
     })
-    schema = schemathesis.openapi.from_dict(with_site_in_examples(document, str(site.pk), patient), config=config)
+    schema = schemathesis.openapi.from_dict(with_site_in_examples(document, str(site.pk), patient, screening_id),
+                                          config=config)
     app = InProcessApp()
     schema.app = app  # as schemathesis.openapi.from_wsgi sets it: calls go straight into Django
     try:
