@@ -20,11 +20,14 @@ CAUTION_DECISIONS = {
     "CA_HTN": "Pressure controlled on treatment. Proceed; recheck before each infusion and hold above 160/100.",
     "CA_CNS_DEPRESSANTS": "Benzodiazepine dose reviewed; the patient holds the evening dose before infusion days.",
 }
+SCREENED_BEFORE_NOW = dt.timedelta(hours=3)
 DEFAULT_CAUTION_DECISION = "Reviewed with the patient; the benefit outweighs this risk. Proceed with monitoring."
 
 
 def seed_screening(*, organisation: Organisation, now: dt.datetime) -> int:
-    """Screen the demo patients and sign their decisions, once; returns how many were screened."""
+    """Screen the demo patients and sign their decisions, once, a few hours before `now` (the consents and
+    courses that follow come between); returns how many were screened."""
+    now = now - SCREENED_BEFORE_NOW
     if ScreeningRun.objects.filter(patient__organisation=organisation, trigger=Trigger.MANUAL).exists():
         return 0
     team = {user.username: user for user in StaffUser.objects.filter(organisation=organisation)}
