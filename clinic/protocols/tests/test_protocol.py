@@ -4,6 +4,7 @@ refused with the rules' own message, and never changed once written."""
 import datetime as dt
 
 import pytest
+from django.db import DatabaseError, transaction
 
 from clinic.audit.models import AuditEvent
 from clinic.protocols import actions
@@ -107,3 +108,16 @@ def test_another_organisations_site_is_not_the_directors(director, now):
     from clinic.protocols.queries import visible_sites
 
     assert list(visible_sites(user=director).filter(pk=stranger.pk)) == []
+
+
+def test_the_database_refuses_to_change_or_remove_a_version(main_site, director, now):
+    """Whatever path tries it: the records that name a version must read what they used."""
+    first = current_protocol(site=main_site, now=now)
+
+    with pytest.raises(DatabaseError, match="written once"), transaction.atomic():
+        ClinicProtocol.objects.filter(pk=first.pk).update(values={})
+    with pytest.raises(DatabaseError, match="written once"), transaction.atomic():
+        ClinicProtocol.objects.filter(pk=first.pk).delete()
+
+    first.refresh_from_db()
+    assert first.values == catalogue.defaults()
