@@ -107,6 +107,7 @@ SENTENCES: dict[str, str] = {
     "consents.viewed": "Viewed a signed consent",
     "consents.recorded": "Recorded the patient's informed consent",
     "consents.withdrawn": "Recorded that the patient withdrew their consent",
+    "consents.scan_discarded": "Removed the scan of a paper consent that was refused after its upload",
     # Treatment courses
     "courses.tab_viewed": "Viewed the treatment course",
     "courses.opened": "Opened a treatment course from the eligibility decision",

@@ -12,6 +12,7 @@ from clinic.audit.actions import record_event
 from clinic.consents import queries
 from clinic.consents.models import Consent, ConsentDocument, Method
 from clinic.consents.signals import consent_withdrawn
+from clinic.patients import actions as patient_actions
 from clinic.patients import names
 from clinic.patients.models import Document, Patient
 from clinic.patients.models.records import DocumentKind
@@ -66,9 +67,11 @@ def current_document(*, site: Site, now: datetime) -> ConsentDocument:
     raise ConsentRefused("The consent document could not be prepared because it kept changing. Try again.")
 
 
-def check_can_record(*, actor: Any, now: datetime, patient: Patient, document_version: int) -> ConsentDocument:
-    """The current document when a consent on `document_version` may be recorded now; else the refusal.
-    Run before a scan is stored, so a refused consent leaves no file behind."""
+def check_can_record(*, actor: Any, now: datetime, patient: Patient, document_version: int,
+                     counselled_at: datetime, counselling_note: str) -> ConsentDocument:
+    """The current document when a consent on `document_version` may be recorded now, with this counselling;
+    else the refusal. Every check `record_consent` makes on what was typed, so a paper consent is refused
+    before its scan is stored."""
     if getattr(actor, "role", None) not in CLINICAL_ROLES:
         raise NotClinicalStaff("Only a nurse, a prescriber or the medical director records consent.")
     document = current_document(site=patient.site, now=now)
@@ -82,6 +85,7 @@ def check_can_record(*, actor: Any, now: datetime, patient: Patient, document_ve
         raise ConsentAlreadyCurrent(
             f"The patient already consented on version {document.version} on this document; nothing new to sign. "
             "Withdraw that consent first if it must be recorded again.", field="document_version")
+    _counselling(counselled_at=counselled_at, note=counselling_note, now=now)
     return document
 
 
@@ -94,7 +98,8 @@ def record_consent(*, actor: Any, now: datetime, patient: Patient, document_vers
     was used) or on paper (the uploaded scan)."""
     # Lock the patient so two signings at once cannot both pass the "already consented" check.
     patient = Patient.objects.select_for_update().select_related("site").get(pk=patient.pk)
-    document = check_can_record(actor=actor, now=now, patient=patient, document_version=document_version)
+    document = check_can_record(actor=actor, now=now, patient=patient, document_version=document_version,
+                                counselled_at=counselled_at, counselling_note=counselling_note)
     note = _counselling(counselled_at=counselled_at, note=counselling_note, now=now)
     if method == Method.SIGNED_ON_SCREEN:
         signed_name = _signed_name(patient, signed_name)
@@ -116,6 +121,38 @@ def record_consent(*, actor: Any, now: datetime, patient: Patient, document_vers
                  data={"document_version": document.version, "method": method, "protocol_version": protocol.version,
                        "rules_version": consent.rules_version, "drawn": bool(strokes)})
     return consent
+
+
+def record_paper_consent(*, actor: Any, now: datetime, patient: Patient, document_version: int,
+                         counselled_at: datetime, counselling_note: str, signed_name: str, document_date: Any,
+                         uploaded_file: Any, max_bytes: int) -> Consent:
+    """Store the scan of a consent signed on paper and record the consent on it.
+
+    Everything is checked before the scan is stored, so a refusal leaves nothing behind. The scan is
+    stored in a transaction of its own (the chart's upload); should the consent still be refused after it
+    (another signing came first), the scan's row and file are removed again, and that removal is audited."""
+    check_can_record(actor=actor, now=now, patient=patient, document_version=document_version,
+                     counselled_at=counselled_at, counselling_note=counselling_note)
+    scan = patient_actions.upload_document(
+        actor=actor, now=now, patient=patient, kind=DocumentKind.CONSENT, document_date=document_date,
+        title="Signed consent", uploaded_file=uploaded_file, max_bytes=max_bytes)
+    try:
+        return record_consent(actor=actor, now=now, patient=patient, document_version=document_version,
+                              method=Method.PAPER_SCAN, counselled_at=counselled_at,
+                              counselling_note=counselling_note, signed_name=signed_name, scan=scan)
+    except BaseException:
+        _discard_scan(actor=actor, now=now, scan=scan)
+        raise
+
+
+def _discard_scan(*, actor: Any, now: datetime, scan: Document) -> None:
+    """Remove the row first and the file after it, so no row ever names a missing file."""
+    document_id = scan.pk
+    with transaction.atomic():
+        Document.objects.filter(pk=document_id).delete()
+        record_event(actor=actor, now=now, action="consents.scan_discarded", patients=[scan.patient_id],
+                     site_id=scan.patient.site_id, data={"document_id": document_id})
+    scan.file.delete(save=False)
 
 
 @transaction.atomic

@@ -18,9 +18,7 @@ from clinic.accounts.access import clinical_staff_only, get_visible_or_404
 from clinic.audit.actions import record_view
 from clinic.consents import actions, forms, queries
 from clinic.consents.models import Consent, Method
-from clinic.patients import actions as patient_actions
 from clinic.patients.models import Patient
-from clinic.patients.models.records import DocumentKind
 from clinic.rules.errors import DomainError
 
 FORM_FIELDS = {"document_version", "counselled_at", "counselling_note", "signed_name", "signature_strokes", "file",
@@ -128,14 +126,10 @@ def paper(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 def _record_paper(request: HttpRequest, patient: Patient, form: Any, now: Any) -> None:
     fields = _consent_fields(form)
-    # Refuse before storing the file: a consent that cannot be recorded leaves no scan behind.
-    actions.check_can_record(actor=request.user, now=now, patient=patient, document_version=fields["document_version"])
-    scan = patient_actions.upload_document(
-        actor=request.user, now=now, patient=patient, kind=DocumentKind.CONSENT,
-        document_date=form.cleaned_data["document_date"], title="Signed consent",
-        uploaded_file=form.cleaned_data["file"], max_bytes=settings.MAX_DOCUMENT_BYTES)
-    actions.record_consent(actor=request.user, now=now, patient=patient, method=Method.PAPER_SCAN, scan=scan,
-                           **fields)
+    actions.record_paper_consent(actor=request.user, now=now, patient=patient,
+                                 document_date=form.cleaned_data["document_date"],
+                                 uploaded_file=form.cleaned_data["file"], max_bytes=settings.MAX_DOCUMENT_BYTES,
+                                 **fields)
 
 
 @login_required

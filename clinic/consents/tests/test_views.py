@@ -187,3 +187,50 @@ def test_tab_query_count_does_not_grow_with_consents(signed_in, nurse, patient, 
 
     assert Consent.objects.count() == 12
     assert many == few
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _paper_post(**overrides):
+    upload = SimpleUploadedFile("consent.pdf", PDF, content_type="application/pdf")
+    return {"document_version": "1", "counselled_at": "2026-11-24T09:10", "counselling_note": "Went through it.",
+            "signed_name": "A. Müller-Ortiz", "document_date": "2026-11-24", "file": upload} | overrides
+
+
+@pytest.mark.parametrize(("overrides", "says"), [
+    # 14:30 UTC is 09:30 at the site: ten minutes ahead in the site's zone.
+    ({"counselled_at": "2026-11-24T09:40"}, "The counselling time is in the future"),
+    ({"document_version": "2"}, "the current consent document is version 1"),
+])
+def test_each_refused_paper_consent_leaves_no_document_no_file_and_no_upload_event(
+        signed_in, nurse, patient, at_now, media_root, overrides, says):
+    response = signed_in(nurse).post(reverse("consents:paper", args=[patient.pk]), _paper_post(**overrides))
+
+    assert response.status_code == 400
+    assert says in response.content.decode()
+    assert (Consent.objects.count(), Document.objects.count()) == (0, 0)
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []
+    assert not AuditEvent.objects.filter(action="patients.document_uploaded").exists()
+
+
+def test_a_paper_consent_refused_after_its_upload_removes_the_scan_again(signed_in, nurse, patient, at_now,
+                                                                       media_root, monkeypatch):
+    # Another signing won the race between the checks and the consent.
+    def refuse(**_):
+        raise actions.ConsentAlreadyCurrent("The patient already consented on version 1.")
+
+    monkeypatch.setattr(actions, "record_consent", refuse)
+
+    response = signed_in(nurse).post(reverse("consents:paper", args=[patient.pk]), _paper_post())
+
+    assert response.status_code == 400
+    assert "already consented on version 1" in response.content.decode()
+    assert (Consent.objects.count(), Document.objects.count()) == (0, 0)
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []
+    uploaded = AuditEvent.objects.get(action="patients.document_uploaded")
+    discarded = AuditEvent.objects.get(action="consents.scan_discarded")
+    assert (discarded.actor, discarded.data["document_id"]) == (nurse, int(uploaded.object_id))
