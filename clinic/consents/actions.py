@@ -44,6 +44,10 @@ class ConsentAlreadyWithdrawn(DomainError):
     code = "CONSENT_ALREADY_WITHDRAWN"
 
 
+class ConsentSuperseded(DomainError):
+    code = "CONSENT_SUPERSEDED"
+
+
 class NotClinicalStaff(DomainError):
     code = "CLINICAL_STAFF_ONLY"
 
@@ -160,9 +164,14 @@ def withdraw_consent(*, actor: Any, now: datetime, consent: Consent, reason: str
     """Record that the patient withdrew their consent, by whom, when and why; the open course stops with it."""
     if getattr(actor, "role", None) not in CLINICAL_ROLES:
         raise NotClinicalStaff("Only a nurse, a prescriber or the medical director records a withdrawal of consent.")
+    # Lock the patient, as signing does, so a consent signed meanwhile cannot slip in ahead of this one.
+    Patient.objects.select_for_update().get(pk=consent.patient_id)
     consent = Consent.objects.select_for_update().select_related("patient", "document").get(pk=consent.pk)
     if consent.withdrawn:
         raise ConsentAlreadyWithdrawn("This consent was already withdrawn; nothing more to record.")
+    latest = queries.latest_consent(patient=consent.patient)
+    if latest is not None and latest.pk != consent.pk:
+        raise ConsentSuperseded(superseded_message(consent, latest))
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise ConsentRefused("Write why the patient withdrew their consent, in their words where you can.",
@@ -175,6 +184,12 @@ def withdraw_consent(*, actor: Any, now: datetime, consent: Consent, reason: str
                  site_id=consent.patient.site_id, data={"document_version": consent.document.version})
     consent_withdrawn.send(sender=Consent, patient=consent.patient, consent=consent, actor=actor, now=now)
     return consent
+
+
+def superseded_message(consent: Consent, latest: Consent) -> str:
+    return (f"This consent on document {consent.document.label} was replaced by the patient's later consent on "
+            f"document {latest.document.label}; only the consent in force can be withdrawn. Record the withdrawal "
+            "on that one.")
 
 
 def _counselling(*, counselled_at: datetime, note: str, now: datetime) -> str:

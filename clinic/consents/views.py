@@ -139,8 +139,18 @@ def detail(request: HttpRequest, patient_id: int, consent_id: int) -> HttpRespon
     patient = _patient(request, patient_id)
     consent = _consent(patient, consent_id)
     _audit_view(request, "consents.viewed", patient, consent=consent.pk)
+    return _render_detail(request, patient, consent, forms.WithdrawForm())
+
+
+def _render_detail(request: HttpRequest, patient: Patient, consent: Consent, withdraw_form: Any,
+                   status: int = 200) -> HttpResponse:
+    """The consent as signed; the withdrawal form only on the consent in force, else what replaced it."""
+    latest = queries.latest_consent(patient=patient)
+    superseded = (actions.superseded_message(consent, latest)
+                  if latest is not None and latest.pk != consent.pk and not consent.withdrawn else "")
     return render(request, "consents/detail.html", {
-        "patient": patient, "tab": "consent", "consent": consent, "withdraw_form": forms.WithdrawForm()})
+        "patient": patient, "tab": "consent", "consent": consent, "withdraw_form": withdraw_form,
+        "superseded": superseded, "in_force": latest}, status=status)
 
 
 @login_required
@@ -161,5 +171,4 @@ def withdraw(request: HttpRequest, patient_id: int, consent_id: int) -> HttpResp
                                       "stopped with it.")
             return HttpResponseRedirect(_tab_url(patient))
     _audit_view(request, "consents.viewed", patient, consent=consent.pk)
-    return render(request, "consents/detail.html", {
-        "patient": patient, "tab": "consent", "consent": consent, "withdraw_form": form}, status=400)
+    return _render_detail(request, patient, consent, form, status=400)

@@ -112,6 +112,22 @@ def test_withdraws_a_consent_once(api_client, nurse, patient, now, clock):
     assert (second.status_code, second.json()["error"]["code"]) == (422, "CONSENT_ALREADY_WITHDRAWN")
 
 
+def test_withdrawing_a_superseded_consent_is_refused(api_client, nurse, director, patient, now, clock):
+    clock(now)
+    first = signed_consent(patient=patient, actor=nurse, now=now - dt.timedelta(days=2))
+    change_section(actor=director, now=now - dt.timedelta(days=1), site=patient.site, section="visits",
+                   values={"no_driving_text": "No driving for 48 hours."}, reason="Local rule")
+    second = signed_consent(patient=patient, actor=nurse, now=now - dt.timedelta(hours=1))
+
+    response = api_client(nurse).post(f"/api/v1/consents/{first.pk}/withdraw", {"reason": "Stopping"},
+                                      content_type="application/json")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "CONSENT_SUPERSEDED")
+    assert "only the consent in force can be withdrawn" in response.json()["error"]["message"]
+    assert list(Consent.objects.filter(withdrawn_at__isnull=False)) == []
+    assert Consent.objects.get(pk=second.pk).withdrawn_at is None
+
+
 def test_front_desk_gets_403_and_another_site_404(api_client, front_desk, outsider, nurse, patient, now):
     consent = signed_consent(patient=patient, actor=nurse, now=now)
 

@@ -167,7 +167,8 @@ def read_consent(request: HttpRequest, consent_id: str) -> dict[str, Any]:
              operation_id="withdraw_consent")
 def withdraw_consent(request: HttpRequest, consent_id: str, payload: WithdrawIn) -> dict[str, Any]:
     """Record that the patient withdrew this consent; their open course stops in the same transaction.
-    422 CONSENT_ALREADY_WITHDRAWN on a second withdrawal (the first stands)."""
+    422 CONSENT_ALREADY_WITHDRAWN on a second withdrawal (the first stands); 422 CONSENT_SUPERSEDED for a consent
+    a later one replaced: only the consent in force is withdrawn."""
     consent = _visible_consent(request, consent_id)
     now = timezone.now()
     withdrawn = actions.withdraw_consent(actor=request.auth, now=now, consent=consent, reason=payload.reason)

@@ -200,6 +200,33 @@ def test_refuses_a_second_withdrawal_and_a_blank_reason(patient, nurse, now):
         actions.withdraw_consent(actor=nurse, now=now, consent=consent, reason="Again")
 
 
+def test_only_the_consent_in_force_may_be_withdrawn(patient, nurse, director, now):
+    first = signed_consent(patient=patient, actor=nurse, now=now)
+    _change_driving(director, now)
+    later = now + dt.timedelta(hours=1)
+    second = signed_consent(patient=patient, actor=nurse, now=later)
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs)
+
+    consent_withdrawn.connect(receiver)
+    try:
+        with pytest.raises(actions.ConsentSuperseded) as refused:
+            actions.withdraw_consent(actor=nurse, now=later, consent=first, reason="Wants to stop")
+    finally:
+        consent_withdrawn.disconnect(receiver)
+
+    assert refused.value.code == "CONSENT_SUPERSEDED"
+    assert refused.value.message == (
+        "This consent on document version 1 was replaced by the patient's later consent on document version 2; "
+        "only the consent in force can be withdrawn. Record the withdrawal on that one.")
+    first.refresh_from_db()
+    assert (first.withdrawn_at, received) == (None, [])
+    assert not AuditEvent.objects.filter(action="consents.withdrawn").exists()
+    assert queries.consent_state(patient=patient, now=later).consent == second
+
+
 def test_protocol_change_leaves_an_earlier_consent_showing_the_same_text(patient, nurse, director, now):
     consent = signed_consent(patient=patient, actor=nurse, now=now)
     signed_text = consent.document.text

@@ -234,3 +234,23 @@ def test_a_paper_consent_refused_after_its_upload_removes_the_scan_again(signed_
     uploaded = AuditEvent.objects.get(action="patients.document_uploaded")
     discarded = AuditEvent.objects.get(action="consents.scan_discarded")
     assert (discarded.actor, discarded.data["document_id"]) == (nurse, int(uploaded.object_id))
+
+
+def test_an_earlier_consent_has_no_withdrawal_form_and_a_withdrawal_of_it_is_refused(
+        signed_in, nurse, director, patient, at_now):
+    first = signed_consent(patient=patient, actor=nurse, now=NOW - dt.timedelta(days=2))
+    change_section(actor=director, now=NOW - dt.timedelta(days=1), site=patient.site, section="visits",
+                   values={"no_driving_text": "No driving for 48 hours."}, reason="Local rule")
+    second = signed_consent(patient=patient, actor=nurse, now=NOW - dt.timedelta(hours=1))
+    client = signed_in(nurse)
+
+    earlier_page = client.get(reverse("consents:detail", args=[patient.pk, first.pk])).content.decode()
+    current_page = client.get(reverse("consents:detail", args=[patient.pk, second.pk])).content.decode()
+    response = client.post(reverse("consents:withdraw", args=[patient.pk, first.pk]), {"reason": "Wants to stop"})
+
+    assert 'class="withdraw-form"' not in earlier_page and 'class="withdraw-form"' in current_page
+    assert reverse("consents:detail", args=[patient.pk, second.pk]) in earlier_page
+    assert "later consent on document version 2; only the consent in force can be withdrawn" in earlier_page
+    assert response.status_code == 400
+    assert "only the consent in force can be withdrawn" in response.content.decode()
+    assert Consent.objects.filter(withdrawn_at__isnull=False).count() == 0
