@@ -17,10 +17,8 @@ from clinic.audit.actions import record_event
 from clinic.letters.actions import produce_letters
 from clinic.letters.content import LetterFacts
 from clinic.patients.models import Patient
-from clinic.protocols.queries import current_protocol
 from clinic.rules import protocols as catalogue
 from clinic.rules.errors import DomainError
-from clinic.screening import intake
 from clinic.screening.models import (
     CautionDecision,
     DecisionAddendum,
@@ -29,7 +27,7 @@ from clinic.screening.models import (
     ScreeningRun,
     Trigger,
 )
-from clinic.screening.queries import latest_run
+from clinic.screening.queries import LiveScreening, latest_run, live_screening
 from clinic.sites.queries import site_today
 
 
@@ -62,59 +60,101 @@ def screen_patient(*, patient: Patient, actor: Any, now: datetime, trigger: str)
     """Screen the patient's current intake for today at the site with the protocol in force and keep the run."""
     # The patient's row is locked so that two runs at once take numbers one after the other, and read from
     # the database, not from rows an earlier page prefetched before the change that triggered this run.
-    patient = Patient.objects.select_for_update().select_related("site").get(pk=patient.pk)
-    protocol = current_protocol(site=patient.site, now=now)
-    inputs, findings = intake.screened(patient, on=site_today(site=patient.site, now=now),
-                                       protocol=protocol)
+    patient = _locked(patient)
+    return _keep_run(patient=patient, actor=actor, now=now, trigger=trigger,
+                     screening=live_screening(patient=patient, on=site_today(site=patient.site, now=now), now=now))
+
+
+@transaction.atomic
+def screen_if_changed(*, patient: Patient, actor: Any, now: datetime) -> ScreeningRun | None:
+    """Keep a new run, screened again by `actor`, when the patient's latest run no longer shows what the
+    rules find today with the protocol in force; None when it still does (or there is no run yet)."""
+    patient = _locked(patient)
+    latest = latest_run(patient=patient)
+    if latest is None:
+        return None
+    return _rescreened(patient=patient, latest=latest, actor=actor, now=now)
+
+
+def _locked(patient: Patient) -> Patient:
+    return Patient.objects.select_for_update().select_related("site").get(pk=patient.pk)
+
+
+def _rescreened(*, patient: Patient, latest: ScreeningRun, actor: Any, now: datetime) -> ScreeningRun | None:
+    screening = live_screening(patient=patient, on=site_today(site=patient.site, now=now), now=now)
+    if not screening.differs_from(latest):
+        return None
+    return _keep_run(patient=patient, actor=actor, now=now, trigger=Trigger.MANUAL, screening=screening)
+
+
+def _keep_run(*, patient: Patient, actor: Any, now: datetime, trigger: str, screening: LiveScreening) -> ScreeningRun:
     number = (ScreeningRun.objects.filter(patient=patient).aggregate(last=Max("number"))["last"] or 0) + 1
     staff = actor if trigger != Trigger.INTAKE_CHANGED and getattr(actor, "role", None) else None
+    protocol = screening.protocol
     run = ScreeningRun.objects.create(
         patient=patient, site=patient.site, number=number, run_at=now, run_by=staff, trigger=trigger,
-        protocol=protocol, rules_version=catalogue.RULES_VERSION, screened_for=site_today(site=patient.site, now=now),
-        inputs=inputs, findings=findings)
+        protocol=protocol, rules_version=catalogue.RULES_VERSION, screened_for=screening.day,
+        inputs=screening.inputs, findings=screening.findings)
     # A run on an intake change is part of that change: its audit event (a nurse adding a medicine, a patient
     # answering a screen) is the write's, and the run keeps its trigger and time. A run asked for is audited.
     if staff is not None:
         record_event(actor=staff, now=now, action="screening.run", subject=run, site_id=patient.site_id,
                      data={"number": number, "trigger": trigger, "protocol_version": protocol.version,
-                           "rules_version": run.rules_version, "codes": [finding["code"] for finding in findings]})
+                           "rules_version": run.rules_version, "codes": [finding["code"] for finding in run.findings]})
     return run
 
 
-@transaction.atomic
 def sign_decision(*, actor: Any, now: datetime, patient: Patient, screening_run: ScreeningRun, outcome: str,
                   summary: str, caution_decisions: Mapping[str, str], conditions: str = "") -> EligibilityDecision:
-    """Sign one decision on the run the prescriber reviewed, which must be the patient's latest.
+    """Sign one decision on the run the prescriber reviewed, which must be the patient's latest and still show
+    what the rules find today with the protocol in force.
 
+    When the intake, the protocol or the day have moved on since that run (a caution made a hard stop, an
+    age reached, a test now too old), the screening as it stands is kept as a new run, screened again by
+    the signer, and the signature is refused naming it: nothing is signed over findings nobody reviewed.
     "Eligible" and "eligible with conditions" need every caution of the run decided in writing and no
     hard stop; "not eligible" can always be signed."""
     _require_prescriber(actor, "sign an eligibility decision")
-    patient = Patient.objects.select_for_update().select_related("site").get(pk=patient.pk)
-    latest = latest_run(patient=patient)
-    if screening_run.patient_id != patient.pk or latest is None:
-        raise NoScreening("Screen the patient first: a decision is signed on a screening run.", field="screening_run")
-    if latest.pk != screening_run.pk:
-        raise ScreeningChanged(f"The screening changed since you opened it: review run {latest.number} and sign "
-                               "your decision on it.", field="screening_run")
-    earlier = latest.decisions.select_related("signed_by").first()
+    with transaction.atomic():
+        patient = _locked(patient)
+        latest = latest_run(patient=patient)
+        if screening_run.patient_id != patient.pk or latest is None:
+            raise NoScreening("Screen the patient first: a decision is signed on a screening run.",
+                              field="screening_run")
+        if latest.pk != screening_run.pk:
+            raise ScreeningChanged(f"The screening changed since you opened it: review run {latest.number} and "
+                                   "sign your decision on it.", field="screening_run")
+        rescreened = _rescreened(patient=patient, latest=latest, actor=actor, now=now)
+        if rescreened is None:
+            return _signed(actor=actor, now=now, patient=patient, run=latest, outcome=outcome, summary=summary,
+                           conditions=conditions, caution_decisions=caution_decisions)
+    # Raised after the new run has committed, so that it stays for the prescriber to review.
+    raise ScreeningChanged(f"The screening changed since run {latest.number}: screened again today with the "
+                           f"protocol in force, it is now run {rescreened.number}. Review run {rescreened.number} "
+                           "and sign your decision on it.", field="screening_run")
+
+
+def _signed(*, actor: Any, now: datetime, patient: Patient, run: ScreeningRun, outcome: str, summary: str,
+            conditions: str, caution_decisions: Mapping[str, str]) -> EligibilityDecision:
+    earlier = run.decisions.select_related("signed_by").first()
     if earlier is not None:
-        raise AlreadySigned(f"Run {latest.number} already has a decision, signed by "
+        raise AlreadySigned(f"Run {run.number} already has a decision, signed by "
                             f"{earlier.signed_by.get_full_name() or earlier.signed_by.get_username()}. A signed "
                             "decision is locked: add an addendum to it, or screen again and sign a new decision.")
-    cleaned = _checked(latest, outcome=outcome, summary=summary, conditions=conditions,
+    cleaned = _checked(run, outcome=outcome, summary=summary, conditions=conditions,
                        caution_decisions=caution_decisions)
     decision = EligibilityDecision.objects.create(
-        patient=patient, screening_run=latest, outcome=outcome, summary=cleaned["summary"],
-        conditions=cleaned["conditions"], signed_by=actor, signed_at=now, protocol=latest.protocol,
-        rules_version=latest.rules_version)
+        patient=patient, screening_run=run, outcome=outcome, summary=cleaned["summary"],
+        conditions=cleaned["conditions"], signed_by=actor, signed_at=now, protocol=run.protocol,
+        rules_version=run.rules_version)
     rows = CautionDecision.objects.bulk_create(
         CautionDecision(decision=decision, code=finding["code"], title=finding["title"], message=finding["message"],
                         written_decision=cleaned["cautions"][finding["code"]])
-        for finding in latest.cautions if cleaned["cautions"].get(finding["code"]))
+        for finding in run.cautions if cleaned["cautions"].get(finding["code"]))
     record_event(actor=actor, now=now, action="screening.decision_signed", subject=decision,
                  site_id=patient.site_id,
-                 data={"outcome": outcome, "run": latest.number, "protocol_version": latest.protocol.version,
-                       "rules_version": latest.rules_version, "cautions": [row.code for row in rows]})
+                 data={"outcome": outcome, "run": run.number, "protocol_version": run.protocol.version,
+                       "rules_version": run.rules_version, "cautions": [row.code for row in rows]})
     produce_letters(actor=actor, now=now, patient=patient, reason="eligibility_outcome", source=decision,
                     facts=LetterFacts(outcome=outcome, summary=decision.summary,
                                       conditions=tuple(_condition_lines(decision, rows)),

@@ -2,6 +2,7 @@
 infusion day."""
 
 import datetime as dt
+import json
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from clinic.patients.models import Patient
+from clinic.protocols.models import ClinicProtocol
 from clinic.protocols.queries import current_protocol
 from clinic.rules.eligibility import CAUTION, HARD_STOP
 from clinic.rules.typed_values import day_text
@@ -103,9 +105,36 @@ def _signed_day(decision: EligibilityDecision, patient: Patient) -> str:
     return day_text(decision.signed_at.astimezone(zoneinfo.ZoneInfo(patient.site.time_zone)).date())
 
 
-def live_findings(*, patient: Patient, on: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
-    patient = Patient.objects.select_related("site").get(pk=patient.pk)
+@dataclass(frozen=True)
+class LiveScreening:
+    """The patient's intake as it stands, screened for `day` with the protocol in force."""
+
+    protocol: ClinicProtocol
+    day: dt.date
+    inputs: dict[str, Any]
+    findings: list[dict[str, Any]]
+
+    def differs_from(self, run: ScreeningRun) -> bool:
+        """Whether the run no longer shows this screening: other findings (codes, kinds or data), another
+        protocol version or another day screened."""
+        return (self.protocol.pk != run.protocol_id or self.day != run.screened_for
+                or _finding_keys(self.findings) != _finding_keys(run.findings))
+
+
+def _finding_keys(findings: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    return sorted((finding["code"], finding["kind"], json.dumps(finding.get("data"), sort_keys=True))
+                  for finding in findings)
+
+
+def live_screening(*, patient: Patient, on: dt.date, now: dt.datetime) -> LiveScreening:
+    """Screen the patient's intake for `on` (for the site's today when `on` is past) with the protocol in
+    force, storing nothing. `patient` is read as given: pass one loaded with its site."""
     day = max(on, site_today(site=patient.site, now=now))
     protocol = current_protocol(site=patient.site, now=now)
-    _, findings = intake.screened(patient, on=day, protocol=protocol)
-    return findings
+    inputs, findings = intake.screened(patient, on=day, protocol=protocol)
+    return LiveScreening(protocol=protocol, day=day, inputs=inputs, findings=findings)
+
+
+def live_findings(*, patient: Patient, on: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
+    patient = Patient.objects.select_related("site").get(pk=patient.pk)
+    return live_screening(patient=patient, on=on, now=now).findings

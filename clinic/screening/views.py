@@ -95,7 +95,16 @@ def sign(request: HttpRequest, patient_id: int) -> HttpResponse:
                 actor=request.user, now=timezone.now(), patient=patient, screening_run=reviewed or latest,
                 outcome=form.cleaned_data["outcome"], summary=form.cleaned_data["summary"],
                 conditions=form.cleaned_data["conditions"], caution_decisions=form.caution_decisions())
-        except (actions.ScreeningChanged, actions.AlreadySigned) as error:
+        except actions.ScreeningChanged as error:
+            # The form shows the run to review now, keeping what was typed.
+            latest = queries.latest_run(patient=patient)
+            typed = request.POST.copy()
+            typed["run"] = str(latest.pk)
+            form = forms.DecisionForm(typed, run=latest)
+            form.is_valid()
+            form.add_error(None, error.message)
+            status = 409
+        except actions.AlreadySigned as error:
             form.add_error(None, error.message)
             status = 409
         except DomainError as error:

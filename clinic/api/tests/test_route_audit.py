@@ -163,11 +163,12 @@ def record(main_site, nurse, prescriber, director):
                                         closed_at=RECORDED_AT)
     change_section(actor=director, now=dt.datetime.now(dt.UTC), site=main_site, section="visits",
                    values={"no_driving_text": "No driving for 48 hours."}, reason="Local rule")
-    # A decision signed on a first run, and a second run (the latest) that no decision has reviewed yet.
+    # A decision signed on a first run, and a second run (the latest) that no decision has reviewed yet,
+    # screened today with the protocol in force, as a decision is signed on.
     first_run = screen_patient(patient=patient, actor=nurse, now=RECORDED_AT, trigger="manual")
     entries["decision"] = sign_decision(actor=prescriber, now=RECORDED_AT, patient=patient, screening_run=first_run,
                                         outcome="not_eligible", summary="Intake incomplete.", caution_decisions={})
-    entries["screening"] = screen_patient(patient=patient, actor=nurse, now=RECORDED_AT, trigger="manual")
+    entries["screening"] = screen_patient(patient=patient, actor=nurse, now=dt.datetime.now(dt.UTC), trigger="manual")
     return patient, entries
 
 

@@ -12,6 +12,13 @@ from clinic.screening.tests.intakes import screened_patient
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _answers_at_now(clock, now):
+    """The API reads the same instant as the runs below were screened: a run screened for another day is not
+    the screening a decision may be signed on."""
+    clock(now)
+
+
 @pytest.fixture
 def clear_patient(main_site, nurse, now):
     return screened_patient(main_site, nurse=nurse, now=now, given_name="Rowan")
@@ -125,6 +132,29 @@ def test_a_second_signature_and_a_stale_run_are_409(api_client, prescriber, nurs
     assert (stale.status_code, stale.json()["error"]["code"]) == (409, "SCREENING_CHANGED")
     assert "review run 2" in stale.json()["error"]["message"]
     assert EligibilityDecision.objects.count() == 1
+
+
+@pytest.mark.parametrize("key", [None, "sign-1"])
+def test_eligible_on_a_run_the_protocol_has_overtaken_is_409_and_the_new_run_is_kept(
+        api_client, prescriber, director, main_site, caution_patient, now, key):
+    run = queries.latest_run(patient=caution_patient)
+    change_section(actor=director, now=now, site=main_site, section="eligibility",
+                   values={**run.protocol.values["eligibility"], "kinds": {"CA_SUD_HISTORY": "hard_stop"}},
+                   reason="Stricter on substance use")
+    headers = {"Idempotency-Key": key} if key else {}
+
+    response = post(api_client(prescriber), f"/api/v1/patients/{caution_patient.pk}/eligibility-decisions", {
+        "screening_id": str(run.pk), "outcome": "eligible", "summary": "Suitable.",
+        "caution_decisions": [{"code": "CA_SUD_HISTORY", "decision": "Remission 6 years."}]}, **headers)
+
+    error = response.json()["error"]
+    assert (response.status_code, error["code"]) == (409, "SCREENING_CHANGED")
+    assert "Review run 2 and sign your decision on it" in error["message"]
+    assert not EligibilityDecision.objects.exists()
+    latest = queries.latest_run(patient=caution_patient)
+    assert (latest.number, latest.trigger, latest.run_by, latest.protocol.version) == (2, "manual", prescriber, 2)
+    assert latest.hard_stops[0]["code"] == "CA_SUD_HISTORY"
+    assert ScreeningRun.objects.filter(patient=caution_patient).count() == 2
 
 
 def test_nurses_may_not_sign_or_add_and_a_decision_is_never_edited(api_client, prescriber, nurse, clear_patient):

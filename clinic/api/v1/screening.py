@@ -196,6 +196,10 @@ def sign_decision(request: HttpRequest, patient_id: str, payload: DecisionIn,
     try:
         return answer_once(request=request, key=idempotency_key, payload=payload, now=now, create=create)
     except (actions.ScreeningChanged, actions.AlreadySigned) as error:
+        if isinstance(error, actions.ScreeningChanged):
+            # Under an Idempotency-Key the refused call rolled back whole, with the run the signing kept for
+            # review: keep it again (nothing is kept when the latest run still shows the screening).
+            actions.screen_if_changed(patient=patient, actor=request.auth, now=now)
         return error_response(status=409, code=error.code, message=error.message,
                               details=[{"field": "screening_id", "message": error.message}])
 

@@ -185,6 +185,53 @@ def test_a_decision_on_a_run_that_is_no_longer_the_latest_is_refused(caution_pat
                               outcome="not_eligible", summary="Declined", caution_decisions={})
 
 
+def make_sud_history_a_hard_stop(director, site, now, run):
+    change_section(actor=director, now=now, site=site, section="eligibility",
+                   values={**run.protocol.values["eligibility"], "kinds": {"CA_SUD_HISTORY": "hard_stop"}},
+                   reason="Substance use history is a hard stop at this clinic")
+
+
+def test_eligible_on_a_run_the_protocol_has_overtaken_is_refused_and_today_s_screening_kept(
+        caution_patient, prescriber, director, main_site, now):
+    opened = latest(caution_patient)
+    make_sud_history_a_hard_stop(director, main_site, now, opened)
+
+    with pytest.raises(actions.ScreeningChanged, match="Review run 2 and sign your decision on it") as refused:
+        sign(caution_patient, prescriber, now, caution_decisions=SUD_DECISION)
+
+    assert refused.value.code == "SCREENING_CHANGED"
+    assert not EligibilityDecision.objects.exists() and not Letter.objects.exists()
+    run = latest(caution_patient)
+    assert (run.number, run.trigger, run.run_by, run.run_at, run.protocol.version) == (
+        2, Trigger.MANUAL, prescriber, now, 2)
+    assert [(finding["code"], finding["kind"]) for finding in run.hard_stops] == [("CA_SUD_HISTORY", "hard_stop")]
+    event = AuditEvent.objects.get(action="screening.run", data__number=2)
+    assert (event.actor, event.data["trigger"], event.data["protocol_version"]) == (prescriber, "manual", 2)
+    state = queries.eligibility_state(patient=caution_patient, on=now.date(), now=now)
+    assert state.code == "NO_DECISION"
+    with pytest.raises(actions.HardStopUnresolved):
+        sign(caution_patient, prescriber, now, caution_decisions={})
+
+
+def test_a_run_screened_for_an_earlier_day_is_screened_again_before_signing(clear_patient, prescriber, now):
+    tomorrow = now + dt.timedelta(days=1)
+
+    with pytest.raises(actions.ScreeningChanged, match="now run 2"):
+        sign(clear_patient, prescriber, tomorrow)
+
+    run = latest(clear_patient)
+    assert (run.number, run.screened_for, run.run_by) == (2, tomorrow.date(), prescriber)
+    assert run.findings == ScreeningRun.objects.get(patient=clear_patient, number=1).findings
+    decision = sign(clear_patient, prescriber, tomorrow)
+    assert (decision.screening_run, ScreeningRun.objects.filter(patient=clear_patient).count()) == (run, 2)
+
+
+def test_signing_on_a_run_that_still_shows_today_s_screening_keeps_no_new_run(clear_patient, prescriber, now):
+    sign(clear_patient, prescriber, now + dt.timedelta(hours=3))
+
+    assert ScreeningRun.objects.filter(patient=clear_patient).count() == 1
+
+
 def test_a_second_signature_on_the_same_run_is_refused(clear_patient, prescriber, director, now):
     first = sign(clear_patient, prescriber, now)
 

@@ -114,6 +114,29 @@ def test_a_stale_form_is_refused_naming_the_new_run(page_at, prescriber, nurse, 
     assert "review run 2" in response.content.decode()
 
 
+def test_eligible_on_a_run_the_protocol_has_overtaken_is_refused_on_the_page_showing_the_new_run(
+        page_at, prescriber, director, main_site, caution_patient, now):
+    from clinic.protocols.actions import change_section
+
+    opened = queries.latest_run(patient=caution_patient)
+    change_section(actor=director, now=now, site=main_site, section="eligibility",
+                   values={**opened.protocol.values["eligibility"], "kinds": {"CA_SUD_HISTORY": "hard_stop"}},
+                   reason="Substance use history is a hard stop at this clinic")
+
+    response = page_at(prescriber).post(reverse("screening:sign", args=[caution_patient.pk]), {
+        "run": opened.pk, "outcome": "eligible", "summary": "Typed summary stays.",
+        "caution_CA_SUD_HISTORY": "Sober 6 years."})
+
+    html = response.content.decode()
+    run = queries.latest_run(patient=caution_patient)
+    assert response.status_code == 409
+    assert not EligibilityDecision.objects.exists()
+    assert (run.number, run.run_by, run.hard_stops[0]["code"]) == (2, prescriber, "CA_SUD_HISTORY")
+    assert "Review run 2 and sign your decision on it" in html
+    assert "Sign the eligibility decision on run 2" in html and "Typed summary stays." in html
+    assert f'name="run" value="{run.pk}"' in html
+
+
 @pytest.mark.parametrize("role", ["nurse", "front_desk"])
 def test_only_prescribers_open_the_decision_form(page_at, request, role, clear_patient):
     assert page_at(request.getfixturevalue(role)).get(reverse("screening:sign", args=[clear_patient.pk])).status_code \
