@@ -91,8 +91,12 @@ def sign(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         reviewed = ScreeningRun.objects.filter(patient=patient, pk=form.cleaned_data["run"]).first()
         try:
+            if reviewed is None:
+                raise actions.ScreeningChanged("The screening run this form was opened on is not one of this "
+                                               "patient's, so nothing was signed. Review run "
+                                               f"{latest.number} and sign your decision on it.", field="run")
             decision = actions.sign_decision(
-                actor=request.user, now=timezone.now(), patient=patient, screening_run=reviewed or latest,
+                actor=request.user, now=timezone.now(), patient=patient, screening_run=reviewed,
                 outcome=form.cleaned_data["outcome"], summary=form.cleaned_data["summary"],
                 conditions=form.cleaned_data["conditions"], caution_decisions=form.caution_decisions())
         except actions.ScreeningChanged as error:

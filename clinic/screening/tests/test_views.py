@@ -137,6 +137,21 @@ def test_eligible_on_a_run_the_protocol_has_overtaken_is_refused_on_the_page_sho
     assert f'name="run" value="{run.pk}"' in html
 
 
+def test_a_form_naming_another_patient_s_run_signs_nothing(page_at, prescriber, clear_patient, caution_patient):
+    theirs = queries.latest_run(patient=caution_patient)
+
+    response = page_at(prescriber).post(reverse("screening:sign", args=[clear_patient.pk]), {
+        "run": theirs.pk, "outcome": "eligible", "summary": "Typed summary stays."})
+
+    html = response.content.decode()
+    ours = queries.latest_run(patient=clear_patient)
+    assert response.status_code == 409
+    assert "is not one of this patient&#x27;s, so nothing was signed. Review run 1" in html
+    assert "Typed summary stays." in html and f'name="run" value="{ours.pk}"' in html
+    assert not EligibilityDecision.objects.exists()
+    assert ScreeningRun.objects.filter(patient=clear_patient).count() == 1
+
+
 @pytest.mark.parametrize("role", ["nurse", "front_desk"])
 def test_only_prescribers_open_the_decision_form(page_at, request, role, clear_patient):
     assert page_at(request.getfixturevalue(role)).get(reverse("screening:sign", args=[clear_patient.pk])).status_code \
