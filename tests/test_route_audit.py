@@ -141,6 +141,8 @@ CASES = [
          data={"to_phase": "assessment", "reason": "Six infusions given."}),
     # The walk's patient has an incomplete intake, so opening is refused and the tab is shown again.
     Case("courses:open", "courses.tab_viewed", "post", role="prescriber", data={"indication": "TRD_UNIPOLAR"}),
+    # The walk's course is open, so no stopping letters wait: the refusal shows the tab again.
+    Case("courses:stop_letters", "courses.tab_viewed", "post", role="prescriber"),
     Case("screening:tab", "screening.tab_viewed"),
     Case("screening:run", "screening.run_viewed"),
     Case("screening:screen", "screening.run", "post"),

@@ -112,6 +112,8 @@ SENTENCES: dict[str, str] = {
     "courses.tab_viewed": "Viewed the treatment course",
     "courses.opened": "Opened a treatment course from the eligibility decision",
     "courses.phase_changed": "Signed a decision that changed the treatment course's phase",
+    "courses.stopped_by_withdrawal": "Recorded that the treatment course stopped because consent was withdrawn",
+    "courses.stop_letters_written": "Signed and wrote the letters of a course stopped when consent was withdrawn",
     "api.courses.listed": "Read the treatment courses through the API",
     "api.courses.read": "Read a treatment course through the API",
     "consents.patient_viewed": "Read their signed consent",

@@ -1,7 +1,9 @@
-"""Every write of a treatment course: opening it from a signed eligible decision, and each signed
-phase change, with the letters a decision that ends or decides the course produces."""
+"""Every write of a treatment course: opening it from a signed eligible decision, each signed phase
+change with the letters a decision that ends or decides the course produces, and the stop a
+withdrawal of consent causes, whose letters a prescriber writes when the withdrawal was recorded by
+someone who does not prescribe."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +15,7 @@ from clinic.audit.actions import record_event
 from clinic.courses.models import CoursePhaseChange, Phase, TreatmentCourse
 from clinic.letters.actions import produce_letters
 from clinic.letters.content import LetterFacts
+from clinic.letters.models import Letter
 from clinic.patients.models import Indication, Patient
 from clinic.protocols.queries import current_protocol
 from clinic.rules import course_phases, indications
@@ -36,6 +39,10 @@ class IndicationNotRecorded(DomainError):
 class CourseAlreadyOpen(DomainError):
     code = "COURSE_ALREADY_OPEN"
     field = "indication"
+
+
+class StopLettersNotWaiting(DomainError):
+    code = "STOP_LETTERS_NOT_WAITING"
 
 
 @transaction.atomic
@@ -94,20 +101,27 @@ def _move(*, course: TreatmentCourse, actor: Any, now: datetime, to_phase: str, 
         from_phase=course.phase, to_phase=to_phase, reason=reason, interval_weeks=interval_weeks,
         alternatives=alternatives, assessment_result=assessment_result,
         protocol=course.protocol.rules("maintenance"))
-    change = CoursePhaseChange.objects.create(
-        course=course, from_phase=move.from_phase, to_phase=move.to_phase, reason=move.reason,
-        interval_weeks=move.interval_weeks, alternatives=list(move.alternatives),
-        assessment_result=move.assessment_result or "", signed_by=actor, signed_at=now)
-    course.phase = move.to_phase
-    course.maintenance_interval_weeks = move.interval_weeks
-    course.closed_at = now if move.to_phase in course_phases.FINAL else None
-    course.save(update_fields=["phase", "maintenance_interval_weeks", "closed_at"])
+    change = _write_change(course=course, move=move, actor=actor, now=now)
     letters = _letters(course=course, change=change, letter_reason=move.letter_reason, actor=actor, now=now)
     record_event(actor=actor, now=now, action="courses.phase_changed", subject=change,
                  patients=[course.patient_id], site_id=course.site_id,
                  data={"course_id": course.pk, "from": move.from_phase, "to": move.to_phase,
                        "interval_weeks": move.interval_weeks, "alternatives": list(move.alternatives),
                        "assessment_result": move.assessment_result, "letter_ids": [letter.pk for letter in letters]})
+    return change
+
+
+def _write_change(*, course: TreatmentCourse, move: Any, actor: Any, now: datetime,
+                  consent_withdrawal: Any = None) -> CoursePhaseChange:
+    change = CoursePhaseChange.objects.create(
+        course=course, from_phase=move.from_phase, to_phase=move.to_phase, reason=move.reason,
+        interval_weeks=move.interval_weeks, alternatives=list(move.alternatives),
+        assessment_result=move.assessment_result or "", signed_by=actor, signed_at=now,
+        consent_withdrawal=consent_withdrawal)
+    course.phase = move.to_phase
+    course.maintenance_interval_weeks = move.interval_weeks
+    course.closed_at = now if move.to_phase in course_phases.FINAL else None
+    course.save(update_fields=["phase", "maintenance_interval_weeks", "closed_at"])
     return change
 
 
@@ -134,9 +148,54 @@ def _next_steps(change: CoursePhaseChange) -> str:
     return ""
 
 
-def stop_for_withdrawn_consent(*, patient: Patient, actor: Any, now: datetime) -> list[CoursePhaseChange]:
-    """Stop every open course of the patient: consent withdrawn. Runs inside the withdrawal's transaction
-    and is signed by whoever recorded it: the patient's word needs no prescriber to take effect."""
+def stop_for_withdrawn_consent(*, patient: Patient, consent: Any, actor: Any, now: datetime) -> list[CoursePhaseChange]:
+    """Stop every open course of the patient: consent withdrawn. Runs inside the withdrawal's transaction.
+    The patient's word needs no prescriber to take effect, so the stop is recorded by whoever recorded the
+    withdrawal and names it; it is no prescriber's signed decision. The stopping letters are written
+    now when that person prescribes (or directs); otherwise they wait for a prescriber
+    (`write_stop_letters`)."""
+    stops = []
     open_courses = TreatmentCourse.objects.filter(patient=patient, closed_at__isnull=True).order_by("pk")
-    return [_move(course=course, actor=actor, now=now, to_phase=Phase.STOPPED, reason=CONSENT_WITHDRAWN)
-            for course in open_courses]
+    for course in open_courses.select_for_update().select_related("protocol", "patient"):
+        move = course_phases.check_phase_change(
+            from_phase=course.phase, to_phase=Phase.STOPPED, reason=CONSENT_WITHDRAWN, interval_weeks=None,
+            alternatives=(), assessment_result=None, protocol=course.protocol.rules("maintenance"))
+        change = _write_change(course=course, move=move, actor=actor, now=now, consent_withdrawal=consent)
+        letters = (_letters(course=course, change=change, letter_reason=move.letter_reason, actor=actor, now=now)
+                   if getattr(actor, "role", None) in PRESCRIBING_ROLES else [])
+        record_event(actor=actor, now=now, action="courses.stopped_by_withdrawal", subject=change,
+                     patients=[course.patient_id], site_id=course.site_id,
+                     data={"course_id": course.pk, "from": move.from_phase, "consent_id": consent.pk,
+                           "letter_ids": [letter.pk for letter in letters]})
+        stops.append(change)
+    return stops
+
+
+def stop_letters_waiting(*, changes: Iterable[CoursePhaseChange]) -> set[int]:
+    """The ids of the stops for withdrawn consent among `changes` whose letters are not yet written; no
+    query when none of them is such a stop."""
+    stops = {str(change.pk): change.pk for change in changes if change.stopped_by_withdrawal}
+    if not stops:
+        return set()
+    written = Letter.objects.filter(source_label=CoursePhaseChange._meta.label, source_id__in=stops).values_list(
+        "source_id", flat=True)
+    return set(stops.values()) - {stops[source_id] for source_id in written}
+
+
+@transaction.atomic
+def write_stop_letters(*, course: TreatmentCourse, actor: Any, now: datetime) -> list[Any]:
+    """Sign and write the letters of a course stopped for withdrawn consent by someone who does not
+    prescribe: to the patient, and to the referrer where there is one."""
+    require_roles(actor, PRESCRIBING_ROLES)
+    course = TreatmentCourse.objects.select_for_update().select_related("patient").get(pk=course.pk)
+    stop = course.phase_changes.filter(consent_withdrawal__isnull=False).order_by("-signed_at", "-id").first()
+    if stop is None:
+        raise StopLettersNotWaiting("No stopping letters wait on this course: only a course stopped when consent "
+                                    "was withdrawn, recorded by someone who does not prescribe, waits for them.")
+    if not stop_letters_waiting(changes=[stop]):
+        raise StopLettersNotWaiting("The letters for this stop are already written; nothing waits.")
+    letters = _letters(course=course, change=stop, letter_reason=course_phases.COURSE_STOPPED, actor=actor, now=now)
+    record_event(actor=actor, now=now, action="courses.stop_letters_written", subject=stop,
+                 patients=[course.patient_id], site_id=course.site_id,
+                 data={"course_id": course.pk, "letter_ids": [letter.pk for letter in letters]})
+    return letters

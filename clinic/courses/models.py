@@ -4,7 +4,8 @@ A course opens from a signed eligibility decision with its indication, primary s
 protocol version and rules version in force, and the induction plan those gave; later protocol
 changes never alter it. Its baseline is fixed at infusion 1 by the infusion day (the last
 primary-scale score taken 7 days or less before it, clinical-reference §6.2): until then
-`baseline_response` is empty. Each phase change is a signed decision with its reason, written once.
+`baseline_response` is empty. Each phase change is a signed decision with its reason, written once; a
+stop caused by a withdrawal of consent is recorded by whoever recorded the withdrawal and names it.
 """
 
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from clinic.consents.models import Consent
 from clinic.patients.models import Patient
 from clinic.protocols.models import ClinicProtocol
 from clinic.questionnaires.models import QuestionnaireResponse
@@ -114,8 +116,13 @@ class CoursePhaseChange(models.Model):
     # The end-of-induction class (clinic.rules.course_phases.ASSESSMENT_RESULTS) a decision leaving the
     # assessment rests on; empty for any other decision.
     assessment_result = models.CharField(max_length=20, blank=True)
+    # Who signed the decision and when; for a stop caused by a withdrawal of consent, who recorded the
+    # withdrawal and when: the patient's word stops the course, not a prescriber's decision.
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField()
+    # The withdrawn consent that stopped the course; empty for a signed decision.
+    consent_withdrawal = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+")
 
     class Meta:
         ordering = ["course", "signed_at", "id"]
@@ -133,6 +140,10 @@ class CoursePhaseChange(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("A signed phase change is never removed.")
+
+    @property
+    def stopped_by_withdrawal(self) -> bool:
+        return self.consent_withdrawal_id is not None
 
     @property
     def assessment_result_label(self) -> str:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.tab, name="tab"),
     path("open/", views.open_course, name="open"),
     path("<int:course_id>/phase/", views.change_phase, name="change_phase"),
+    path("<int:course_id>/stop-letters/", views.write_stop_letters, name="stop_letters"),
 ]

@@ -1,7 +1,9 @@
 """The patient's Course tab, for clinical staff: each course with its phase, indication and primary scale,
 protocol version, induction plan, baseline, what is due next and why, the reviews due, the consent
 state and the signed phase history. Prescribers open a course from the eligible decision in force and
-sign phase changes here; a refused form comes back with what was typed."""
+sign phase changes here; a refused form comes back with what was typed. A stop caused by a withdrawal of
+consent reads as recorded by whoever recorded it, and its letters wait for a prescriber when that person
+does not prescribe."""
 
 from typing import Any
 
@@ -48,7 +50,8 @@ def tab(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _render_tab(request: HttpRequest, patient: Patient, *, open_form: forms.OpenCourseForm | None = None,
-                phase_forms: dict[int, forms.PhaseChangeForm] | None = None) -> HttpResponse:
+                phase_forms: dict[int, forms.PhaseChangeForm] | None = None,
+                stop_letters_error: str = "") -> HttpResponse:
     now = timezone.now()
     may_sign = request.user.role in PRESCRIBING_ROLES
     courses = list(queries.courses_of(patient=patient))
@@ -69,6 +72,8 @@ def _render_tab(request: HttpRequest, patient: Patient, *, open_form: forms.Open
         "rows": [(view, phase_forms.get(view.course.pk)) for view in views],
         "openable": [indications.LABELS[code] for code in openable],
         "consent": consent_state(patient=patient, now=now),
+        "letters_waiting": actions.stop_letters_waiting(changes=[change for view in views for change in view.changes]),
+        "stop_letters_error": stop_letters_error,
     })
 
 
@@ -123,3 +128,18 @@ def _confirmation(change: Any) -> str:
     if change.interval_weeks:
         text += f", one infusion every {change.interval_weeks} weeks"
     return text + "."
+
+
+@login_required
+@roles_required(*PRESCRIBING_ROLES)
+@require_POST
+def write_stop_letters(request: HttpRequest, patient_id: int, course_id: int) -> HttpResponse:
+    """Sign and write the letters a course stopped for withdrawn consent waits for."""
+    patient = _patient(request, patient_id)
+    course = _course(patient, course_id)
+    try:
+        actions.write_stop_letters(course=course, actor=request.user, now=timezone.now())
+    except DomainError as error:
+        return _render_tab(request, patient, stop_letters_error=error.message)
+    messages.success(request, "Signed and wrote the stopping letters.")
+    return HttpResponseRedirect(_tab_url(patient, f"course-{course.pk}"))

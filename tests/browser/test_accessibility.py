@@ -90,6 +90,7 @@ NOT_PAGES = {
     "screening:screen": "POST only; answers with the Screening tab",
     "courses:open": "POST only; a refused opening answers with the Course tab",
     "courses:change_phase": "POST only; a refused change answers with the Course tab",
+    "courses:stop_letters": "POST only; a refusal answers with the Course tab",
     "consents:withdraw": "POST only; a refused withdrawal answers with the consent's page",
     "patient_consent:consent": "walked in " + PATIENT_WALK + " (needs a patient signed in from a link)",
 }

@@ -214,7 +214,7 @@ def test_a_signed_phase_change_is_never_changed(course, prescriber, now):
     assert CoursePhaseChange.objects.get(pk=change.pk).reason == "Stop."
 
 
-def test_a_withdrawn_consent_stops_the_open_course_signed_by_who_recorded_it(course, patient, nurse, now):
+def test_a_nurses_withdrawal_stops_the_course_as_recorded_by_her_and_the_letters_wait(course, patient, nurse, now):
     consent = signed_consent(patient=patient, actor=nurse, now=now)
 
     consent_actions.withdraw_consent(actor=nurse, now=now + LATER, consent=consent, reason="Does not want more.")
@@ -222,8 +222,63 @@ def test_a_withdrawn_consent_stops_the_open_course_signed_by_who_recorded_it(cou
     course.refresh_from_db()
     assert (course.phase, course.closed_at) == ("stopped", now + LATER)
     change = course.phase_changes.get()
-    assert (change.reason, change.signed_by, change.from_phase) == ("consent withdrawn", nurse, "induction")
-    assert Letter.objects.get(patient=patient, source_label="courses.CoursePhaseChange").reason == "course_stopped"
+    assert (change.reason, change.signed_by, change.from_phase, change.consent_withdrawal) == (
+        "consent withdrawn", nurse, "induction", consent)
+    assert change.stopped_by_withdrawal
+    assert not Letter.objects.filter(patient=patient, source_label="courses.CoursePhaseChange").exists()
+    event = AuditEvent.objects.get(action="courses.stopped_by_withdrawal")
+    assert (event.actor, event.object_id, event.data["consent_id"], event.data["letter_ids"]) == (
+        nurse, str(change.pk), consent.pk, [])
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [patient.pk]
+    assert not AuditEvent.objects.filter(action="courses.phase_changed").exists()
+    assert actions.stop_letters_waiting(changes=[change]) == {change.pk}
+
+
+def test_a_prescribers_withdrawal_writes_the_stopping_letters_at_once(course, patient, nurse, prescriber, now):
+    consent = signed_consent(patient=patient, actor=nurse, now=now)
+
+    consent_actions.withdraw_consent(actor=prescriber, now=now + LATER, consent=consent, reason="Moving away.")
+
+    change = course.phase_changes.get()
+    [letter] = Letter.objects.filter(patient=patient, source_label="courses.CoursePhaseChange")
+    assert (letter.reason, letter.outcome, letter.source_id, letter.created_by) == (
+        "course_stopped", "stopped", str(change.pk), prescriber)
+    assert (change.signed_by, change.consent_withdrawal) == (prescriber, consent)
+    assert actions.stop_letters_waiting(changes=[change]) == set()
+
+
+def test_a_prescriber_writes_the_letters_a_withdrawal_stop_waits_for_once(course, patient, nurse, prescriber, now):
+    consent = signed_consent(patient=patient, actor=nurse, now=now)
+    consent_actions.withdraw_consent(actor=nurse, now=now + LATER, consent=consent, reason="Does not want more.")
+    change = course.phase_changes.get()
+    written_at = now + LATER + dt.timedelta(hours=2)
+
+    with pytest.raises(PermissionDenied):
+        actions.write_stop_letters(course=course, actor=nurse, now=written_at)
+    letters = actions.write_stop_letters(course=course, actor=prescriber, now=written_at)
+
+    assert [(letter.reason, letter.outcome, letter.source_id, letter.created_by, letter.created_at)
+            for letter in letters] == [("course_stopped", "stopped", str(change.pk), prescriber, written_at)]
+    event = AuditEvent.objects.get(action="courses.stop_letters_written")
+    assert (event.actor, event.object_id, event.data["letter_ids"]) == (
+        prescriber, str(change.pk), [letter.pk for letter in letters])
+    with pytest.raises(actions.StopLettersNotWaiting) as refused:
+        actions.write_stop_letters(course=course, actor=prescriber, now=written_at)
+    assert refused.value.message == "The letters for this stop are already written; nothing waits."
+    assert Letter.objects.filter(patient=patient, source_label="courses.CoursePhaseChange").count() == 1
+
+
+def test_no_letters_wait_on_a_course_a_prescriber_stopped_or_one_still_open(course, patient, prescriber, now):
+    with pytest.raises(actions.StopLettersNotWaiting) as refused:
+        actions.write_stop_letters(course=course, actor=prescriber, now=now)
+    assert refused.value.message == ("No stopping letters wait on this course: only a course stopped when consent "
+                                     "was withdrawn, recorded by someone who does not prescribe, waits for them.")
+    actions.change_phase(course=course, actor=prescriber, now=now, to_phase="stopped", reason="Side effects.")
+
+    with pytest.raises(actions.StopLettersNotWaiting):
+        actions.write_stop_letters(course=course, actor=prescriber, now=now)
+    assert Letter.objects.filter(patient=patient, source_label="courses.CoursePhaseChange").count() == 1
+    assert not AuditEvent.objects.filter(action="courses.stop_letters_written").exists()
 
 
 def test_a_withdrawal_leaves_closed_courses_alone(course, patient, prescriber, nurse, now):

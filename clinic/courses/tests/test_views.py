@@ -13,9 +13,12 @@ from django.urls import reverse
 
 from clinic.accounts.tests.factories import StaffUserFactory
 from clinic.audit.models import AuditEvent
+from clinic.consents import actions as consent_actions
+from clinic.consents.tests.factories import signed_consent
 from clinic.courses import actions
 from clinic.courses.models import TreatmentCourse
 from clinic.courses.tests.factories import eligible_patient
+from clinic.letters.models import Letter
 from clinic.patients.models import Patient
 from clinic.patients.tests.factories import PatientFactory
 from clinic.protocols.actions import change_section
@@ -233,3 +236,51 @@ def test_the_page_reads_in_the_same_queries_for_10_or_1000_patients_and_any_hist
 
     assert TreatmentCourse.objects.count() == 1005
     assert many == few
+
+
+def stopped_by_a_nurses_withdrawal(course, nurse, now):
+    consent = signed_consent(patient=course.patient, actor=nurse, now=now - dt.timedelta(hours=2))
+    consent_actions.withdraw_consent(actor=nurse, now=now - dt.timedelta(hours=1), consent=consent,
+                                     reason="Does not want more infusions.")
+    return course.phase_changes.get()
+
+
+def test_a_stop_for_withdrawn_consent_reads_as_recorded_not_signed_and_its_letters_wait(signed_in, course, nurse,
+                                                                                      prescriber, now):
+    stopped_by_a_nurses_withdrawal(course, nurse, now)
+
+    as_nurse = text(signed_in(nurse).get(tab_url(course.patient)))
+    as_prescriber = signed_in(prescriber).get(tab_url(course.patient))
+
+    assert f"Stopped: consent withdrawn (recorded by {nurse} " in as_nurse
+    assert "The stopping letters to the patient and the referrer wait for a prescriber or the medical director." in (
+        as_nurse)
+    assert "Write the stopping letters" not in as_nurse
+    assert "Write the stopping letters" in text(as_prescriber)
+    assert 'data-testid="withdrawal-stop"' in as_prescriber.content.decode()
+
+
+def test_a_prescriber_writes_the_waiting_stopping_letters_and_a_nurse_may_not(signed_in, course, nurse, prescriber,
+                                                                             now):
+    change = stopped_by_a_nurses_withdrawal(course, nurse, now)
+    url = reverse("courses:stop_letters", args=[course.patient_id, course.pk])
+
+    refused = signed_in(nurse).post(url)
+    response = signed_in(prescriber).post(url, follow=True)
+
+    assert refused.status_code == 403
+    [letter] = Letter.objects.filter(source_label="courses.CoursePhaseChange", source_id=str(change.pk))
+    assert (letter.reason, letter.created_by) == ("course_stopped", prescriber)
+    assert "Signed and wrote the stopping letters." in text(response)
+    assert "wait for a prescriber" not in text(response)
+    assert AuditEvent.objects.get(action="courses.stop_letters_written").actor == prescriber
+
+
+def test_writing_stopping_letters_where_none_wait_is_refused_in_words(signed_in, course, prescriber):
+    response = signed_in(prescriber).post(reverse("courses:stop_letters", args=[course.patient_id, course.pk]))
+
+    assert (response.status_code, response.context["stop_letters_error"]) == (200, (
+        "No stopping letters wait on this course: only a course stopped when consent was withdrawn, recorded by "
+        "someone who does not prescribe, waits for them."))
+    assert "No stopping letters wait on this course" in text(response)
+    assert not Letter.objects.filter(source_label="courses.CoursePhaseChange").exists()
