@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from clinic.accounts.tokens import issue_token
+from clinic.referrals.tests.factories import ReferralFactory
 from clinic.sites.models import ClosedDate
 from clinic.sites.tests.factories import ChairFactory
 
@@ -26,8 +27,10 @@ def every_argument(request, main_site, nurse, director, now):
     _, arguments = request.getfixturevalue("every_record")
     token, _ = issue_token(user=director, name="walk", now=now)
     closure = ClosedDate.objects.create(site=main_site, closed_on=dt.date(2026, 12, 25))
+    referral = ReferralFactory(site=main_site, created_by=nurse)
     return {**arguments, "member_id": nurse.pk, "token_id": token.pk, "chair_id": ChairFactory(site=main_site).pk,
-            "closure_id": closure.pk, "uidb64": "MQ", "token": "set-password"}
+            "closure_id": closure.pk, "uidb64": "MQ", "token": "set-password", "section": "induction", "version": 1,
+            "referral_id": referral.pk}
 
 
 def has_no_store(response) -> bool:
