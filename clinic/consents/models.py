@@ -1,6 +1,7 @@
 """Consent documents (one per text, numbered per site) and the consents patients sign on them.
 
-A document and a signed consent are never changed: a withdrawal adds who withdrew, when and why.
+A document and a signed consent are never changed or removed (database triggers refuse it, migration
+0002): a withdrawal adds who withdrew, when and why, once.
 """
 
 from typing import Any
@@ -58,7 +59,7 @@ class Method(models.TextChoices):
 
 
 class Consent(models.Model):
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
     document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="consents")
     # The protocol in force when the patient signed, and the rules that built the text.
     protocol = models.ForeignKey(ClinicProtocol, on_delete=models.PROTECT, related_name="+")

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from clinic.accounts.models import StaffUser
 from clinic.audit import verification
 from clinic.audit.models import AuditEvent
+from clinic.consents.models import Consent
 from clinic.courses.models import CoursePhaseChange, TreatmentCourse
 from clinic.demo import intake, seed
 from clinic.letters.models import Letter, LetterDispatch
@@ -108,8 +109,8 @@ def delete_every_patient() -> None:
     the caller rolls everything back."""
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO audit_teardown_guard (opened) VALUES (1)")
-    for model in (CoursePhaseChange, TreatmentCourse, LetterDispatch, Letter, DecisionAddendum, CautionDecision,
-                  EligibilityDecision, ScreeningRun, AlertNotification, Alert, SuicideRiskAssessment,
+    for model in (CoursePhaseChange, TreatmentCourse, Consent, LetterDispatch, Letter, DecisionAddendum,
+                  CautionDecision, EligibilityDecision, ScreeningRun, AlertNotification, Alert, SuicideRiskAssessment,
                   QuestionnaireResponse, QuestionnaireRequest, PatientLink, TabletSession):
         model.objects.all().delete()
     Patient.objects.all().delete()
