@@ -149,7 +149,7 @@ def _signed(*, actor: Any, now: datetime, patient: Patient, run: ScreeningRun, o
         rules_version=run.rules_version)
     rows = CautionDecision.objects.bulk_create(
         CautionDecision(decision=decision, code=finding["code"], title=finding["title"], message=finding["message"],
-                        written_decision=cleaned["cautions"][finding["code"]])
+                        data=finding.get("data"), written_decision=cleaned["cautions"][finding["code"]])
         for finding in run.cautions if cleaned["cautions"].get(finding["code"]))
     record_event(actor=actor, now=now, action="screening.decision_signed", subject=decision,
                  site_id=patient.site_id,

@@ -135,6 +135,9 @@ class CautionDecision(WrittenOnce):
     # The finding as the prescriber read it.
     title = models.CharField(max_length=200)
     message = models.TextField()
+    # The finding's data as the prescriber read it (the medicines, the scores): a caution found later with
+    # other data is one nobody decided on. Empty on rows written before it was kept: read from the run then.
+    data = models.JSONField(null=True, blank=True)
     written_decision = models.TextField()
 
     class Meta:

@@ -86,15 +86,32 @@ def eligibility_state(*, patient: Patient, on: dt.date, now: dt.datetime) -> Eli
         titles = "; ".join(finding["title"] for finding in hard_stops)
         return EligibilityState(False, "HARD_STOP", f"Hard stop: {titles}. Resolve it in the intake, screen again "
                                 "and have a prescriber sign a new decision.", decision, hard_stops)
-    addressed = {row.code for row in decision.caution_decisions.all()}
-    new = tuple(finding for finding in findings if finding["kind"] == CAUTION and finding["code"] not in addressed)
+    addressed = addressed_cautions(decision)
+    new = tuple(finding for finding in findings
+                if finding["kind"] == CAUTION and _data_key(finding.get("data")) != addressed.get(finding["code"]))
     if new:
-        titles = "; ".join(finding["title"] for finding in new)
+        titles = "; ".join(finding["title"] + (" (changed since the decision)" if finding["code"] in addressed else "")
+                           for finding in new)
         return EligibilityState(False, "NEW_CAUTION", f"A caution the decision did not address: {titles}. A "
                                 "prescriber writes a decision on it by signing a new eligibility decision.",
                                 decision, new)
     return EligibilityState(True, "ELIGIBLE", f"{decision.get_outcome_display()}: signed by {_signer(decision)} on "
                             f"{_signed_day(decision, patient)}.", decision)
+
+
+def addressed_cautions(decision: EligibilityDecision) -> dict[str, str]:
+    """Each caution the decision addressed, by code, with the data it was decided on (as comparable text).
+
+    A caution is addressed only as the prescriber read it: found again with other data (another medicine,
+    a higher score) it is one nobody decided on. Rows kept before their data was stored are read with the
+    data of the run the decision reviewed, which is what the prescriber read."""
+    on_run = {finding["code"]: finding.get("data") for finding in decision.screening_run.cautions}
+    return {row.code: _data_key(row.data if row.data is not None else on_run.get(row.code))
+            for row in decision.caution_decisions.all()}
+
+
+def _data_key(data: Any) -> str:
+    return json.dumps(data, sort_keys=True)
 
 
 def _signer(decision: EligibilityDecision) -> str:
@@ -122,8 +139,7 @@ class LiveScreening:
 
 
 def _finding_keys(findings: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
-    return sorted((finding["code"], finding["kind"], json.dumps(finding.get("data"), sort_keys=True))
-                  for finding in findings)
+    return sorted((finding["code"], finding["kind"], _data_key(finding.get("data"))) for finding in findings)
 
 
 def live_screening(*, patient: Patient, on: dt.date, now: dt.datetime) -> LiveScreening:

@@ -270,6 +270,55 @@ def test_an_addendum_needs_text_and_a_prescriber(clear_patient, prescriber, nurs
     assert not CautionDecision.objects.exists()
 
 
+# A caution addressed is one read as it was
+
+def add_medicine(patient, nurse, now, **fields):
+    return patient_actions.add_intake_item(actor=nurse, now=now, patient=patient, kind="medication", **fields)
+
+
+def test_a_caution_found_again_with_other_data_is_not_addressed(clear_patient, prescriber, nurse, now):
+    add_medicine(clear_patient, nurse, now, name="Lorazepam", drug_class="benzodiazepine", dose_text="0.5 mg",
+                 lorazepam_equivalent_mg_per_day="0.5")
+    benzo = latest(clear_patient).cautions[0]
+    decision = sign(clear_patient, prescriber, now, caution_decisions={
+        "CA_CNS_MEDS": "Low-dose lorazepam: omit the evening dose before each infusion."})
+    [row] = decision.caution_decisions.all()
+    assert (row.code, row.data) == ("CA_CNS_MEDS", benzo["data"])
+    assert queries.eligibility_state(patient=clear_patient, on=now.date(), now=now).code == "ELIGIBLE"
+
+    add_medicine(clear_patient, nurse, now + dt.timedelta(hours=1), name="Phenelzine", drug_class="maoi")
+
+    state = queries.eligibility_state(patient=clear_patient, on=now.date(), now=now + dt.timedelta(hours=1))
+    assert (state.eligible, state.code) == (False, "NEW_CAUTION")
+    [finding] = state.findings
+    assert finding["code"] == "CA_CNS_MEDS" and "Phenelzine" in finding["message"]
+    assert ("A caution the decision did not address: Benzodiazepines, sedative-hypnotics, opioids, stimulants or "
+            "MAOIs (changed since the decision)") in state.message
+
+
+def test_a_caution_decision_kept_before_its_data_reads_the_data_of_its_run(caution_patient, prescriber, now):
+    decision = sign(caution_patient, prescriber, now, caution_decisions=SUD_DECISION)
+    older = EligibilityDecision.objects.create(
+        patient=caution_patient, screening_run=decision.screening_run, outcome="eligible", summary="Older",
+        signed_by=prescriber, signed_at=now + dt.timedelta(minutes=1), protocol=decision.protocol,
+        rules_version=decision.rules_version)
+    CautionDecision.objects.create(decision=older, code="CA_SUD_HISTORY", title="t", message="m", data=None,
+                                   written_decision="Remission.")
+
+    state = queries.eligibility_state(patient=caution_patient, on=now.date(), now=now)
+
+    assert (state.decision, state.code) == (older, "ELIGIBLE")
+
+
+def test_a_caution_decision_keeps_its_data_written_once(caution_patient, prescriber, now):
+    [row] = sign(caution_patient, prescriber, now, caution_decisions=SUD_DECISION).caution_decisions.all()
+
+    with pytest.raises(IntegrityError, match="written once"), transaction.atomic():
+        CautionDecision.objects.filter(pk=row.pk).update(data={"changed": True})
+    with pytest.raises(IntegrityError, match="written once"), transaction.atomic():
+        CautionDecision.objects.filter(pk=row.pk).delete()
+
+
 # Protocol changes leave earlier records as they were
 
 def test_a_protocol_change_leaves_an_earlier_run_and_decision_showing_what_they_showed(
