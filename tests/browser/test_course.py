@@ -88,3 +88,31 @@ def test_the_course_opens_with_its_induction_plan_and_moves_to_maintenance(
     page.reload()
     assert sideways_scroll(page) == 0
     screenshot("course-maintenance-phone")
+
+
+@pytest.mark.parametrize("size", ["tablet", "phone"])
+def test_a_stop_for_withdrawn_consent_reads_as_recorded_and_a_prescriber_writes_its_letters(
+        size, page: Page, live_server, password_only, patient, nurse, prescriber, screenshot):
+    from clinic.consents import actions as consent_actions
+    from clinic.consents.tests.factories import signed_consent
+    from clinic.courses.tests.factories import open_course
+
+    now = timezone.now()
+    open_course(patient=patient, prescriber=prescriber, now=now - dt.timedelta(hours=3))
+    consent = signed_consent(patient=patient, actor=nurse, now=now - dt.timedelta(hours=2))
+    consent_actions.withdraw_consent(actor=nurse, now=now - dt.timedelta(hours=1), consent=consent,
+                                     reason="Does not want more infusions.")
+    page.set_viewport_size(SIZES[size])
+    sign_in(page, live_server.url, prescriber.username)
+    page.goto(f"{live_server.url}/patients/{patient.pk}/course/")
+
+    expect(page.get_by_test_id("withdrawal-stop")).to_contain_text(f"Stopped: consent withdrawn (recorded by {nurse}")
+    expect(page.get_by_test_id("stop-letters-waiting")).to_contain_text("wait for a prescriber")
+    assert sideways_scroll(page) == 0
+    screenshot(f"course-withdrawal-stop-{size}")
+
+    page.get_by_role("button", name="Write the stopping letters").click()
+
+    expect(page.get_by_text("Signed and wrote the stopping letters.")).to_be_visible()
+    expect(page.get_by_test_id("stop-letters-waiting")).to_have_count(0)
+    screenshot(f"course-withdrawal-stop-letters-written-{size}")

@@ -253,8 +253,8 @@ def test_a_stop_for_withdrawn_consent_reads_as_recorded_not_signed_and_its_lette
     as_prescriber = signed_in(prescriber).get(tab_url(course.patient))
 
     assert f"Stopped: consent withdrawn (recorded by {nurse} " in as_nurse
-    assert "The stopping letters to the patient and the referrer wait for a prescriber or the medical director." in (
-        as_nurse)
+    assert ("The stopping letters (to the patient, and to the referrer where there is one) wait for a prescriber or "
+            "the medical director.") in as_nurse
     assert "Write the stopping letters" not in as_nurse
     assert "Write the stopping letters" in text(as_prescriber)
     assert 'data-testid="withdrawal-stop"' in as_prescriber.content.decode()
