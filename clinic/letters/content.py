@@ -21,13 +21,16 @@ class LetterFacts:
     `outcome` is the decision's result: an eligibility outcome ("eligible", "eligible_with_conditions",
     "not_eligible"), the course's assessment class ("remission", "response", "partial", "non_response",
     "worse", "not_evaluable") or the course's new phase ("stopped", "maintenance", "taper", ...).
-    `summary` is the prescriber's words; `conditions` each caution with the written decision on it;
+    `summary` is the prescriber's words; `conditions` what the patient is to do (the decision's own
+    conditions, in both letters); `cautions` each caution with the written decision on it, which name
+    diagnoses and medicines and so go to the referring clinician only, never into the patient's letter;
     `alternatives` the treatments proposed instead; `next_steps` replaces the usual closing advice.
     """
 
     outcome: str
     summary: str
     conditions: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
     signed_by: Any
     signed_at: dt.datetime
@@ -36,6 +39,7 @@ class LetterFacts:
     def __post_init__(self) -> None:
         # Lists are accepted from callers and kept as tuples, so the facts stay frozen.
         object.__setattr__(self, "conditions", tuple(text for text in self.conditions if text.strip()))
+        object.__setattr__(self, "cautions", tuple(text for text in self.cautions if text.strip()))
         object.__setattr__(self, "alternatives", tuple(text for text in self.alternatives if text.strip()))
 
 
@@ -257,8 +261,10 @@ def _written(facts: LetterFacts, *, to_patient: bool) -> tuple[Section, ...]:
         sections.append(Section("In the prescriber's words" if to_patient else "The prescriber's summary",
                                 tuple(_lines(facts.summary))))
     if facts.conditions:
-        sections.append(Section("Conditions of your treatment" if to_patient else "Cautions and the decision on each",
+        sections.append(Section("Conditions of your treatment" if to_patient else "Conditions of treatment",
                                 items=facts.conditions))
+    if facts.cautions and not to_patient:
+        sections.append(Section("Cautions and the decision on each", items=facts.cautions))
     if facts.alternatives:
         sections.append(Section("Treatments to consider" if to_patient else "Alternatives",
                                 items=facts.alternatives))

@@ -157,7 +157,8 @@ def _signed(*, actor: Any, now: datetime, patient: Patient, run: ScreeningRun, o
                        "rules_version": run.rules_version, "cautions": [row.code for row in rows]})
     produce_letters(actor=actor, now=now, patient=patient, reason="eligibility_outcome", source=decision,
                     facts=LetterFacts(outcome=outcome, summary=decision.summary,
-                                      conditions=tuple(_condition_lines(decision, rows)),
+                                      conditions=(decision.conditions,),
+                                      cautions=tuple(f"{row.title}: {row.written_decision}" for row in rows),
                                       signed_by=actor, signed_at=now))
     return decision
 
@@ -192,13 +193,6 @@ def _checked(run: ScreeningRun, *, outcome: str, summary: str, conditions: str,
         raise DecisionIncomplete("Conditions are written only for \"eligible with conditions\". Choose that outcome, "
                                  "or clear the conditions.", field="conditions")
     return {"summary": summary.strip(), "conditions": conditions, "cautions": written}
-
-
-def _condition_lines(decision: EligibilityDecision, rows: list[CautionDecision]) -> list[str]:
-    lines = [f"{row.title}: {row.written_decision}" for row in rows]
-    if decision.conditions:
-        lines.insert(0, decision.conditions)
-    return lines
 
 
 @transaction.atomic

@@ -17,10 +17,12 @@ class DecisionForm(forms.Form):
     run = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label="Decision", choices=Outcome.choices, widget=forms.RadioSelect)
     summary = forms.CharField(label="Summary", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text="What you decided and why; it goes into the letters.")
+                              help_text="What you decided and why. It is printed in the letters to the patient "
+                                        "and to the referring clinician.")
     conditions = forms.CharField(label="Conditions", required=False, max_length=5000,
                                  widget=forms.Textarea(attrs={"rows": 2}),
-                                 help_text="Only for \"eligible with conditions\".")
+                                 help_text="Only for \"eligible with conditions\": what the patient is to do. It is "
+                                           "printed in the letters to the patient and to the referring clinician.")
 
     def __init__(self, *args: Any, run: ScreeningRun, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"run": run.pk})
@@ -29,7 +31,8 @@ class DecisionForm(forms.Form):
         for finding in self.cautions:
             self.fields[CAUTION_PREFIX + finding["code"]] = forms.CharField(
                 label=f"Your decision on: {finding['title']}", required=False, max_length=5000,
-                help_text=finding["message"], widget=forms.Textarea(attrs={"rows": 2}))
+                help_text=f"{finding['message']} Your decision is printed in the letter to the referring clinician, "
+                          "never in the patient's.", widget=forms.Textarea(attrs={"rows": 2}))
 
     def caution_fields(self) -> list[forms.BoundField]:
         return [self[CAUTION_PREFIX + finding["code"]] for finding in self.cautions]

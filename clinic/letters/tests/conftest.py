@@ -8,8 +8,9 @@ from clinic.letters.content import LetterFacts
 from clinic.patients.models import Patient, ReferringClinician
 from clinic.patients.tests.factories import PatientFactory
 
-CONDITIONS = ("CA_HTN — controlled hypertension: proceed, blood pressure every 15 minutes during the infusion",
-              "CA_SUD_HISTORY — alcohol use disorder in remission since 2019: proceed with a urine screen first")
+CONDITIONS = ("Bring someone to take you home after each visit.",)
+CAUTIONS = ("CA_HTN — controlled hypertension: proceed, blood pressure every 15 minutes during the infusion",
+            "CA_SUD_HISTORY — alcohol use disorder in remission since 2019: proceed with a urine screen first")
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +45,7 @@ def prescriber(main_site):
 @pytest.fixture
 def decision(prescriber, now) -> LetterFacts:
     return LetterFacts(outcome="eligible_with_conditions", summary="Three adequate antidepressant trials failed.",
-                       conditions=CONDITIONS, signed_by=prescriber, signed_at=now)
+                       conditions=CONDITIONS, cautions=CAUTIONS, signed_by=prescriber, signed_at=now)
 
 
 @pytest.fixture

@@ -97,16 +97,29 @@ def test_the_patients_letter_never_names_the_drug_and_carries_the_crisis_line(re
 
 
 def test_the_eligibility_letter_lists_each_condition_and_what_happens_next():
-    decision = facts("eligible_with_conditions", conditions=["CA_HTN — proceed, BP every 15 min", " ",
-                                                              "CA_BLADDER — proceed; ask about urinary symptoms"])
+    decision = facts("eligible_with_conditions", conditions=["Escort home after each visit", " "],
+                     cautions=["CA_HTN — proceed, BP every 15 min", " ",
+                               "CA_BLADDER — proceed; ask about urinary symptoms"])
 
     letter = text_of("eligibility_outcome", "referrer", decision)
 
-    assert decision.conditions == ("CA_HTN — proceed, BP every 15 min",
-                                   "CA_BLADDER — proceed; ask about urinary symptoms")
+    assert decision.conditions == ("Escort home after each visit",)
+    assert decision.cautions == ("CA_HTN — proceed, BP every 15 min",
+                                 "CA_BLADDER — proceed; ask about urinary symptoms")
+    assert "Conditions of treatment: Escort home after each visit" in letter
     assert ("Cautions and the decision on each: CA_HTN — proceed, BP every 15 min "
             "CA_BLADDER — proceed; ask about urinary symptoms") in letter
     assert "What happens next: We will book the induction series and write to you again" in letter
+
+
+def test_the_patients_letter_carries_the_conditions_and_never_the_cautions():
+    decision = facts("eligible_with_conditions", conditions=["Escort home after each visit"],
+                     cautions=["Substance use history: in remission since 2019"])
+
+    letter = text_of("eligibility_outcome", "patient", decision)
+
+    assert "Conditions of your treatment: Escort home after each visit" in letter
+    assert "Substance use history" not in letter and "remission" not in letter and "Cautions" not in letter
 
 
 def test_the_referral_letter_lists_the_alternatives():

@@ -67,10 +67,11 @@ def test_text_outside_latin_1_survives():
 
 
 def test_the_patients_letter_lists_the_conditions_and_the_crisis_line():
-    reader = rendered(facts("eligible_with_conditions", conditions=("CA_HTN — proceed, BP every 15 min",)),
-                      recipient="patient")
+    reader = rendered(facts("eligible_with_conditions", cautions=("CA_HTN — proceed, BP every 15 min",),
+                            conditions=("Bring someone to take you home after each visit.",)), recipient="patient")
 
     text = words(text_of(reader))
-    assert "Conditions of your treatment • CA_HTN — proceed, BP every 15 min" in text
+    assert "Conditions of your treatment • Bring someone to take you home after each visit." in text
+    assert "CA_HTN" not in text
     assert "call or text 988" in text
     assert "Re:" not in text

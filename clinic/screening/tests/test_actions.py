@@ -1,14 +1,16 @@
 """Screening runs and signing eligibility decisions: what is stored, and every refusal."""
 
 import datetime as dt
+import io
 
+import pypdf
 import pytest
 from django.db import IntegrityError, transaction
 
 from clinic.audit.models import AuditEvent
 from clinic.letters.models import Letter
 from clinic.patients import actions as patient_actions
-from clinic.patients.models import OtherDiagnosis
+from clinic.patients.models import OtherDiagnosis, Patient, ReferringClinician
 from clinic.patients.tests.factories import PatientFactory
 from clinic.protocols.actions import change_section
 from clinic.rules.protocols import RULES_VERSION
@@ -115,6 +117,32 @@ def test_signing_writes_the_eligibility_outcome_letter(caution_patient, prescrib
     letter = Letter.objects.get(patient=caution_patient)
     assert letter.reason == "eligibility_outcome"
     assert (letter.source_label, letter.source_id) == ("screening.EligibilityDecision", str(decision.pk))
+
+
+def letter_text(letter) -> str:
+    with letter.document.file.open("rb") as stored:
+        reader = pypdf.PdfReader(io.BytesIO(stored.read()))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_the_patient_s_letter_carries_the_conditions_but_never_a_caution_or_its_written_decision(
+        caution_patient, prescriber, now, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    referrer = ReferringClinician.objects.create(organisation=caution_patient.organisation, name="Dr Ada Reyes")
+    Patient.objects.filter(pk=caution_patient.pk).update(referring_clinician=referrer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(caution_patient, prescriber, now, outcome="eligible_with_conditions",
+             conditions="Bring someone to take you home after each visit.", caution_decisions=SUD_DECISION)
+
+    to_patient = letter_text(Letter.objects.get(recipient="patient"))
+    to_referrer = letter_text(Letter.objects.get(recipient="referrer"))
+    title = "Substance use history or positive substance screen"
+    assert "Conditions of your treatment • Bring someone to take you home after each visit." in to_patient
+    assert title not in to_patient and SUD_DECISION["CA_SUD_HISTORY"] not in to_patient
+    assert "In remission" not in to_patient and "Cautions" not in to_patient
+    assert "Conditions of treatment • Bring someone to take you home after each visit." in to_referrer
+    assert f"Cautions and the decision on each • {title}: {SUD_DECISION['CA_SUD_HISTORY']}" in to_referrer
 
 
 def test_the_director_signs_too(clear_patient, director, now):

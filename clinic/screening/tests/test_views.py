@@ -93,6 +93,14 @@ def test_the_form_keeps_what_was_typed_and_names_the_caution_left_blank(page_at,
     assert not EligibilityDecision.objects.exists()
 
 
+def test_the_form_says_what_goes_into_whose_letter(page_at, prescriber, caution_patient):
+    html = page_at(prescriber).get(reverse("screening:sign", args=[caution_patient.pk])).content.decode()
+
+    assert html.count("It is printed in the letters to the patient and to the referring clinician.") == 2
+    assert "what the patient is to do" in html
+    assert "Your decision is printed in the letter to the referring clinician, never in the patient&#x27;s." in html
+
+
 def test_eligible_over_a_hard_stop_is_refused_on_the_page(page_at, prescriber, hard_stop_patient):
     run = queries.latest_run(patient=hard_stop_patient)
 
