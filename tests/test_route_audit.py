@@ -184,7 +184,7 @@ def test_every_route_is_classified():
 
 
 @pytest.fixture
-def chart_with_records(main_site, nurse, prescriber, settings, tmp_path):
+def chart_with_records(main_site, nurse, prescriber, settings, tmp_path, django_capture_on_commit_callbacks):
     """A patient with a medicine, an other diagnosis, a document and an open alert, and the URL arguments
     that reach them; "items" holds the intake entry of each kind."""
     settings.MEDIA_ROOT = tmp_path
@@ -205,9 +205,11 @@ def chart_with_records(main_site, nurse, prescriber, settings, tmp_path):
     Patient.objects.filter(pk=patient.pk).update(email="patient@example.org")
     consent = signed_consent(patient=patient, actor=nurse, now=dt.datetime.now(dt.UTC))
     course = arranged_course(patient=patient, prescriber=prescriber, now=dt.datetime.now(dt.UTC))
-    [letter] = produce_letters(actor=nurse, now=dt.datetime.now(dt.UTC), patient=patient, reason="course_stopped",
-                               facts=LetterFacts(outcome="stopped", summary="Stopped at the patient's wish.",
-                                                 signed_by=nurse, signed_at=dt.datetime.now(dt.UTC)), source=patient)
+    with django_capture_on_commit_callbacks(execute=True):
+        [letter] = produce_letters(actor=nurse, now=dt.datetime.now(dt.UTC), patient=patient, reason="course_stopped",
+                                   facts=LetterFacts(outcome="stopped", summary="Stopped at the patient's wish.",
+                                                     signed_by=nurse, signed_at=dt.datetime.now(dt.UTC)),
+                                   source=patient)
     decided = screening_actions.screen_patient(patient=patient, actor=nurse, now=dt.datetime.now(dt.UTC),
                                                trigger="manual")
     decision = screening_actions.sign_decision(actor=prescriber, now=dt.datetime.now(dt.UTC), patient=patient,

@@ -1,10 +1,12 @@
 """Writing letters, sending them by email and printing them.
 
 Other apps call produce_letters when a prescriber signs a decision that ends or changes a course, in the
-transaction of that decision: the letters commit or roll back with it.
+transaction of that decision: the letters commit or roll back with it, and their files are written once it
+has committed.
 """
 
 import datetime as dt
+import functools
 import logging
 import secrets
 import zoneinfo
@@ -84,8 +86,8 @@ def _store(*, actor: Any, now: dt.datetime, patient: Patient, reason: str, recip
            pdf_bytes: bytes) -> Document:
     """Keep the PDF among the chart's documents, under a random name.
 
-    The file is written before the row and inside the caller's transaction: if that transaction rolls
-    back, a file no row names is left under its random key, which nothing can open or list."""
+    The row is written in the caller's transaction and the file only once that transaction commits: a
+    decision that rolls back leaves neither a row nor a file behind."""
     site_today = now.astimezone(_zone(patient)).date()
     to = "the patient" if recipient == Recipient.PATIENT else referrer.name
     document = Document(patient=patient, kind=DocumentKind.LETTER, document_date=site_today,
@@ -93,9 +95,16 @@ def _store(*, actor: Any, now: dt.datetime, patient: Patient, reason: str, recip
                         original_name=f"letter-{reason.replace('_', '-')}-{recipient}-{site_today:%Y-%m-%d}.pdf",
                         content_type="application/pdf", size_bytes=len(pdf_bytes),
                         storage_key=secrets.token_hex(16), uploaded_by=actor, uploaded_at=now)
-    document.file.save(document.storage_key, ContentFile(pdf_bytes), save=False)
+    document.file.name = document.file.field.generate_filename(document, document.storage_key)
     document.save()
+    transaction.on_commit(functools.partial(_write_file, document.file.storage, document.file.name, pdf_bytes))
     return document
+
+
+def _write_file(storage: Any, name: str, pdf_bytes: bytes) -> None:
+    stored = storage.save(name, ContentFile(pdf_bytes))
+    if stored != name:
+        raise RuntimeError(f"A letter's file was stored as {stored!r}, not under its document's name {name!r}.")
 
 
 def _zone(patient: Patient) -> zoneinfo.ZoneInfo:

@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 from django.db import transaction
+from django.test import TestCase
 
 from clinic.audit.models import AuditEvent
 from clinic.consents.queries import consent_state
@@ -26,7 +27,10 @@ def demo_clinic(django_db_setup, django_db_blocker, tmp_path_factory):
 
     media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, tmp_path_factory.mktemp("demo-course-letters")
     with django_db_blocker.unblock(), transaction.atomic():
-        yield seed.seed(now=NOW, password="demo-password-for-tests")
+        # Letters' files are written when their transaction commits: as the seed's would.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            clinic = seed.seed(now=NOW, password="demo-password-for-tests")
+        yield clinic
         transaction.set_rollback(True)
     settings.MEDIA_ROOT = media
 

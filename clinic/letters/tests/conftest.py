@@ -49,10 +49,12 @@ def decision(prescriber, now) -> LetterFacts:
 
 
 @pytest.fixture
-def produced(zoe, prescriber, decision, now):
-    """The eligibility letters for Zoë, written as a signed decision would write them. The decision itself
-    belongs to another app; any saved row stands in for it as the letters' source."""
+def produced(zoe, prescriber, decision, now, django_capture_on_commit_callbacks):
+    """The eligibility letters for Zoë, written as a signed decision would write them, their files written as
+    the decision commits. The decision itself belongs to another app; any saved row stands in for it as the
+    letters' source."""
     from clinic.letters.actions import produce_letters
 
-    return produce_letters(actor=prescriber, now=now, patient=zoe, reason="eligibility_outcome", facts=decision,
-                           source=zoe)
+    with django_capture_on_commit_callbacks(execute=True):
+        return produce_letters(actor=prescriber, now=now, patient=zoe, reason="eligibility_outcome", facts=decision,
+                               source=zoe)

@@ -5,6 +5,7 @@ import io
 import pypdf
 import pytest
 from django.core import mail
+from django.db import transaction
 
 from clinic.audit.models import AuditEvent
 from clinic.letters import actions
@@ -46,6 +47,43 @@ def test_each_letter_is_kept_among_the_charts_documents(produced, zoe, prescribe
         "letter-eligibility-outcome-patient-2026-11-24.pdf", "letter-eligibility-outcome-referrer-2026-11-24.pdf"]
     assert [(document.uploaded_by, document.uploaded_at) for document in documents] == [(prescriber, now)] * 2
     assert documents[0].size_bytes == documents[0].file.size > 1000
+
+
+class DecisionFailed(Exception):
+    pass
+
+
+def files_under(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def test_a_decision_rolled_back_after_its_letters_leaves_no_file_and_no_document(
+        zoe, prescriber, decision, now, tmp_path, django_capture_on_commit_callbacks):
+    with (django_capture_on_commit_callbacks(execute=True) as written, pytest.raises(DecisionFailed),
+          transaction.atomic()):
+        actions.produce_letters(actor=prescriber, now=now, patient=zoe, reason="eligibility_outcome",
+                                facts=decision, source=zoe)
+        raise DecisionFailed
+
+    assert written == []
+    assert files_under(tmp_path) == []
+    assert not Document.objects.filter(patient=zoe).exists() and not Letter.objects.exists()
+
+
+def test_a_committed_decision_leaves_its_letters_files_readable(
+        zoe, prescriber, decision, now, tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as written, transaction.atomic():
+        letters = actions.produce_letters(actor=prescriber, now=now, patient=zoe, reason="eligibility_outcome",
+                                          facts=decision, source=zoe)
+
+    assert files_under(tmp_path) == []
+    for callback in written:
+        callback()
+    documents = [Letter.objects.select_related("document").get(pk=letter.pk).document for letter in letters]
+    assert sorted(files_under(tmp_path)) == sorted(tmp_path / document.file.name for document in documents)
+    assert "Your assessment for treatment" in pdf_text(documents[0])
+    assert "Dear Dr Łukasz Dvořák," in pdf_text(documents[1])
+    assert [document.size_bytes for document in documents] == [document.file.size for document in documents]
 
 
 def test_each_letter_written_is_audited_naming_the_patient(produced, zoe, prescriber, now):
