@@ -4,24 +4,14 @@ A document and a signed consent are never changed or removed (database triggers 
 0002): a withdrawal adds who withdrew, when and why, once.
 """
 
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 
-from clinic.patients.models import Document, Patient
+from clinic.patients.models import Document, Patient, PatientRecordQuerySet
 from clinic.protocols.models import ClinicProtocol
 from clinic.rules import consent as consent_text
 from clinic.sites.models import Site
-
-
-class VisibleToStaff(models.QuerySet):
-    """Consents of patients of the sites the staff member works at; nothing for anyone else."""
-
-    def visible_to(self, user: Any) -> "VisibleToStaff":
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
-            return self.none()
-        return self.filter(patient__site_id__in=user.site_ids(), patient__organisation_id=user.organisation_id)
 
 
 class ConsentDocument(models.Model):
@@ -79,7 +69,7 @@ class Consent(models.Model):
                                      related_name="+")
     withdrawal_reason = models.TextField(blank=True)
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at", "-id"]

@@ -14,21 +14,12 @@ from django.conf import settings
 from django.db import models
 
 from clinic.consents.models import Consent
-from clinic.patients.models import Patient
+from clinic.patients.models import Patient, PatientRecordQuerySet
 from clinic.protocols.models import ClinicProtocol
 from clinic.questionnaires.models import QuestionnaireResponse
 from clinic.rules import course_phases, indications, scales
 from clinic.screening.models import EligibilityDecision
 from clinic.sites.models import Site
-
-
-class VisibleToStaff(models.QuerySet):
-    """Rows of patients of the sites the staff member works at; nothing for anyone else."""
-
-    def visible_to(self, user: Any) -> "VisibleToStaff":
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
-            return self.none()
-        return self.filter(patient__site_id__in=user.site_ids(), patient__organisation_id=user.organisation_id)
 
 
 class Phase(models.TextChoices):
@@ -65,7 +56,7 @@ class TreatmentCourse(models.Model):
     baseline_fixed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["patient", "-opened_at", "-id"]

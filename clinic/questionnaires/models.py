@@ -6,22 +6,12 @@ A submitted response is never changed: its answers, total, severity, risk and al
 rules' scale (clinic.rules.scales) gave, with the scale's version. A draft keeps partial answers until
 it is submitted."""
 
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 
-from clinic.patients.models import Patient
+from clinic.patients.models import Patient, PatientRecordQuerySet
 from clinic.sites.models import Site
-
-
-class VisibleToStaff(models.QuerySet):
-    """Rows of patients of the sites the staff member works at; nothing for anyone else."""
-
-    def visible_to(self, user: Any) -> "VisibleToStaff":
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
-            return self.none()
-        return self.filter(patient__site_id__in=user.site_ids(), patient__organisation_id=user.organisation_id)
 
 
 class Mode(models.TextChoices):
@@ -52,7 +42,7 @@ class QuestionnaireRequest(models.Model):
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -97,7 +87,7 @@ class QuestionnaireResponse(models.Model):
     updated_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -150,7 +140,7 @@ class Alert(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     action_taken = models.TextField(blank=True)
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -215,7 +205,7 @@ class SuicideRiskAssessment(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments")
     recorded_at = models.DateTimeField()
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-assessed_at", "-id"]
@@ -257,7 +247,7 @@ class PatientLink(models.Model):
     locked_at = models.DateTimeField(null=True, blank=True)
     signed_in_at = models.DateTimeField(null=True, blank=True)
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
 
 class TabletSession(models.Model):
@@ -268,4 +258,4 @@ class TabletSession(models.Model):
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()

@@ -265,7 +265,9 @@ def _link(*, actor: Any, now: dt.datetime, referral: Referral, patient: Patient,
 
 
 def _locked_for_registering(referral: Referral) -> Referral:
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("site", "referring_clinician").get(pk=referral.pk)
+    # The referral row alone: PostgreSQL refuses FOR UPDATE over the outer join to an optional referrer.
+    referral = (Referral.objects.select_for_update(of=("self",)).select_related("site", "referring_clinician")
+                .get(pk=referral.pk))
     if referral.patient_id is not None:
         raise AlreadyRegistered(f"This referral is already linked to patient {referral.patient.mrn}. Open their "
                                 "chart from the referral.")

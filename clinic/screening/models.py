@@ -11,18 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from clinic.patients.models import Patient
+from clinic.patients.models import Patient, PatientRecordQuerySet
 from clinic.protocols.models import ClinicProtocol
 from clinic.sites.models import Site
-
-
-class VisibleToStaff(models.QuerySet):
-    """Rows of patients of the sites the staff member works at; nothing for anyone else."""
-
-    def visible_to(self, user: Any) -> "VisibleToStaff":
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
-            return self.none()
-        return self.filter(patient__site_id__in=user.site_ids(), patient__organisation_id=user.organisation_id)
 
 
 class WrittenOnce(models.Model):
@@ -71,7 +62,7 @@ class ScreeningRun(WrittenOnce):
     # Each finding: code, kind, title, message, data, source, urgent, blocks_infusion_start.
     findings = models.JSONField()
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["patient", "-number"]
@@ -114,7 +105,7 @@ class EligibilityDecision(WrittenOnce):
     protocol = models.ForeignKey(ClinicProtocol, on_delete=models.PROTECT, related_name="+")
     rules_version = models.CharField(max_length=40)
 
-    objects = VisibleToStaff.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["patient", "-signed_at", "-id"]

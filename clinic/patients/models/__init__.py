@@ -14,11 +14,13 @@ from clinic.patients.models.registry import (
     MrnSequence,
     Patient,
     PatientQuerySet,
+    PatientRecordQuerySet,
     ReferringClinician,
 )
 
 __all__ = [
     "Allergy", "BodyMeasurement", "Document", "FamilyNameVariant", "Indication", "IndicationCode", "Medication",
-    "MrnSequence", "OtherDiagnosis", "Patient", "PatientQuerySet", "RecordRevision", "ReferringClinician", "Result",
+    "MrnSequence", "OtherDiagnosis", "Patient", "PatientQuerySet", "PatientRecordQuerySet",
+    "RecordRevision", "ReferringClinician", "Result",
     "SafetyHistory", "TreatmentTrial",
 ]

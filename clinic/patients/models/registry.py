@@ -26,12 +26,26 @@ def validate_npi(value: str) -> None:
             code="npi_check_digit")
 
 
+def _works_somewhere(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "organisation_id", None))
+
+
 class PatientQuerySet(models.QuerySet["Patient"]):
     def visible_to(self, user: Any) -> "PatientQuerySet":
         """Patients of the sites the staff member works at; nothing for anyone else."""
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
+        if not _works_somewhere(user):
             return self.none()
         return self.filter(site_id__in=user.site_ids(), organisation_id=user.organisation_id)
+
+
+class PatientRecordQuerySet(models.QuerySet):
+    """Rows that belong to a patient (through a `patient` foreign key): visible to staff of the
+    patient's site alone, as the patient is; nothing for anyone else."""
+
+    def visible_to(self, user: Any) -> "PatientRecordQuerySet":
+        if not _works_somewhere(user):
+            return self.none()
+        return self.filter(patient__site_id__in=user.site_ids(), patient__organisation_id=user.organisation_id)
 
 
 class ReferringClinician(models.Model):
