@@ -1,10 +1,9 @@
 """The referral queue in a browser at a tablet's size: front desk works a referral to a booked consultation
 and registers the patient, landing on the chart. Screenshots of each referral page at tablet and phone size
-go to /tmp/shots/referrals/ for a person to look at; at a phone's 390 px nothing scrolls sideways."""
+go to var/screenshots/referrals/ for a person to look at; at a phone's 390 px nothing scrolls sideways."""
 
 import datetime as dt
 import zoneinfo
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,11 +14,12 @@ from clinic.patients.models import Document, Patient, ReferringClinician
 from clinic.referrals import actions
 from clinic.referrals.models import Referral
 from clinic.referrals.tests.factories import PDF_BYTES, ReferralFactory
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_layout import SIZES, sideways_scroll, sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots/referrals")
+SHOTS = SCREENSHOTS / "referrals"
 
 
 @pytest.fixture
